@@ -1,0 +1,169 @@
+/*
+ * carp_fsm.h: one CARP virtual host's state machine (pure core).
+ *
+ * Event in, actions out: carp_fsm_step() takes an event (with the current
+ * monotonic time and a random number supplied by the caller) and appends
+ * the actions the shell must carry out, in order.  Deadlines are data: the
+ * caller arms one timer at carp_fsm_next_deadline() and delivers
+ * CARP_EV_TIMER when it fires.  No I/O, no clock, no globals.
+ *
+ * Semantics follow ucarp 1.5.2 (shared/docs/carp-protocol.md section 3)
+ * with its timing bugs fixed: deadlines are exact, nothing blocks.
+ */
+#ifndef CARP_FSM_H
+#define CARP_FSM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum carp_state {
+	CARP_INIT = 0,
+	CARP_BACKUP,
+	CARP_MASTER,
+	CARP_STATE_MAX
+};
+
+enum carp_event_type {
+	CARP_EV_START = 0,	/* INIT -> BACKUP, arms the master-down timer */
+	CARP_EV_TIMER,		/* a deadline passed (any of them) */
+	CARP_EV_ADVERT,		/* an authenticated advert from a peer */
+	CARP_EV_LINK_DOWN,	/* carrier lost / interface down or gone */
+	CARP_EV_LINK_UP,	/* carrier back */
+	CARP_EV_STEPDOWN,	/* SIGUSR2: a master yields */
+	CARP_EV_SHUTDOWN,	/* -z exit: bow out, down script if not BACKUP */
+	CARP_EV_SEND_OK,	/* an advert was sent */
+	CARP_EV_SEND_FAIL,	/* sending an advert failed */
+	CARP_EV_MAX
+};
+
+/* Why something happened: carried by transitions and notices. */
+enum carp_cause {
+	CARP_CAUSE_NONE = 0,
+	CARP_CAUSE_START,		/* start-up INIT -> BACKUP */
+	CARP_CAUSE_MASTER_DOWN,		/* no advert for the master-down interval */
+	CARP_CAUSE_PREEMPT,		/* -P and the master is slower than us */
+	CARP_CAUSE_SLOW_MASTER,		/* master advertises slower than our down
+					   interval (includes bow-out adverts) */
+	CARP_CAUSE_PREFERRED_MASTER,	/* a faster (or tie-break winning) master */
+	CARP_CAUSE_NONPREFERRED_MASTER,	/* notice: we reassert with a GARP */
+	CARP_CAUSE_LINK_DOWN,
+	CARP_CAUSE_LINK_UP,
+	CARP_CAUSE_STEPDOWN,		/* SIGUSR2 */
+	CARP_CAUSE_SHUTDOWN,		/* -z exit */
+	CARP_CAUSE_DEMOTED,		/* notice: 3 send failures, advskew 240 */
+	CARP_CAUSE_PROMOTED,		/* notice: sends work again */
+	CARP_CAUSE_MAX
+};
+
+enum carp_action_type {
+	CARP_ACT_TRANSITION = 0,	/* from -> to, cause: log it */
+	CARP_ACT_SEND_ADVERT,		/* advbase, advskew, counter */
+	CARP_ACT_SEND_GARP,		/* gratuitous ARP for the addresses */
+	CARP_ACT_SCRIPT_UP,		/* queue the up script (cause) */
+	CARP_ACT_SCRIPT_DOWN,		/* queue the down script (cause) */
+	CARP_ACT_NOTICE,		/* log-only: cause */
+	CARP_ACT_MAX
+};
+
+struct carp_action {
+	enum carp_action_type	type;
+	enum carp_state		from;
+	enum carp_state		to;
+	enum carp_cause		cause;
+	uint8_t			advbase;	/* SEND_ADVERT */
+	uint8_t			advskew;	/* SEND_ADVERT */
+	uint64_t		counter;	/* SEND_ADVERT */
+};
+
+#define CARP_ACTIONS_MAX	8
+
+struct carp_actions {
+	size_t			n;
+	struct carp_action	a[CARP_ACTIONS_MAX];
+};
+
+/* Protocol settings of one virtual host (all of ucarp's that matter here). */
+struct carp_params {
+	uint8_t		advbase;	/* seconds */
+	uint8_t		advskew;	/* 1/256 s */
+	uint32_t	deadratio;	/* >= 1, multiplies advbase only */
+	bool		preempt;	/* -P */
+	bool		neutral;	/* -n: no down script at start-up */
+	bool		bowout;		/* -z: bow-out advert on stepdown/exit */
+	bool		ignoreifstate;	/* -S: link events are ignored */
+	uint8_t		srcip[4];	/* own source address, for the tie-break */
+};
+
+/* Data carried by an event; adv is used by CARP_EV_ADVERT only. */
+struct carp_event {
+	enum carp_event_type	type;
+	int64_t			now;	/* monotonic, microseconds, > 0 */
+	uint64_t		rand;	/* fresh random value for counters */
+	struct {
+		uint8_t		advbase;
+		uint8_t		advskew;
+		uint8_t		src[4];
+		uint64_t	counter;
+	} adv;
+};
+
+/* The machine.  Plain data: the shell may read every field. */
+struct carp_fsm {
+	struct carp_params	p;
+	enum carp_state		state;
+	bool			link_down;
+	bool			counter_random;	/* no peer heard yet */
+	uint64_t		counter;	/* last counter sent or heard */
+	int64_t			ad_at;		/* next advert, 0 = none */
+	int64_t			md_at;		/* master down, 0 = none */
+	int64_t			hold_until;	/* no preemption before this */
+	unsigned		garp_countdown;	/* adverts until delayed GARP */
+	unsigned		send_fail;	/* consecutive send failures */
+	unsigned		send_ok;	/* consecutive sends since demotion */
+	bool			demoted;	/* advertising advskew 240 */
+};
+
+/* Seconds a stepped-down master stays out of elections (ucarp's sleep(3)). */
+#define CARP_STEPDOWN_HOLD_US	3000000
+
+/* Initialise in INIT with no deadline. */
+void		 carp_fsm_init(struct carp_fsm *, const struct carp_params *);
+
+/* Replace the settings in place (reload); deadlines are re-derived. */
+void		 carp_fsm_set_params(struct carp_fsm *,
+		    const struct carp_params *, int64_t now);
+
+/* Feed one event; actions are appended to acts (acts->n is not reset). */
+void		 carp_fsm_step(struct carp_fsm *, const struct carp_event *,
+		    struct carp_actions *);
+
+/* Earliest pending deadline, or 0 if none. */
+int64_t		 carp_fsm_next_deadline(const struct carp_fsm *);
+
+/* advbase + advskew/256 in microseconds (skew*1000000/256, integer). */
+int64_t		 carp_interval_us(uint8_t advbase, uint8_t advskew);
+
+/* Our advert interval, with demotion applied. */
+int64_t		 carp_fsm_advert_us(const struct carp_fsm *);
+
+/* Master-down interval: advbase * deadratio + advskew/256. */
+int64_t		 carp_fsm_down_us(const struct carp_fsm *);
+
+/* Advskew we advertise (240 while demoted, unless ours is larger). */
+uint8_t		 carp_fsm_effective_skew(const struct carp_fsm *);
+
+/*
+ * Equal-interval tie-break, as x86 ucarp 1.5.2 does it: the remote wins
+ * (we yield) iff its 4 address bytes read last-octet-first are smaller
+ * than ours read the same way.
+ */
+bool		 carp_tiebreak_remote_wins(const uint8_t remote[4],
+		    const uint8_t own[4]);
+
+const char	*carp_state_name(enum carp_state);	/* "MASTER" */
+const char	*carp_event_name(enum carp_event_type);
+const char	*carp_cause_name(enum carp_cause);	/* "master down" */
+const char	*carp_action_name(enum carp_action_type);
+
+#endif /* CARP_FSM_H */

@@ -1,0 +1,121 @@
+/*
+ * carp_pkt.h: the CARP advert and gratuitous ARP on the wire (pure core).
+ *
+ * Builds and parses Ethernet + IPv4 + CARP frames byte-compatible with
+ * ucarp 1.5.2.  No I/O, no clock, no globals, no allocation.
+ */
+#ifndef CARP_PKT_H
+#define CARP_PKT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "carp_hmac.h"
+
+#define CARP_PROTO		112
+#define CARP_VERSION		2
+#define CARP_TYPE_ADVERT	1
+#define CARP_AUTHLEN		7	/* 32-bit words of counter + HMAC */
+#define CARP_TTL		255
+#define CARP_TOS		0x10	/* IPTOS_LOWDELAY, as ucarp */
+
+#define CARP_ETH_LEN		14
+#define CARP_IP_LEN		20
+#define CARP_HDR_LEN		36
+#define CARP_FRAME_LEN		(CARP_ETH_LEN + CARP_IP_LEN + CARP_HDR_LEN)	/* 70 */
+#define CARP_GARP_LEN		42
+
+/* A decoded advert.  Addresses are kept as the 4 bytes on the wire. */
+struct carp_advert {
+	uint8_t		dst_mac[6];
+	uint8_t		src_mac[6];
+	uint8_t		ip_src[4];
+	uint8_t		ip_dst[4];
+	uint8_t		tos;
+	uint8_t		ttl;
+	uint16_t	ip_id;
+	size_t		ip_hlen;	/* IHL * 4 */
+	uint8_t		version;
+	uint8_t		type;
+	uint8_t		vhid;
+	uint8_t		advskew;
+	uint8_t		authlen;
+	uint8_t		demote;		/* ucarp's pad1 byte */
+	uint8_t		advbase;
+	uint16_t	cksum;
+	uint64_t	counter;
+	uint8_t		hmac[CARP_HMAC_LEN];
+};
+
+/*
+ * Receive verdicts, in the order the checks are made.  CARP_BAD_VHID and
+ * CARP_BAD_GROUP are decided by the caller (dispatch to an instance)
+ * between carp_pkt_parse() and carp_pkt_verify().
+ */
+enum carp_verdict {
+	CARP_OK = 0,
+	CARP_TOO_SHORT,		/* shorter than Ethernet + IP header + CARP */
+	CARP_NOT_CARP,		/* not IPv4, not protocol 112, or a fragment */
+	CARP_BAD_TTL,		/* TTL other than 255 */
+	CARP_BAD_VERSION,	/* CARP version other than 2 */
+	CARP_BAD_TYPE,		/* CARP type other than advertisement */
+	CARP_BAD_VHID,		/* no instance has this vhid */
+	CARP_BAD_GROUP,		/* IP destination is not the group address */
+	CARP_BAD_IP_CKSUM,	/* IPv4 header checksum */
+	CARP_BAD_CARP_CKSUM,	/* CARP header checksum */
+	CARP_BAD_HMAC,		/* wrong password, address or vhid */
+	CARP_OWN,		/* our own advert looped back (not an error) */
+	CARP_VERDICT_MAX
+};
+
+/* What an advert to send says. */
+struct carp_tx {
+	uint8_t		vhid;
+	uint8_t		advbase;
+	uint8_t		advskew;
+	uint64_t	counter;
+	uint16_t	ip_id;		/* random per packet, as ucarp */
+	uint8_t		src_ip[4];
+	uint8_t		dst_ip[4];	/* group, 224.0.0.18 by default */
+	bool		broadcast;	/* -M: ff:ff:ff:ff:ff:ff destination MAC */
+};
+
+/* Short lower-case name of a verdict, for logs and counters ("bad_ttl"). */
+const char	*carp_verdict_name(enum carp_verdict);
+
+/* Internet checksum (RFC 1071) of len bytes. */
+uint16_t	 carp_cksum(const void *data, size_t len);
+
+/*
+ * Stage 1 of receive: structure (length, IPv4, protocol 112, no fragment,
+ * IHL sane), TTL, version, type.  Fills *adv on CARP_OK (and as far as it
+ * got otherwise).  frame starts at the Ethernet header.
+ */
+enum carp_verdict carp_pkt_parse(const uint8_t *frame, size_t len,
+		    struct carp_advert *adv);
+
+/*
+ * Stage 3 of receive, after the caller matched vhid and group: IP header
+ * checksum, CARP checksum, then HMAC (constant-time) against auth.
+ */
+enum carp_verdict carp_pkt_verify(const uint8_t *frame, size_t len,
+		    const struct carp_advert *adv, const struct carp_auth *auth);
+
+/*
+ * Build the 70-byte advert frame into buf.  Returns CARP_FRAME_LEN, or 0
+ * if buflen is too small.  Source MAC 00:00:5e:00:00:<vhid>, TOS 0x10, DF,
+ * TTL 255, authlen 7, HMAC over auth.
+ */
+size_t		 carp_pkt_build(uint8_t *buf, size_t buflen,
+		    const struct carp_tx *tx, const struct carp_auth *auth);
+
+/*
+ * Build the 42-byte gratuitous ARP that ucarp sends: broadcast, op 1
+ * (request), sender MAC = target MAC = mac, sender IP = target IP = vip.
+ * Returns CARP_GARP_LEN, or 0 if buflen is too small.
+ */
+size_t		 carp_garp_build(uint8_t *buf, size_t buflen,
+		    const uint8_t mac[6], const uint8_t vip[4]);
+
+#endif /* CARP_PKT_H */

@@ -1,0 +1,61 @@
+/*
+ * cfg.h: the configuration as plain data, from the legacy command line or
+ * (later) a configuration file.  Every instance remembers where it came
+ * from (file:line, or "command line") for its error messages.
+ */
+#ifndef CFG_H
+#define CFG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "carp_hmac.h"
+
+/* One virtual host: the long option names of ucarp 1.5.2. */
+struct cfg_vhost {
+	char		*name;		/* optional, for logs */
+	char		*interface;
+	uint8_t		 srcip[4];
+	uint8_t		 mcast[4];	/* group, 224.0.0.18 by default */
+	uint8_t		 vhid;
+	uint8_t		 pass[CARP_PASS_MAX];
+	size_t		 passlen;
+	char		*passfile;	/* where pass came from, if a file */
+	size_t		 naddrs;
+	uint8_t		 (*addrs)[4];
+	char		**addr_strs;	/* as written: scripts receive these */
+	uint8_t		 advbase;
+	uint8_t		 advskew;
+	uint32_t	 deadratio;
+	bool		 preempt;
+	bool		 neutral;
+	bool		 shutdown;
+	bool		 nomcast;
+	bool		 ignoreifstate;
+	char		*upscript;
+	char		*downscript;
+	char		*xparam;
+	char		*file;		/* source of this block */
+	int		 line;
+};
+
+struct cfg {
+	struct cfg_vhost **vhosts;
+	size_t		   nvhosts;
+	int		   facility;	/* LOG_* or LOG_FACILITY_NONE */
+	bool		   debug;
+	bool		   daemonize;
+	bool		   legacy;	/* from the command line, no file */
+	unsigned	   script_jobs;	/* scripts running at once, all instances */
+	unsigned	   script_timeout_ms;
+	char		  *pidfile;
+};
+
+#define CFG_DEFAULT_MCAST	{ 224, 0, 0, 18 }
+#define CFG_DEFAULT_ADVBASE	1
+#define CFG_DEFAULT_DEADRATIO	3
+#define CFG_DEFAULT_SCRIPT_JOBS	4
+#define CFG_DEFAULT_SCRIPT_TIMEOUT_MS	60000
+
+#endif /* CFG_H */

@@ -1,0 +1,15 @@
+/* cfg_mem.h: creating and freeing configuration data (shell). */
+#ifndef CFG_MEM_H
+#define CFG_MEM_H
+
+#include "cfg.h"
+
+struct cfg_vhost *cfg_vhost_new(void);
+void		 cfg_vhost_add_addr(struct cfg_vhost *, const uint8_t [4],
+		    const char *);
+void		 cfg_vhost_free(struct cfg_vhost *);
+struct cfg	*cfg_new(void);
+void		 cfg_add_vhost(struct cfg *, struct cfg_vhost *);
+void		 cfg_free(struct cfg *);
+
+#endif /* CFG_MEM_H */

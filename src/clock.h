@@ -1,0 +1,10 @@
+/* clock.h: the shell's only clock and randomness sources. */
+#ifndef CLOCK_H
+#define CLOCK_H
+
+#include <stdint.h>
+
+int64_t		clock_mono_us(void);	/* CLOCK_MONOTONIC in microseconds */
+uint64_t	clock_random64(void);	/* getrandom(2) */
+
+#endif /* CLOCK_H */

@@ -1,0 +1,684 @@
+/*
+ * iface.c: one libpcap handle per interface, shared by all its instances.
+ *
+ * Capture is in immediate mode (ucarp 1.5.2's buffered capture delivered
+ * adverts up to a second late), incoming direction only (our own adverts
+ * never come back), filtered in the kernel to IPv4 protocol 112.  Link
+ * state comes from one netlink socket for the whole process, so nothing
+ * polls and nothing sleeps; an interface that disappears is closed and
+ * reopened when an interface of that name comes back.
+ */
+#include "config.h"
+
+#include <sys/types.h>
+#include <sys/ioctl.h>
+#include <sys/queue.h>
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "clock.h"
+#include "iface.h"
+#include "log.h"
+#include "xmalloc.h"
+
+#define IFACE_SNAPLEN		256	/* Ethernet + IP with options + CARP */
+#define IFACE_BUFSIZE		(1024 * 1024)
+#define IFACE_BATCH		256	/* frames per wake-up, then yield */
+#define IFACE_FILTER		"ip proto 112"
+#define IFACE_WARN_PERIOD_US	1000000
+
+struct iface_slot {
+	iface_input_cb	 input;
+	iface_link_cb	 link;
+	void		*arg;
+};
+
+struct iface_group {
+	uint8_t		 addr[4];
+	unsigned	 refs;
+	bool		 joined;
+};
+
+struct iface {
+	TAILQ_ENTRY(iface) entry;
+	char		*name;
+	unsigned	 refs;
+	unsigned	 ifindex;
+	uint8_t		 mac[6];
+	pcap_t		*pcap;
+	struct event	*ev;
+	int		 sock;		/* multicast memberships, ioctls */
+	bool		 running;
+	struct iface_group *groups;
+	size_t		 ngroups;
+	unsigned	 nslots;
+	struct iface_slot slots[256];
+	uint64_t	 counters[CARP_VERDICT_MAX];
+	struct log_rate	 rate[CARP_VERDICT_MAX];
+};
+
+static TAILQ_HEAD(, iface) ifaces = TAILQ_HEAD_INITIALIZER(ifaces);
+static struct event_base	*iface_base;
+static int			 nl_fd = -1;
+static struct event		*nl_ev;
+
+static void	iface_read_cb(int, short, void *);
+static void	iface_set_running(struct iface *, bool);
+
+/* Read ifindex, MAC and link flags through ioctls; false if it is gone. */
+static bool
+iface_query(struct iface *ifp)
+{
+	struct ifreq	ifr;
+
+	memset(&ifr, 0, sizeof(ifr));
+	if (strlen(ifp->name) >= sizeof(ifr.ifr_name)) {
+		errno = ENAMETOOLONG;
+		return false;
+	}
+	strncpy(ifr.ifr_name, ifp->name, sizeof(ifr.ifr_name) - 1);
+	if (ioctl(ifp->sock, SIOCGIFINDEX, &ifr) == -1)
+		return false;
+	ifp->ifindex = (unsigned)ifr.ifr_ifindex;
+	if (ioctl(ifp->sock, SIOCGIFHWADDR, &ifr) == -1)
+		return false;
+	memcpy(ifp->mac, ifr.ifr_hwaddr.sa_data, 6);
+	if (ioctl(ifp->sock, SIOCGIFFLAGS, &ifr) == -1)
+		return false;
+	ifp->running = (ifr.ifr_flags & IFF_UP) && (ifr.ifr_flags & IFF_RUNNING);
+	return true;
+}
+
+/* Open the capture; on failure log why and return false. */
+static bool
+iface_open_pcap(struct iface *ifp)
+{
+	char			 errbuf[PCAP_ERRBUF_SIZE];
+	struct bpf_program	 prog;
+	pcap_t			*p;
+	int			 fd, rc;
+
+	errbuf[0] = '\0';
+	if ((p = pcap_create(ifp->name, errbuf)) == NULL) {
+		log_msg(LOG_ERR, "%s: cannot open a capture: %s", ifp->name,
+		    errbuf);
+		return false;
+	}
+	pcap_set_snaplen(p, IFACE_SNAPLEN);
+	pcap_set_promisc(p, 0);
+	pcap_set_timeout(p, 100);
+	pcap_set_buffer_size(p, IFACE_BUFSIZE);
+#ifdef HAVE_PCAP_SET_IMMEDIATE_MODE
+	pcap_set_immediate_mode(p, 1);
+#endif
+	if ((rc = pcap_activate(p)) < 0) {
+		log_msg(LOG_ERR, "%s: cannot capture: %s (run as root, or "
+		    "check that the interface exists and is up)", ifp->name,
+		    pcap_geterr(p));
+		pcap_close(p);
+		return false;
+	}
+	if (pcap_datalink(p) != DLT_EN10MB) {
+		log_msg(LOG_ERR, "%s: not an Ethernet interface: CARP needs "
+		    "Ethernet framing", ifp->name);
+		pcap_close(p);
+		return false;
+	}
+	if (pcap_setdirection(p, PCAP_D_IN) == -1)
+		log_msg(LOG_WARNING, "%s: cannot limit the capture to incoming "
+		    "frames: %s", ifp->name, pcap_geterr(p));
+	if (pcap_compile(p, &prog, IFACE_FILTER, 1, PCAP_NETMASK_UNKNOWN) == -1 ||
+	    pcap_setfilter(p, &prog) == -1) {
+		log_msg(LOG_ERR, "%s: cannot set the capture filter: %s",
+		    ifp->name, pcap_geterr(p));
+		pcap_close(p);
+		return false;
+	}
+	pcap_freecode(&prog);
+	if (pcap_setnonblock(p, 1, errbuf) == -1 ||
+	    (fd = pcap_get_selectable_fd(p)) == -1) {
+		log_msg(LOG_ERR, "%s: cannot poll the capture: %s", ifp->name,
+		    errbuf);
+		pcap_close(p);
+		return false;
+	}
+	/* Scripts must not inherit the capture. */
+	fcntl(fd, F_SETFD, FD_CLOEXEC);
+	ifp->pcap = p;
+	ifp->ev = event_new(iface_base, fd, EV_READ | EV_PERSIST,
+	    iface_read_cb, ifp);
+	event_add(ifp->ev, NULL);
+	return true;
+}
+
+static void
+iface_close_pcap(struct iface *ifp)
+{
+	if (ifp->ev != NULL) {
+		event_free(ifp->ev);
+		ifp->ev = NULL;
+	}
+	if (ifp->pcap != NULL) {
+		pcap_close(ifp->pcap);
+		ifp->pcap = NULL;
+	}
+}
+
+/* Join one group on the interface (kernel multicast filter, IGMP). */
+static void
+iface_join_group(struct iface *ifp, struct iface_group *g)
+{
+	struct ip_mreqn	mr;
+
+	memset(&mr, 0, sizeof(mr));
+	memcpy(&mr.imr_multiaddr, g->addr, 4);
+	mr.imr_ifindex = (int)ifp->ifindex;
+	if (setsockopt(ifp->sock, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr,
+	    sizeof(mr)) == -1 && errno != EADDRINUSE) {
+		log_msg(LOG_WARNING, "%s: cannot join multicast group "
+		    "%u.%u.%u.%u: %s (adverts may not be received; check the "
+		    "interface's IPv4 setup)", ifp->name, g->addr[0],
+		    g->addr[1], g->addr[2], g->addr[3], strerror(errno));
+		g->joined = false;
+		return;
+	}
+	g->joined = true;
+}
+
+struct iface *
+iface_get(const char *name)
+{
+	struct iface	*ifp;
+
+	TAILQ_FOREACH(ifp, &ifaces, entry) {
+		if (strcmp(ifp->name, name) == 0) {
+			ifp->refs++;
+			return ifp;
+		}
+	}
+	ifp = xcalloc(1, sizeof(*ifp));
+	ifp->name = xstrdup(name);
+	ifp->refs = 1;
+	ifp->sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (ifp->sock == -1) {
+		log_warn("%s: socket", name);
+		goto fail;
+	}
+	if (strlen(name) >= IFNAMSIZ) {
+		log_msg(LOG_ERR, "Interface name too long: [%s] (at most %d "
+		    "characters)", name, IFNAMSIZ - 1);
+		goto fail;
+	}
+	if (!iface_query(ifp)) {
+		log_msg(LOG_ERR, "Unable to find interface [%s]: %s (check the "
+		    "name with `ip link`)", name, strerror(errno));
+		goto fail;
+	}
+	if (!iface_open_pcap(ifp))
+		goto fail;
+	TAILQ_INSERT_TAIL(&ifaces, ifp, entry);
+	log_info("Local advertised ethernet address is "
+	    "[%02x:%02x:%02x:%02x:%02x:%02x]", ifp->mac[0], ifp->mac[1],
+	    ifp->mac[2], ifp->mac[3], ifp->mac[4], ifp->mac[5]);
+	return ifp;
+fail:
+	if (ifp->sock != -1)
+		close(ifp->sock);
+	free(ifp->name);
+	free(ifp);
+	return NULL;
+}
+
+void
+iface_put(struct iface *ifp)
+{
+	if (ifp == NULL || --ifp->refs > 0)
+		return;
+	TAILQ_REMOVE(&ifaces, ifp, entry);
+	iface_close_pcap(ifp);
+	close(ifp->sock);	/* drops the memberships */
+	free(ifp->groups);
+	free(ifp->name);
+	free(ifp);
+}
+
+bool
+iface_attach(struct iface *ifp, uint8_t vhid, iface_input_cb input,
+    iface_link_cb link, void *arg)
+{
+	struct iface_slot	*s = &ifp->slots[vhid];
+
+	if (s->input != NULL)
+		return false;
+	s->input = input;
+	s->link = link;
+	s->arg = arg;
+	ifp->nslots++;
+	return true;
+}
+
+void
+iface_detach(struct iface *ifp, uint8_t vhid)
+{
+	struct iface_slot	*s = &ifp->slots[vhid];
+
+	if (s->input == NULL)
+		return;
+	memset(s, 0, sizeof(*s));
+	ifp->nslots--;
+}
+
+void
+iface_join(struct iface *ifp, const uint8_t group[4])
+{
+	size_t	i;
+
+	for (i = 0; i < ifp->ngroups; i++) {
+		if (memcmp(ifp->groups[i].addr, group, 4) == 0) {
+			ifp->groups[i].refs++;
+			return;
+		}
+	}
+	ifp->groups = xreallocarray(ifp->groups, ifp->ngroups + 1,
+	    sizeof(*ifp->groups));
+	memset(&ifp->groups[ifp->ngroups], 0, sizeof(*ifp->groups));
+	memcpy(ifp->groups[ifp->ngroups].addr, group, 4);
+	ifp->groups[ifp->ngroups].refs = 1;
+	iface_join_group(ifp, &ifp->groups[ifp->ngroups]);
+	ifp->ngroups++;
+}
+
+void
+iface_leave(struct iface *ifp, const uint8_t group[4])
+{
+	struct ip_mreqn	mr;
+	size_t		i;
+
+	for (i = 0; i < ifp->ngroups; i++) {
+		if (memcmp(ifp->groups[i].addr, group, 4) != 0)
+			continue;
+		if (--ifp->groups[i].refs > 0)
+			return;
+		if (ifp->groups[i].joined) {
+			memset(&mr, 0, sizeof(mr));
+			memcpy(&mr.imr_multiaddr, group, 4);
+			mr.imr_ifindex = (int)ifp->ifindex;
+			setsockopt(ifp->sock, IPPROTO_IP, IP_DROP_MEMBERSHIP,
+			    &mr, sizeof(mr));
+		}
+		ifp->groups[i] = ifp->groups[--ifp->ngroups];
+		return;
+	}
+}
+
+int
+iface_send(struct iface *ifp, const uint8_t *frame, size_t len)
+{
+	if (ifp->pcap == NULL) {
+		errno = ENETDOWN;
+		return -1;
+	}
+	if (pcap_inject(ifp->pcap, frame, len) != (int)len) {
+		errno = EIO;
+		if (pcap_geterr(ifp->pcap) != NULL)
+			log_debug("%s: send: %s", ifp->name,
+			    pcap_geterr(ifp->pcap));
+		return -1;
+	}
+	return 0;
+}
+
+const char *
+iface_name(const struct iface *ifp)
+{
+	return ifp->name;
+}
+
+const uint8_t *
+iface_mac(const struct iface *ifp)
+{
+	return ifp->mac;
+}
+
+bool
+iface_running(const struct iface *ifp)
+{
+	return ifp->pcap != NULL && ifp->running;
+}
+
+int
+iface_fd(const struct iface *ifp)
+{
+	return ifp->pcap != NULL ? pcap_get_selectable_fd(ifp->pcap) : -1;
+}
+
+unsigned
+iface_count(void)
+{
+	struct iface	*ifp;
+	unsigned	 n = 0;
+
+	TAILQ_FOREACH(ifp, &ifaces, entry)
+		if (ifp->pcap != NULL)
+			n++;
+	return n;
+}
+
+/*
+ * Count a dropped frame and log it, at most one line per reason per
+ * second: a noisy segment (a VRRPv3 router, a flood) cannot flood syslog.
+ */
+void
+iface_count_verdict(struct iface *ifp, enum carp_verdict v)
+{
+	unsigned	held;
+
+	if (v >= CARP_VERDICT_MAX)
+		return;
+	ifp->counters[v]++;
+	if (v == CARP_OK || v == CARP_OWN)
+		return;
+	if (!log_rate_ok(&ifp->rate[v], clock_mono_us(), IFACE_WARN_PERIOD_US,
+	    &held))
+		return;
+	if (held > 0)
+		log_msg(LOG_WARNING, "%s: dropped a frame: %s (%u more since "
+		    "the last report; %llu in all)", ifp->name,
+		    carp_verdict_name(v), held,
+		    (unsigned long long)ifp->counters[v]);
+}
+
+void
+iface_format_counters(const struct iface *ifp, char *buf, size_t len)
+{
+	static const enum carp_verdict shown[] = {
+		CARP_TOO_SHORT, CARP_NOT_CARP, CARP_BAD_TTL, CARP_BAD_VERSION,
+		CARP_BAD_TYPE, CARP_BAD_VHID,
+	};
+	size_t	i, off = 0;
+	int	n;
+
+	buf[0] = '\0';
+	for (i = 0; i < sizeof(shown) / sizeof(shown[0]) && off < len; i++) {
+		n = snprintf(buf + off, len - off, "%s%s=%llu", i ? " " : "",
+		    carp_verdict_name(shown[i]),
+		    (unsigned long long)ifp->counters[shown[i]]);
+		if (n < 0)
+			break;
+		off += (size_t)n;
+	}
+}
+
+/* Log the first drop of each reason at once, with the packet's field. */
+static void
+iface_drop(struct iface *ifp, enum carp_verdict v,
+    const struct carp_advert *adv)
+{
+	unsigned	held;
+
+	ifp->counters[v]++;
+	if (!log_rate_ok(&ifp->rate[v], clock_mono_us(), IFACE_WARN_PERIOD_US,
+	    &held))
+		return;
+	switch (v) {
+	case CARP_BAD_TTL:
+		log_msg(LOG_WARNING, "%s: Bad TTL: [%u]%s", ifp->name,
+		    adv->ttl, held ? " (and more, rate-limited)" : "");
+		break;
+	case CARP_BAD_VERSION:
+		log_msg(LOG_WARNING, "%s: Bad version: [%u]%s", ifp->name,
+		    adv->version, held ? " (and more, rate-limited)" : "");
+		break;
+	case CARP_BAD_TYPE:
+		log_msg(LOG_WARNING, "%s: Bad type: [%u]%s", ifp->name,
+		    adv->type, held ? " (and more, rate-limited)" : "");
+		break;
+	case CARP_BAD_VHID:
+		log_debug("%s: Ignoring vhid: [%u]", ifp->name, adv->vhid);
+		break;
+	default:
+		log_debug("%s: dropped a frame: %s", ifp->name,
+		    carp_verdict_name(v));
+		break;
+	}
+}
+
+/* One captured frame: stage-1 checks, then dispatch by vhid. */
+static void
+iface_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
+{
+	struct iface		*ifp = (struct iface *)user;
+	struct carp_advert	 adv;
+	struct iface_slot	*s;
+	enum carp_verdict	 v;
+
+	v = carp_pkt_parse(bytes, h->caplen, &adv);
+	if (v != CARP_OK) {
+		iface_drop(ifp, v, &adv);
+		return;
+	}
+	s = &ifp->slots[adv.vhid];
+	if (s->input == NULL) {
+		iface_drop(ifp, CARP_BAD_VHID, &adv);
+		return;
+	}
+	s->input(s->arg, bytes, h->caplen, &adv);
+}
+
+/* The capture is readable: handle a bounded batch, then yield to timers. */
+static void
+iface_read_cb(int fd, short what, void *arg)
+{
+	struct iface	*ifp = arg;
+	int		 n, total = 0;
+
+	while (total < IFACE_BATCH) {
+		n = pcap_dispatch(ifp->pcap, IFACE_BATCH - total, iface_frame,
+		    (u_char *)ifp);
+		if (n == 0)
+			break;
+		if (n < 0) {
+			log_msg(LOG_ERR, "%s: capture failed: %s (the interface "
+			    "went away?); waiting for it to come back",
+			    ifp->name, pcap_geterr(ifp->pcap));
+			iface_close_pcap(ifp);
+			iface_set_running(ifp, false);
+			return;
+		}
+		total += n;
+		if (ifp->pcap == NULL)
+			return;
+	}
+}
+
+/* Tell every instance on the interface that the link changed. */
+static void
+iface_set_running(struct iface *ifp, bool up)
+{
+	unsigned	i;
+
+	if (ifp->running == up)
+		return;
+	ifp->running = up;
+	log_msg(up ? LOG_INFO : LOG_WARNING, "%s: link %s", ifp->name,
+	    up ? "up" : "down");
+	for (i = 0; i < 256; i++)
+		if (ifp->slots[i].link != NULL)
+			ifp->slots[i].link(ifp->slots[i].arg, up);
+}
+
+/* An interface of this name exists (again): reopen what we closed. */
+static void
+iface_revive(struct iface *ifp)
+{
+	size_t	i;
+
+	if (ifp->pcap != NULL)
+		return;
+	if (!iface_query(ifp) || !iface_open_pcap(ifp))
+		return;
+	log_info("%s: interface is back, capture reopened", ifp->name);
+	for (i = 0; i < ifp->ngroups; i++)
+		iface_join_group(ifp, &ifp->groups[i]);
+	/* iface_query() refreshed running; report the edge to instances. */
+	if (ifp->running) {
+		ifp->running = false;
+		iface_set_running(ifp, true);
+	}
+}
+
+/* Re-read every interface's flags: after a netlink overrun. */
+static void
+iface_resync(void)
+{
+	struct iface	*ifp;
+	bool		 was, now;
+
+	TAILQ_FOREACH(ifp, &ifaces, entry) {
+		if (ifp->pcap == NULL) {
+			iface_revive(ifp);
+			continue;
+		}
+		was = ifp->running;
+		if (iface_query(ifp))
+			now = ifp->running;
+		else {
+			now = false;
+			iface_close_pcap(ifp);
+		}
+		ifp->running = was;
+		iface_set_running(ifp, now);
+	}
+}
+
+/* One RTM_NEWLINK / RTM_DELLINK message. */
+static void
+iface_netlink_msg(const struct nlmsghdr *nh)
+{
+	const struct ifinfomsg	*ifi = NLMSG_DATA(nh);
+	const struct rtattr	*rta;
+	struct iface		*ifp;
+	const char		*name = NULL;
+	int			 len;
+
+	if (nh->nlmsg_len < NLMSG_LENGTH(sizeof(*ifi)))
+		return;
+	len = (int)(nh->nlmsg_len - NLMSG_LENGTH(sizeof(*ifi)));
+	for (rta = IFLA_RTA(ifi); RTA_OK(rta, len); rta = RTA_NEXT(rta, len))
+		if (rta->rta_type == IFLA_IFNAME && RTA_PAYLOAD(rta) > 0 &&
+		    ((const char *)RTA_DATA(rta))[RTA_PAYLOAD(rta) - 1] == '\0')
+			name = RTA_DATA(rta);
+	TAILQ_FOREACH(ifp, &ifaces, entry) {
+		if (ifp->pcap != NULL && ifp->ifindex == (unsigned)ifi->ifi_index) {
+			if (nh->nlmsg_type == RTM_DELLINK) {
+				log_msg(LOG_WARNING, "%s: interface removed",
+				    ifp->name);
+				iface_close_pcap(ifp);
+				iface_set_running(ifp, false);
+			} else
+				iface_set_running(ifp, (ifi->ifi_flags & IFF_UP) &&
+				    (ifi->ifi_flags & IFF_RUNNING));
+		} else if (ifp->pcap == NULL && nh->nlmsg_type == RTM_NEWLINK &&
+		    name != NULL && strcmp(name, ifp->name) == 0)
+			iface_revive(ifp);
+	}
+}
+
+static void
+iface_netlink_cb(int fd, short what, void *arg)
+{
+	char			 buf[16384];
+	const struct nlmsghdr	*nh;
+	ssize_t			 n;
+	int			 len;
+
+	for (;;) {
+		n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+		if (n < 0) {
+			if (errno == ENOBUFS) {
+				/* Events were lost: ask the kernel again. */
+				iface_resync();
+				continue;
+			}
+			return;
+		}
+		len = (int)n;
+		for (nh = (const struct nlmsghdr *)buf; NLMSG_OK(nh, len);
+		    nh = NLMSG_NEXT(nh, len))
+			if (nh->nlmsg_type == RTM_NEWLINK ||
+			    nh->nlmsg_type == RTM_DELLINK)
+				iface_netlink_msg(nh);
+	}
+}
+
+int
+iface_init(struct event_base *base)
+{
+	struct sockaddr_nl	sa;
+
+	iface_base = base;
+	nl_fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK,
+	    NETLINK_ROUTE);
+	if (nl_fd == -1) {
+		log_warn("netlink socket (link state will not be followed)");
+		return -1;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.nl_family = AF_NETLINK;
+	sa.nl_groups = RTMGRP_LINK;
+	if (bind(nl_fd, (struct sockaddr *)&sa, sizeof(sa)) == -1) {
+		log_warn("netlink bind (link state will not be followed)");
+		close(nl_fd);
+		nl_fd = -1;
+		return -1;
+	}
+	nl_ev = event_new(base, nl_fd, EV_READ | EV_PERSIST, iface_netlink_cb,
+	    NULL);
+	event_add(nl_ev, NULL);
+	return 0;
+}
+
+void
+iface_shutdown(void)
+{
+	if (nl_ev != NULL)
+		event_free(nl_ev);
+	nl_ev = NULL;
+	if (nl_fd != -1)
+		close(nl_fd);
+	nl_fd = -1;
+}
+
+char *
+iface_default_name(void)
+{
+	char		 errbuf[PCAP_ERRBUF_SIZE];
+	pcap_if_t	*all, *d;
+	char		*name = NULL;
+
+	if (pcap_findalldevs(&all, errbuf) == -1)
+		return NULL;
+	for (d = all; d != NULL; d = d->next) {
+		if (d->flags & PCAP_IF_LOOPBACK)
+			continue;
+		if (strcmp(d->name, "any") == 0 || strchr(d->name, ':') != NULL)
+			continue;
+		name = xstrdup(d->name);
+		break;
+	}
+	pcap_freealldevs(all);
+	return name;
+}

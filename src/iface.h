@@ -1,0 +1,63 @@
+/*
+ * iface.h: one network interface, shared by every instance on it: a
+ * libpcap handle in immediate mode that sees only incoming CARP, a send
+ * path, the multicast memberships, and link state from netlink.  Adverts
+ * are dispatched to instances by vhid through a 256-slot table.
+ */
+#ifndef IFACE_H
+#define IFACE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "carp_pkt.h"
+
+struct event_base;
+struct iface;
+
+/* Called for a frame that parsed (stage 1) and carries this slot's vhid. */
+typedef void	(*iface_input_cb)(void *arg, const uint8_t *frame, size_t len,
+		    const struct carp_advert *adv);
+/* Called when the interface's link goes up or down (or disappears). */
+typedef void	(*iface_link_cb)(void *arg, bool up);
+
+/* Start the netlink link watcher; once per process. */
+int		 iface_init(struct event_base *);
+void		 iface_shutdown(void);
+
+/*
+ * The interface called name, opened on first use and reference-counted.
+ * NULL (with the reason logged) if it cannot be opened.
+ */
+struct iface	*iface_get(const char *name);
+void		 iface_put(struct iface *);
+
+/* Route adverts of vhid to cb; false if the vhid is already taken. */
+bool		 iface_attach(struct iface *, uint8_t vhid, iface_input_cb,
+		    iface_link_cb, void *arg);
+void		 iface_detach(struct iface *, uint8_t vhid);
+
+/* Join (or with -M skip) the group on this interface; counted per group. */
+void		 iface_join(struct iface *, const uint8_t group[4]);
+void		 iface_leave(struct iface *, const uint8_t group[4]);
+
+/* Send a whole Ethernet frame; 0 on success, -1 (errno set) on failure. */
+int		 iface_send(struct iface *, const uint8_t *frame, size_t len);
+
+const char	*iface_name(const struct iface *);
+const uint8_t	*iface_mac(const struct iface *);
+bool		 iface_running(const struct iface *);
+int		 iface_fd(const struct iface *);	/* pcap fd, -1 if closed */
+unsigned	 iface_count(void);			/* open handles */
+
+/* Count a verdict decided outside (by the instance) and its log line. */
+void		 iface_count_verdict(struct iface *, enum carp_verdict);
+
+/* "too_short=N not_carp=N ..." for the verdicts counted per interface. */
+void		 iface_format_counters(const struct iface *, char *, size_t);
+
+/* Name of the first capture device usable for CARP (ucarp's -i default). */
+char		*iface_default_name(void);
+
+#endif /* IFACE_H */

@@ -1,0 +1,59 @@
+/*
+ * script.h: up/down scripts through one child-reaping queue.
+ *
+ * Each instance owns a queue: its scripts run in transition order, never
+ * two at once, and a transition that arrives while a script is still
+ * waiting replaces it, so the last script always matches the state.
+ * Across instances at most `jobs` scripts run at the same time.  Every
+ * script runs in its own session with a timeout (SIGTERM to its process
+ * group, SIGKILL 2 s later); children are reaped from SIGCHLD on the event
+ * loop and each outcome is logged.  Nothing here ever blocks.
+ */
+#ifndef SCRIPT_H
+#define SCRIPT_H
+
+#include <stdbool.h>
+
+struct event_base;
+struct script_q;
+
+enum script_kind {
+	SCRIPT_NONE = 0,
+	SCRIPT_UP,
+	SCRIPT_DOWN
+};
+
+/* Once per process; jobs >= 1, timeout_ms >= 1. */
+void		 script_init(struct event_base *, unsigned jobs,
+		    unsigned timeout_ms);
+void		 script_set_limits(unsigned jobs, unsigned timeout_ms);
+void		 script_shutdown(void);
+
+/* A queue; label prefixes its log lines ("eth0 vhid 42: "). */
+struct script_q	*script_q_new(const char *label);
+void		 script_q_set_label(struct script_q *, const char *label);
+/* Free the queue; a running script goes on and is still reaped. */
+void		 script_q_free(struct script_q *);
+
+/*
+ * Queue the script for a transition to kind.  path may be NULL (no script
+ * configured: the transition is still recorded).  argv and env are
+ * NULL-terminated; env entries are "NAME=value" added to the daemon's
+ * environment.  Both are copied.
+ */
+void		 script_q_push(struct script_q *, enum script_kind kind,
+		    const char *path, char *const argv[], char *const env[]);
+
+/* Nothing running or waiting in this queue. */
+bool		 script_q_idle(const struct script_q *);
+/* Nothing running or waiting anywhere. */
+bool		 script_idle(void);
+/* Called (from the loop) each time the whole queue becomes idle. */
+void		 script_on_idle(void (*)(void));
+
+/* SIGCHLD arrived: reap every exited child. */
+void		 script_reap(void);
+
+unsigned	 script_running(void);
+
+#endif /* SCRIPT_H */

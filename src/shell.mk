@@ -1,0 +1,14 @@
+# The thin shell around the core: everything that touches fds, clocks,
+# processes and the outside world.
+src_libucarp_shell_a_SOURCES = \
+	src/cfg.h \
+	src/cfg_cli.c src/cfg_cli.h \
+	src/cfg_mem.c src/cfg_mem.h \
+	src/clock.c src/clock.h \
+	src/iface.c src/iface.h \
+	src/log.c src/log.h \
+	src/script.c src/script.h \
+	src/vhost.c src/vhost.h \
+	src/xmalloc.c src/xmalloc.h
+src_libucarp_shell_a_CFLAGS = $(AM_CFLAGS) $(PCAP_CFLAGS) $(CONFIG_CFLAGS) \
+	$(EVENT_CFLAGS) $(CRYPTO_CFLAGS)

@@ -1,0 +1,497 @@
+/*
+ * vhost.c: one CARP instance: glue between the pure state machine and the
+ * world (interface, timer, scripts, logs).
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/event.h>
+
+#include "carp_fsm.h"
+#include "carp_pkt.h"
+#include "cfg_mem.h"
+#include "clock.h"
+#include "iface.h"
+#include "log.h"
+#include "script.h"
+#include "vhost.h"
+#include "xmalloc.h"
+
+#define VHOST_WARN_PERIOD_US	1000000
+#define VHOST_FEEDBACK_MAX	4	/* send-result rounds per event */
+
+struct vhost {
+	struct cfg_vhost	*cfg;
+	struct carp_fsm		 fsm;
+	struct carp_auth	 auth;
+	struct iface		*ifp;
+	struct event		*timer;
+	struct script_q		*sq;
+	char			*prefix;	/* "eth0 vhid 42 (web): " */
+	enum carp_state		 last_from;	/* of the last transition */
+	enum carp_cause		 last_cause;
+	uint64_t		 sent;
+	uint64_t		 send_errors;
+	uint64_t		 received;
+	uint64_t		 transitions;
+	uint64_t		 counters[CARP_VERDICT_MAX];
+	struct log_rate		 rate[CARP_VERDICT_MAX];
+	struct log_rate		 rate_nonpref;
+};
+
+static struct event_base	*vhost_base;
+static bool			 vhost_legacy;
+
+static void	vhost_step(struct vhost *, struct carp_event *, int depth);
+
+void
+vhost_init(struct event_base *base, bool legacy)
+{
+	vhost_base = base;
+	vhost_legacy = legacy;
+}
+
+/* Arm the one timer at the machine's earliest deadline. */
+static void
+vhost_arm(struct vhost *vh)
+{
+	struct timeval	tv;
+	int64_t		d, now;
+
+	d = carp_fsm_next_deadline(&vh->fsm);
+	if (d == 0) {
+		evtimer_del(vh->timer);
+		return;
+	}
+	now = clock_mono_us();
+	d = d > now ? d - now : 0;
+	tv.tv_sec = (time_t)(d / 1000000);
+	tv.tv_usec = (suseconds_t)(d % 1000000);
+	evtimer_add(vh->timer, &tv);
+}
+
+static void
+vhost_timer_cb(int fd, short what, void *arg)
+{
+	struct vhost		*vh = arg;
+	struct carp_event	 ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.type = CARP_EV_TIMER;
+	vhost_step(vh, &ev, 0);
+}
+
+/* Send one advert; returns 0 or -1. */
+static int
+vhost_send_advert(struct vhost *vh, const struct carp_action *a)
+{
+	struct carp_tx	tx;
+	uint8_t		buf[CARP_FRAME_LEN];
+	size_t		len;
+
+	memset(&tx, 0, sizeof(tx));
+	tx.vhid = vh->cfg->vhid;
+	tx.advbase = a->advbase;
+	tx.advskew = a->advskew;
+	tx.counter = a->counter;
+	tx.ip_id = (uint16_t)clock_random64();
+	memcpy(tx.src_ip, vh->cfg->srcip, 4);
+	memcpy(tx.dst_ip, vh->cfg->mcast, 4);
+	tx.broadcast = vh->cfg->nomcast;
+	len = carp_pkt_build(buf, sizeof(buf), &tx, &vh->auth);
+	if (len == 0 || iface_send(vh->ifp, buf, len) == -1) {
+		vh->send_errors++;
+		log_msg(LOG_WARNING, "%swrite() has failed: could not send an "
+		    "advert on %s", vh->prefix, vh->cfg->interface);
+		return -1;
+	}
+	vh->sent++;
+	return 0;
+}
+
+/* Gratuitous ARP for every address, with the interface's real MAC. */
+static void
+vhost_send_garp(struct vhost *vh)
+{
+	uint8_t	buf[CARP_GARP_LEN];
+	size_t	i, len;
+
+	for (i = 0; i < vh->cfg->naddrs; i++) {
+		len = carp_garp_build(buf, sizeof(buf), iface_mac(vh->ifp),
+		    vh->cfg->addrs[i]);
+		if (len == 0 || iface_send(vh->ifp, buf, len) == -1)
+			log_msg(LOG_WARNING, "%scould not send a gratuitous ARP "
+			    "for %s on %s", vh->prefix, vh->cfg->addr_strs[i],
+			    vh->cfg->interface);
+	}
+}
+
+/* Queue the up or down script with ucarp's argv and our environment. */
+static void
+vhost_script(struct vhost *vh, const struct carp_action *a)
+{
+	const struct cfg_vhost	*cv = vh->cfg;
+	enum script_kind	 kind;
+	const char		*path;
+	char			*argv[5], *env[8], *addrs;
+	size_t			 i, n, len;
+	int			 k = 0;
+
+	kind = a->type == CARP_ACT_SCRIPT_UP ? SCRIPT_UP : SCRIPT_DOWN;
+	path = kind == SCRIPT_UP ? cv->upscript : cv->downscript;
+	argv[0] = (char *)(path != NULL ? path : "");
+	argv[1] = cv->interface;
+	argv[2] = cv->addr_strs[0];
+	argv[3] = cv->xparam;
+	argv[4] = NULL;
+
+	for (i = 0, len = 1; i < cv->naddrs; i++)
+		len += strlen(cv->addr_strs[i]) + 1;
+	addrs = xcalloc(1, len);
+	for (i = 0, n = 0; i < cv->naddrs; i++)
+		n += (size_t)snprintf(addrs + n, len - n, "%s%s", i ? " " : "",
+		    cv->addr_strs[i]);
+	xasprintf(&env[k++], "UCARP_INSTANCE=%s", cv->name != NULL ?
+	    cv->name : "");
+	xasprintf(&env[k++], "UCARP_VHID=%u", cv->vhid);
+	xasprintf(&env[k++], "UCARP_INTERFACE=%s", cv->interface);
+	xasprintf(&env[k++], "UCARP_ADDRS=%s", addrs);
+	xasprintf(&env[k++], "UCARP_STATE=%s", carp_state_name(vh->fsm.state));
+	xasprintf(&env[k++], "UCARP_PREV_STATE=%s",
+	    carp_state_name(vh->last_from));
+	xasprintf(&env[k++], "UCARP_REASON=%s", carp_cause_name(a->cause));
+	env[k] = NULL;
+	script_q_push(vh->sq, kind, path, argv, env);
+	while (k > 0)
+		free(env[--k]);
+	free(addrs);
+}
+
+/* Log a transition as ucarp did, plus why. */
+static void
+vhost_log_transition(struct vhost *vh, const struct carp_action *a)
+{
+	vh->transitions++;
+	vh->last_from = a->from;
+	vh->last_cause = a->cause;
+	log_msg(LOG_WARNING, "%sSwitching to state: %s (%s)", vh->prefix,
+	    carp_state_name(a->to), carp_cause_name(a->cause));
+	switch (a->cause) {
+	case CARP_CAUSE_PREEMPT:
+		log_msg(LOG_WARNING, "%sPutting MASTER down - preemption",
+		    vh->prefix);
+		break;
+	case CARP_CAUSE_SLOW_MASTER:
+		log_msg(LOG_WARNING, "%sPutting MASTER DOWN (going to time "
+		    "out)", vh->prefix);
+		break;
+	case CARP_CAUSE_PREFERRED_MASTER:
+		log_msg(LOG_WARNING, "%sPreferred master advertised: going "
+		    "back to BACKUP state", vh->prefix);
+		break;
+	default:
+		break;
+	}
+}
+
+static void
+vhost_notice(struct vhost *vh, const struct carp_action *a)
+{
+	unsigned	held;
+
+	switch (a->cause) {
+	case CARP_CAUSE_NONPREFERRED_MASTER:
+		if (log_rate_ok(&vh->rate_nonpref, clock_mono_us(),
+		    VHOST_WARN_PERIOD_US, &held))
+			log_msg(LOG_WARNING, "%sNon-preferred master "
+			    "advertising: reasserting control of VIP with "
+			    "another gratuitous arp", vh->prefix);
+		break;
+	case CARP_CAUSE_DEMOTED:
+		log_msg(LOG_ERR, "%sthree adverts in a row could not be sent: "
+		    "advertising with advskew 240 until sends work again",
+		    vh->prefix);
+		break;
+	default:
+		log_info("%s%s", vh->prefix, carp_cause_name(a->cause));
+		break;
+	}
+}
+
+/*
+ * Feed one event to the machine and carry out its actions in order.  Send
+ * results go back in as events (bounded: demotion can add one advert).
+ */
+static void
+vhost_step(struct vhost *vh, struct carp_event *ev, int depth)
+{
+	struct carp_actions	 acts;
+	struct carp_event	 fb;
+	const struct carp_action *a;
+	size_t			 i;
+	int			 results[CARP_ACTIONS_MAX], nres = 0;
+
+	ev->now = clock_mono_us();
+	ev->rand = clock_random64();
+	acts.n = 0;
+	carp_fsm_step(&vh->fsm, ev, &acts);
+	for (i = 0; i < acts.n; i++) {
+		a = &acts.a[i];
+		switch (a->type) {
+		case CARP_ACT_TRANSITION:
+			vhost_log_transition(vh, a);
+			break;
+		case CARP_ACT_SEND_ADVERT:
+			results[nres++] = vhost_send_advert(vh, a);
+			break;
+		case CARP_ACT_SEND_GARP:
+			vhost_send_garp(vh);
+			break;
+		case CARP_ACT_SCRIPT_UP:
+		case CARP_ACT_SCRIPT_DOWN:
+			vhost_script(vh, a);
+			break;
+		case CARP_ACT_NOTICE:
+			vhost_notice(vh, a);
+			break;
+		default:
+			log_debug("%sunknown action %d ignored", vh->prefix,
+			    (int)a->type);
+			break;
+		}
+	}
+	for (i = 0; i < (size_t)nres && depth < VHOST_FEEDBACK_MAX; i++) {
+		memset(&fb, 0, sizeof(fb));
+		fb.type = results[i] == 0 ? CARP_EV_SEND_OK : CARP_EV_SEND_FAIL;
+		vhost_step(vh, &fb, depth + 1);
+	}
+	if (depth == 0)
+		vhost_arm(vh);
+}
+
+/* A frame for our vhid: group, checksums, HMAC, then the machine. */
+static void
+vhost_input(void *arg, const uint8_t *frame, size_t len,
+    const struct carp_advert *adv)
+{
+	struct vhost		*vh = arg;
+	struct carp_event	 ev;
+	enum carp_verdict	 v;
+	uint8_t			 md[CARP_HMAC_LEN];
+	unsigned		 held;
+
+	if (memcmp(adv->ip_src, vh->cfg->srcip, 4) == 0) {
+		vh->counters[CARP_OWN]++;
+		return;
+	}
+	if (memcmp(adv->ip_dst, vh->cfg->mcast, 4) != 0) {
+		vh->counters[CARP_BAD_GROUP]++;
+		log_debug("%sIgnoring different multicast ip: [%u.%u.%u.%u]",
+		    vh->prefix, adv->ip_dst[0], adv->ip_dst[1], adv->ip_dst[2],
+		    adv->ip_dst[3]);
+		return;
+	}
+	v = carp_pkt_verify(frame, len, adv, &vh->auth);
+	if (v != CARP_OK) {
+		vh->counters[v < CARP_VERDICT_MAX ? v : CARP_BAD_HMAC]++;
+		if (v >= CARP_VERDICT_MAX || !log_rate_ok(&vh->rate[v],
+		    clock_mono_us(), VHOST_WARN_PERIOD_US, &held))
+			return;
+		if (v == CARP_BAD_HMAC) {
+			carp_hmac_compute(&vh->auth, adv->counter, md);
+			log_msg(LOG_WARNING, "%sBad digest - md2=[%02x%02x%02x%02x"
+			    "...] md=[%02x%02x%02x%02x...] - Check vhid, password "
+			    "and virtual IP address (from %u.%u.%u.%u; %llu so far)",
+			    vh->prefix, adv->hmac[0], adv->hmac[1], adv->hmac[2],
+			    adv->hmac[3], md[0], md[1], md[2], md[3],
+			    adv->ip_src[0], adv->ip_src[1], adv->ip_src[2],
+			    adv->ip_src[3],
+			    (unsigned long long)vh->counters[v]);
+		} else
+			log_msg(LOG_WARNING, "%s%s from %u.%u.%u.%u (%llu so far)",
+			    vh->prefix, v == CARP_BAD_IP_CKSUM ?
+			    "Bad IP checksum" : "Bad CARP checksum",
+			    adv->ip_src[0], adv->ip_src[1], adv->ip_src[2],
+			    adv->ip_src[3],
+			    (unsigned long long)vh->counters[v]);
+		return;
+	}
+	vh->received++;
+	vh->counters[CARP_OK]++;
+	log_debug("%sadvert from %u.%u.%u.%u: advbase %u advskew %u",
+	    vh->prefix, adv->ip_src[0], adv->ip_src[1], adv->ip_src[2],
+	    adv->ip_src[3], adv->advbase, adv->advskew);
+	memset(&ev, 0, sizeof(ev));
+	ev.type = CARP_EV_ADVERT;
+	ev.adv.advbase = adv->advbase;
+	ev.adv.advskew = adv->advskew;
+	memcpy(ev.adv.src, adv->ip_src, 4);
+	ev.adv.counter = adv->counter;
+	vhost_step(vh, &ev, 0);
+}
+
+static void
+vhost_link(void *arg, bool up)
+{
+	struct vhost		*vh = arg;
+	struct carp_event	 ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.type = up ? CARP_EV_LINK_UP : CARP_EV_LINK_DOWN;
+	vhost_step(vh, &ev, 0);
+}
+
+static void
+vhost_params(const struct cfg_vhost *cv, struct carp_params *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->advbase = cv->advbase;
+	p->advskew = cv->advskew;
+	p->deadratio = cv->deadratio;
+	p->preempt = cv->preempt;
+	p->neutral = cv->neutral;
+	p->bowout = cv->shutdown;
+	p->ignoreifstate = cv->ignoreifstate;
+	memcpy(p->srcip, cv->srcip, 4);
+}
+
+struct vhost *
+vhost_new(struct cfg_vhost *cv)
+{
+	struct vhost		*vh;
+	struct carp_params	 p;
+
+	vh = xcalloc(1, sizeof(*vh));
+	vh->cfg = cv;
+	if (vhost_legacy)
+		vh->prefix = xstrdup("");
+	else if (cv->name != NULL)
+		xasprintf(&vh->prefix, "%s vhid %u (%s): ", cv->interface,
+		    cv->vhid, cv->name);
+	else
+		xasprintf(&vh->prefix, "%s vhid %u: ", cv->interface, cv->vhid);
+	if (!carp_auth_init(&vh->auth, cv->pass, cv->passlen, cv->vhid,
+	    (const uint8_t (*)[4])cv->addrs, cv->naddrs)) {
+		log_msg(LOG_ERR, "%sPassword too long (at most %d bytes)",
+		    vh->prefix, CARP_PASS_MAX);
+		goto fail;
+	}
+	if ((vh->ifp = iface_get(cv->interface)) == NULL)
+		goto fail;
+	if (!iface_attach(vh->ifp, cv->vhid, vhost_input, vhost_link, vh)) {
+		log_msg(LOG_ERR, "%svhid %u is already used on %s", vh->prefix,
+		    cv->vhid, cv->interface);
+		iface_put(vh->ifp);
+		goto fail;
+	}
+	if (!cv->nomcast)
+		iface_join(vh->ifp, cv->mcast);
+	vhost_params(cv, &p);
+	carp_fsm_init(&vh->fsm, &p);
+	vh->timer = evtimer_new(vhost_base, vhost_timer_cb, vh);
+	vh->sq = script_q_new(vh->prefix);
+	return vh;
+fail:
+	free(vh->prefix);
+	free(vh);
+	return NULL;
+}
+
+void
+vhost_free(struct vhost *vh)
+{
+	if (vh == NULL)
+		return;
+	if (vh->timer != NULL)
+		event_free(vh->timer);
+	iface_detach(vh->ifp, vh->cfg->vhid);
+	if (!vh->cfg->nomcast)
+		iface_leave(vh->ifp, vh->cfg->mcast);
+	iface_put(vh->ifp);
+	script_q_free(vh->sq);
+	free(vh->prefix);
+	explicit_bzero(&vh->auth, sizeof(vh->auth));
+	cfg_vhost_free(vh->cfg);
+	free(vh);
+}
+
+void
+vhost_start(struct vhost *vh)
+{
+	struct carp_event	ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.type = CARP_EV_START;
+	vhost_step(vh, &ev, 0);
+	if (!iface_running(vh->ifp))
+		vhost_link(vh, false);
+}
+
+void
+vhost_stepdown(struct vhost *vh)
+{
+	struct carp_event	ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.type = CARP_EV_STEPDOWN;
+	vhost_step(vh, &ev, 0);
+}
+
+void
+vhost_shutdown(struct vhost *vh)
+{
+	struct carp_event	ev;
+
+	if (!vh->cfg->shutdown) {
+		/* Without -z ucarp ran no script on exit; neither do we. */
+		evtimer_del(vh->timer);
+		return;
+	}
+	memset(&ev, 0, sizeof(ev));
+	ev.type = CARP_EV_SHUTDOWN;
+	vhost_step(vh, &ev, 0);
+}
+
+void
+vhost_log_status(const struct vhost *vh)
+{
+	char	ifc[256];
+
+	/* ucarp printed MASTER for INIT too; we name the real state. */
+	log_info("%s%s on %s id %u", vh->prefix,
+	    carp_state_name(vh->fsm.state), vh->cfg->interface, vh->cfg->vhid);
+	iface_format_counters(vh->ifp, ifc, sizeof(ifc));
+	log_info("%scounters: sent=%llu send_errors=%llu received=%llu "
+	    "transitions=%llu own=%llu bad_group=%llu bad_ip_cksum=%llu "
+	    "bad_carp_cksum=%llu bad_hmac=%llu %s", vh->prefix,
+	    (unsigned long long)vh->sent,
+	    (unsigned long long)vh->send_errors,
+	    (unsigned long long)vh->received,
+	    (unsigned long long)vh->transitions,
+	    (unsigned long long)vh->counters[CARP_OWN],
+	    (unsigned long long)vh->counters[CARP_BAD_GROUP],
+	    (unsigned long long)vh->counters[CARP_BAD_IP_CKSUM],
+	    (unsigned long long)vh->counters[CARP_BAD_CARP_CKSUM],
+	    (unsigned long long)vh->counters[CARP_BAD_HMAC], ifc);
+}
+
+enum carp_state
+vhost_state(const struct vhost *vh)
+{
+	return vh->fsm.state;
+}
+
+const struct cfg_vhost *
+vhost_cfg(const struct vhost *vh)
+{
+	return vh->cfg;
+}
+
+bool
+vhost_scripts_idle(const struct vhost *vh)
+{
+	return script_q_idle(vh->sq);
+}
