@@ -1,0 +1,580 @@
+/*
+ * carp_fsm.c: one CARP virtual host's state machine (pure core).
+ *
+ * The elections follow ucarp 1.5.2 (shared/docs/carp-protocol.md section 3)
+ * so that mixed clusters agree on who is master.  What is deliberately not
+ * copied are its timing bugs: ucarp only noticed the master-down deadline
+ * at its next poll wake-up, re-read the clock after blocking in scripts and
+ * slept 3 s on SIGUSR2.  Here every deadline is absolute and exact, adverts
+ * are scheduled drift-free and nothing ever blocks: the caller carries out
+ * the returned actions and re-arms one timer at carp_fsm_next_deadline().
+ */
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "carp_fsm.h"
+
+#define USEC_PER_SEC		INT64_C(1000000)
+
+/* ucarp's demotion advskew (3.7) and the bow-out advert's values. */
+#define CARP_DEMOTED_SKEW	240
+#define CARP_BOWOUT_BASE	255
+#define CARP_BOWOUT_SKEW	255
+
+/* Consecutive send failures before demotion, successes before promotion. */
+#define CARP_SEND_MAX_ERRORS	3
+#define CARP_SEND_MIN_SUCCESS	3
+
+/* Adverts after a takeover until the delayed gratuitous ARP. */
+#define CARP_DELAYED_GARP	2
+
+static const char *const carp_state_names[CARP_STATE_MAX] = {
+	"INIT",
+	"BACKUP",
+	"MASTER",
+};
+
+static const char *const carp_event_names[CARP_EV_MAX] = {
+	"start",
+	"timer",
+	"advert",
+	"link_down",
+	"link_up",
+	"stepdown",
+	"shutdown",
+	"send_ok",
+	"send_fail",
+};
+
+static const char *const carp_cause_names[CARP_CAUSE_MAX] = {
+	"none",
+	"start-up",
+	"master down",
+	"preemption",
+	"master too slow",
+	"preferred master",
+	"non-preferred master",
+	"link down",
+	"link up",
+	"step-down (SIGUSR2)",
+	"shutdown",
+	"demoted (send errors)",
+	"promoted",
+};
+
+static const char *const carp_action_names[CARP_ACT_MAX] = {
+	"transition",
+	"send_advert",
+	"send_garp",
+	"script_up",
+	"script_down",
+	"notice",
+};
+
+/* advbase + advskew/256 in microseconds. */
+int64_t
+carp_interval_us(uint8_t advbase, uint8_t advskew)
+{
+	return (int64_t)advbase * USEC_PER_SEC +
+	    (int64_t)advskew * USEC_PER_SEC / 256;
+}
+
+/* Advskew we advertise (240 while demoted, unless ours is larger). */
+uint8_t
+carp_fsm_effective_skew(const struct carp_fsm *fsm)
+{
+	if (fsm->demoted && fsm->p.advskew < CARP_DEMOTED_SKEW)
+		return CARP_DEMOTED_SKEW;
+	return fsm->p.advskew;
+}
+
+/* Our advert interval, with demotion applied. */
+int64_t
+carp_fsm_advert_us(const struct carp_fsm *fsm)
+{
+	return carp_interval_us(fsm->p.advbase,
+	    carp_fsm_effective_skew(fsm));
+}
+
+/*
+ * Master-down interval.  As in ucarp (and OpenBSD with a fixed 3), the dead
+ * ratio multiplies advbase only; the skew is added once.
+ */
+int64_t
+carp_fsm_down_us(const struct carp_fsm *fsm)
+{
+	return (int64_t)fsm->p.advbase * (int64_t)fsm->p.deadratio *
+	    USEC_PER_SEC +
+	    (int64_t)carp_fsm_effective_skew(fsm) * USEC_PER_SEC / 256;
+}
+
+/*
+ * Equal-interval tie-break.  ucarp compares the raw in_addr words, which on
+ * the little-endian hosts it runs on orders addresses by their last octet
+ * first (3.5); peers on x86 decide that way, so we must too.
+ */
+bool
+carp_tiebreak_remote_wins(const uint8_t remote[4], const uint8_t own[4])
+{
+	int	i;
+
+	for (i = 3; i >= 0; i--) {
+		if (remote[i] != own[i])
+			return remote[i] < own[i];
+	}
+	return false;
+}
+
+const char *
+carp_state_name(enum carp_state s)
+{
+	if ((unsigned)s >= CARP_STATE_MAX)
+		return "unknown";
+	return carp_state_names[s];
+}
+
+const char *
+carp_event_name(enum carp_event_type e)
+{
+	if ((unsigned)e >= CARP_EV_MAX)
+		return "unknown";
+	return carp_event_names[e];
+}
+
+const char *
+carp_cause_name(enum carp_cause c)
+{
+	if ((unsigned)c >= CARP_CAUSE_MAX)
+		return "unknown";
+	return carp_cause_names[c];
+}
+
+const char *
+carp_action_name(enum carp_action_type a)
+{
+	if ((unsigned)a >= CARP_ACT_MAX)
+		return "unknown";
+	return carp_action_names[a];
+}
+
+/* Initialise in INIT with no deadline. */
+void
+carp_fsm_init(struct carp_fsm *fsm, const struct carp_params *p)
+{
+	*fsm = (struct carp_fsm){ .p = *p };
+	fsm->state = CARP_INIT;
+	fsm->link_down = false;
+	fsm->counter_random = true;
+}
+
+/* Earliest pending deadline, or 0 if none. */
+int64_t
+carp_fsm_next_deadline(const struct carp_fsm *fsm)
+{
+	if (fsm->ad_at == 0)
+		return fsm->md_at;
+	if (fsm->md_at == 0 || fsm->ad_at < fsm->md_at)
+		return fsm->ad_at;
+	return fsm->md_at;
+}
+
+/*
+ * The advert period used for scheduling.  advbase 0 with advskew 0 would
+ * make the period 0 and the caller spin on a deadline that never moves; one
+ * microsecond is the smallest step that keeps the schedule advancing.
+ */
+static int64_t
+advert_step_us(const struct carp_fsm *fsm)
+{
+	int64_t	t;
+
+	t = carp_fsm_advert_us(fsm);
+	return t > 0 ? t : 1;
+}
+
+/* Append one action; a full list drops it rather than overflow. */
+static struct carp_action *
+push(struct carp_actions *acts, enum carp_action_type type,
+    enum carp_cause cause)
+{
+	struct carp_action	*a;
+
+	if (acts->n >= CARP_ACTIONS_MAX)
+		return NULL;
+	a = &acts->a[acts->n++];
+	*a = (struct carp_action){ .type = type, .cause = cause };
+	return a;
+}
+
+/* Record a state change (every transition passes here) and apply it. */
+static void
+transition(struct carp_fsm *fsm, enum carp_state to, enum carp_cause cause,
+    struct carp_actions *acts)
+{
+	struct carp_action	*a;
+
+	if ((a = push(acts, CARP_ACT_TRANSITION, cause)) != NULL) {
+		a->from = fsm->state;
+		a->to = to;
+	}
+	fsm->state = to;
+}
+
+/* Queue a script, tagged with the state it runs for. */
+static void
+script(struct carp_fsm *fsm, enum carp_action_type type,
+    enum carp_cause cause, struct carp_actions *acts)
+{
+	struct carp_action	*a;
+
+	if ((a = push(acts, type, cause)) != NULL)
+		a->from = a->to = fsm->state;
+}
+
+/* A log-only notice. */
+static void
+notice(struct carp_fsm *fsm, enum carp_cause cause, struct carp_actions *acts)
+{
+	struct carp_action	*a;
+
+	if ((a = push(acts, CARP_ACT_NOTICE, cause)) != NULL)
+		a->from = a->to = fsm->state;
+}
+
+/* One gratuitous ARP for the virtual address. */
+static void
+send_garp(struct carp_fsm *fsm, struct carp_actions *acts)
+{
+	struct carp_action	*a;
+
+	if ((a = push(acts, CARP_ACT_SEND_GARP, CARP_CAUSE_NONE)) != NULL)
+		a->from = a->to = fsm->state;
+}
+
+/*
+ * Send one advert.  Until a peer has been heard ucarp puts a fresh random
+ * counter in every advert; afterwards all nodes share one running counter,
+ * the last one heard or sent plus one (wrapping), as in 2.4.
+ */
+static void
+send_advert(struct carp_fsm *fsm, uint8_t advbase, uint8_t advskew,
+    uint64_t rnd, struct carp_actions *acts)
+{
+	struct carp_action	*a;
+
+	if (fsm->counter_random)
+		fsm->counter = rnd;
+	else
+		fsm->counter++;
+	if ((a = push(acts, CARP_ACT_SEND_ADVERT, CARP_CAUSE_NONE)) != NULL) {
+		a->from = a->to = fsm->state;
+		a->advbase = advbase;
+		a->advskew = advskew;
+		a->counter = fsm->counter;
+	}
+}
+
+/* An advert with our own interval (demotion applied). */
+static void
+send_own_advert(struct carp_fsm *fsm, uint64_t rnd, struct carp_actions *acts)
+{
+	send_advert(fsm, fsm->p.advbase, carp_fsm_effective_skew(fsm), rnd,
+	    acts);
+}
+
+/*
+ * BACKUP -> MASTER.  The script is queued, not waited for, so the advert
+ * schedule starts from the takeover itself; the GARP is repeated with the
+ * third advert (ucarp's delayed ARP) for switches that missed the first.
+ */
+static void
+become_master(struct carp_fsm *fsm, const struct carp_event *ev,
+    enum carp_cause cause, struct carp_actions *acts)
+{
+	transition(fsm, CARP_MASTER, cause, acts);
+	send_garp(fsm, acts);
+	send_own_advert(fsm, ev->rand, acts);
+	script(fsm, CARP_ACT_SCRIPT_UP, cause, acts);
+	fsm->md_at = 0;
+	fsm->ad_at = ev->now + advert_step_us(fsm);
+	fsm->garp_countdown = CARP_DELAYED_GARP;
+}
+
+/* MASTER -> BACKUP; the caller arms the down timer. */
+static void
+become_backup(struct carp_fsm *fsm, enum carp_cause cause,
+    struct carp_actions *acts)
+{
+	transition(fsm, CARP_BACKUP, cause, acts);
+	script(fsm, CARP_ACT_SCRIPT_DOWN, cause, acts);
+	fsm->ad_at = 0;
+	fsm->garp_countdown = 0;
+}
+
+/* INIT -> BACKUP: every node waits a full master-down interval first. */
+static void
+on_start(struct carp_fsm *fsm, const struct carp_event *ev,
+    struct carp_actions *acts)
+{
+	if (fsm->state != CARP_INIT)
+		return;
+	transition(fsm, CARP_BACKUP, CARP_CAUSE_START, acts);
+	if (!fsm->p.neutral)
+		script(fsm, CARP_ACT_SCRIPT_DOWN, CARP_CAUSE_START, acts);
+	fsm->ad_at = 0;
+	/*
+	 * Started while the link is down (possible after a shutdown and a
+	 * new START): the down timer waits for LINK_UP, otherwise a past
+	 * deadline that cannot fire would be left for the caller to spin on.
+	 */
+	fsm->md_at = fsm->link_down ? 0 : ev->now + carp_fsm_down_us(fsm);
+}
+
+/* Handle every deadline that has passed. */
+static void
+on_timer(struct carp_fsm *fsm, const struct carp_event *ev,
+    struct carp_actions *acts)
+{
+	int64_t	step;
+
+	if (fsm->state == CARP_BACKUP && !fsm->link_down &&
+	    fsm->md_at != 0 && fsm->md_at <= ev->now) {
+		become_master(fsm, ev, CARP_CAUSE_MASTER_DOWN, acts);
+		return;
+	}
+	if (fsm->state != CARP_MASTER || fsm->ad_at == 0 ||
+	    fsm->ad_at > ev->now)
+		return;
+
+	send_own_advert(fsm, ev->rand, acts);
+	/*
+	 * Drift-free: the next advert is due one period after the previous
+	 * deadline, not after whenever we got round to it.  If the loop was
+	 * so late that this is past too, restart from now instead of sending
+	 * a burst to catch up.
+	 */
+	step = advert_step_us(fsm);
+	fsm->ad_at += step;
+	if (fsm->ad_at <= ev->now)
+		fsm->ad_at = ev->now + step;
+	if (fsm->garp_countdown > 0 && --fsm->garp_countdown == 0)
+		send_garp(fsm, acts);
+}
+
+/* A peer's authenticated advert: the election rules of 3.4. */
+static void
+on_advert(struct carp_fsm *fsm, const struct carp_event *ev,
+    struct carp_actions *acts)
+{
+	int64_t	local, remote;
+
+	if (fsm->state == CARP_INIT || fsm->link_down)
+		return;
+
+	/* All nodes share one running counter from now on (2.4). */
+	fsm->counter = ev->adv.counter;
+	fsm->counter_random = false;
+
+	local = carp_fsm_advert_us(fsm);
+	remote = carp_interval_us(ev->adv.advbase, ev->adv.advskew);
+
+	if (fsm->state == CARP_MASTER) {
+		if (remote < local || (remote == local &&
+		    carp_tiebreak_remote_wins(ev->adv.src, fsm->p.srcip))) {
+			/*
+			 * One more advert first, so the new master hears
+			 * that it has won and reasserts at once.
+			 */
+			send_own_advert(fsm, ev->rand, acts);
+			become_backup(fsm, CARP_CAUSE_PREFERRED_MASTER, acts);
+			fsm->md_at = ev->now + carp_fsm_down_us(fsm);
+		} else {
+			/* Two masters: reclaim the VIP in the switches. */
+			send_garp(fsm, acts);
+			notice(fsm, CARP_CAUSE_NONPREFERRED_MASTER, acts);
+			fsm->garp_countdown = CARP_DELAYED_GARP;
+		}
+		return;
+	}
+
+	/*
+	 * BACKUP.  Preemption is one-directional: only a strictly slower
+	 * master is preempted, and not while we hold off after stepping
+	 * down.  A master slower than our own down interval (or bowing out
+	 * with 255/255) would make us time out anyway, so take over now.
+	 */
+	if (fsm->p.preempt && local < remote && ev->now >= fsm->hold_until)
+		become_master(fsm, ev, CARP_CAUSE_PREEMPT, acts);
+	else if (carp_fsm_down_us(fsm) < remote)
+		become_master(fsm, ev, CARP_CAUSE_SLOW_MASTER, acts);
+	else
+		fsm->md_at = ev->now + carp_fsm_down_us(fsm);
+}
+
+/* Carrier lost: a master steps down, nothing runs until the link returns. */
+static void
+on_link_down(struct carp_fsm *fsm, struct carp_actions *acts)
+{
+	if (fsm->p.ignoreifstate || fsm->link_down ||
+	    fsm->state == CARP_INIT)
+		return;
+	fsm->link_down = true;
+	if (fsm->state == CARP_MASTER)
+		become_backup(fsm, CARP_CAUSE_LINK_DOWN, acts);
+	else
+		notice(fsm, CARP_CAUSE_LINK_DOWN, acts);
+	fsm->ad_at = 0;
+	fsm->md_at = 0;
+}
+
+/* Carrier back: wait a full down interval (or hear the master) first. */
+static void
+on_link_up(struct carp_fsm *fsm, const struct carp_event *ev,
+    struct carp_actions *acts)
+{
+	if (fsm->p.ignoreifstate || !fsm->link_down)
+		return;
+	fsm->link_down = false;
+	if (fsm->state == CARP_INIT)
+		return;
+	notice(fsm, CARP_CAUSE_LINK_UP, acts);
+	fsm->md_at = ev->now + carp_fsm_down_us(fsm);
+}
+
+/*
+ * SIGUSR2: a master yields.  ucarp slept 3 s before restarting its down
+ * timer; we hold the same time without blocking, both in the down timer
+ * and against preemption, so that a peer gets the chance to take over.
+ */
+static void
+on_stepdown(struct carp_fsm *fsm, const struct carp_event *ev,
+    struct carp_actions *acts)
+{
+	if (fsm->state != CARP_MASTER)
+		return;
+	if (fsm->p.bowout)
+		send_advert(fsm, CARP_BOWOUT_BASE, CARP_BOWOUT_SKEW, ev->rand,
+		    acts);
+	become_backup(fsm, CARP_CAUSE_STEPDOWN, acts);
+	fsm->hold_until = ev->now + CARP_STEPDOWN_HOLD_US;
+	fsm->md_at = fsm->hold_until + carp_fsm_down_us(fsm);
+}
+
+/*
+ * -z exit.  ucarp runs the down script whenever the state is not BACKUP,
+ * which includes INIT: the VIP may be configured from an earlier run.
+ */
+static void
+on_shutdown(struct carp_fsm *fsm, const struct carp_event *ev,
+    struct carp_actions *acts)
+{
+	enum carp_state	old = fsm->state;
+
+	if (old == CARP_MASTER && fsm->p.bowout)
+		send_advert(fsm, CARP_BOWOUT_BASE, CARP_BOWOUT_SKEW, ev->rand,
+		    acts);
+	if (old != CARP_INIT)
+		transition(fsm, CARP_INIT, CARP_CAUSE_SHUTDOWN, acts);
+	if (old != CARP_BACKUP)
+		script(fsm, CARP_ACT_SCRIPT_DOWN, CARP_CAUSE_SHUTDOWN, acts);
+	fsm->ad_at = 0;
+	fsm->md_at = 0;
+	fsm->hold_until = 0;
+	fsm->garp_countdown = 0;
+}
+
+/*
+ * Demotion (3.7): three consecutive failed sends make us advertise and
+ * compare with advskew 240 so that a healthier peer wins; a demoted master
+ * says so at once with an extra advert.  Three good sends undo it.
+ */
+static void
+on_send_result(struct carp_fsm *fsm, const struct carp_event *ev,
+    struct carp_actions *acts)
+{
+	if (fsm->state == CARP_INIT)
+		return;
+	if (ev->type == CARP_EV_SEND_FAIL) {
+		if (fsm->send_fail < UINT_MAX)
+			fsm->send_fail++;
+		fsm->send_ok = 0;
+		if (fsm->send_fail >= CARP_SEND_MAX_ERRORS && !fsm->demoted) {
+			fsm->demoted = true;
+			notice(fsm, CARP_CAUSE_DEMOTED, acts);
+			if (fsm->state == CARP_MASTER)
+				send_own_advert(fsm, ev->rand, acts);
+		}
+		return;
+	}
+	if (!fsm->demoted) {
+		fsm->send_fail = 0;
+		return;
+	}
+	if (++fsm->send_ok >= CARP_SEND_MIN_SUCCESS) {
+		fsm->demoted = false;
+		fsm->send_fail = 0;
+		fsm->send_ok = 0;
+		notice(fsm, CARP_CAUSE_PROMOTED, acts);
+	}
+}
+
+/* Feed one event; actions are appended to acts. */
+void
+carp_fsm_step(struct carp_fsm *fsm, const struct carp_event *ev,
+    struct carp_actions *acts)
+{
+	switch (ev->type) {
+	case CARP_EV_START:
+		on_start(fsm, ev, acts);
+		break;
+	case CARP_EV_TIMER:
+		on_timer(fsm, ev, acts);
+		break;
+	case CARP_EV_ADVERT:
+		on_advert(fsm, ev, acts);
+		break;
+	case CARP_EV_LINK_DOWN:
+		on_link_down(fsm, acts);
+		break;
+	case CARP_EV_LINK_UP:
+		on_link_up(fsm, ev, acts);
+		break;
+	case CARP_EV_STEPDOWN:
+		on_stepdown(fsm, ev, acts);
+		break;
+	case CARP_EV_SHUTDOWN:
+		on_shutdown(fsm, ev, acts);
+		break;
+	case CARP_EV_SEND_OK:
+	case CARP_EV_SEND_FAIL:
+		on_send_result(fsm, ev, acts);
+		break;
+	default:
+		/* Unknown events are ignored, never a crash. */
+		break;
+	}
+}
+
+/*
+ * Reload: new settings without a state change.  The time the last advert
+ * was heard is not kept, so a BACKUP restarts its down timer from now with
+ * the new interval (at worst one extra interval of waiting, never an early
+ * takeover).  A MASTER advertises at the new rate from its next advert and
+ * at once brings a deadline forward if the new interval is shorter.
+ */
+void
+carp_fsm_set_params(struct carp_fsm *fsm, const struct carp_params *p,
+    int64_t now)
+{
+	fsm->p = *p;
+	if (fsm->state == CARP_BACKUP && fsm->md_at != 0)
+		fsm->md_at = now + carp_fsm_down_us(fsm);
+	if (fsm->state == CARP_MASTER && fsm->ad_at != 0) {
+		int64_t	next = now + advert_step_us(fsm);
+
+		if (next < fsm->ad_at)
+			fsm->ad_at = next;
+	}
+}

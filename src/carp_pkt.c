@@ -1,0 +1,319 @@
+/*
+ * carp_pkt.c: build and parse CARP adverts and gratuitous ARPs, byte for
+ * byte as ucarp 1.5.2 puts them on the wire.
+ *
+ * Pure core: no I/O, no clock, no globals, no allocation.  Every read of
+ * a received frame is bounds-checked against its length first.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "carp_hmac.h"
+#include "carp_pkt.h"
+
+/* Ethernet header */
+#define ETH_DST		0
+#define ETH_SRC		6
+#define ETH_TYPE	12
+#define ETHERTYPE_IP	0x0800
+#define ETHERTYPE_ARP	0x0806
+
+/* IPv4 header, from its start */
+#define IP_VHL		0
+#define IP_TOS		1
+#define IP_LEN		2
+#define IP_ID		4
+#define IP_OFF		6
+#define IP_TTL		8
+#define IP_PROTO	9
+#define IP_SUM		10
+#define IP_SRC		12
+#define IP_DST		16
+#define IP_DF		0x4000
+#define IP_MF		0x2000
+#define IP_OFFMASK	0x1fff
+
+/* CARP header, from its start */
+#define CARP_OFF_VT		0
+#define CARP_OFF_VHID		1
+#define CARP_OFF_SKEW		2
+#define CARP_OFF_AUTHLEN	3
+#define CARP_OFF_DEMOTE		4
+#define CARP_OFF_BASE		5
+#define CARP_OFF_SUM		6
+#define CARP_OFF_COUNTER	8
+#define CARP_OFF_MAC		16
+
+/* ARP payload, from its start */
+#define ARP_HRD		0
+#define ARP_PRO		2
+#define ARP_HLN		4
+#define ARP_PLN		5
+#define ARP_OP		6
+#define ARP_SHA		8
+#define ARP_SPA		14
+#define ARP_THA		18
+#define ARP_TPA		24
+#define ARPHRD_ETHER	1
+#define ARPOP_REQUEST	1
+
+static const char *const verdict_names[CARP_VERDICT_MAX] = {
+	[CARP_OK] = "ok",
+	[CARP_TOO_SHORT] = "too_short",
+	[CARP_NOT_CARP] = "not_carp",
+	[CARP_BAD_TTL] = "bad_ttl",
+	[CARP_BAD_VERSION] = "bad_version",
+	[CARP_BAD_TYPE] = "bad_type",
+	[CARP_BAD_VHID] = "bad_vhid",
+	[CARP_BAD_GROUP] = "bad_group",
+	[CARP_BAD_IP_CKSUM] = "bad_ip_cksum",
+	[CARP_BAD_CARP_CKSUM] = "bad_carp_cksum",
+	[CARP_BAD_HMAC] = "bad_hmac",
+	[CARP_OWN] = "own",
+};
+
+/* Big-endian 16 bits at p. */
+static uint16_t
+get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+/* Big-endian 64 bits at p. */
+static uint64_t
+get64(const uint8_t *p)
+{
+	uint64_t	v = 0;
+	int		i;
+
+	for (i = 0; i < 8; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+/* Store v big-endian at p. */
+static void
+put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+/* Store v big-endian at p. */
+static void
+put64(uint8_t *p, uint64_t v)
+{
+	int	i;
+
+	for (i = 7; i >= 0; i--) {
+		p[i] = (uint8_t)v;
+		v >>= 8;
+	}
+}
+
+/* Short lower-case name of a verdict, "unknown" if out of range. */
+const char *
+carp_verdict_name(enum carp_verdict v)
+{
+	if ((unsigned int)v >= CARP_VERDICT_MAX || verdict_names[v] == NULL)
+		return "unknown";
+	return verdict_names[v];
+}
+
+/*
+ * Internet checksum of len bytes, as a number to store big-endian.  Over
+ * data that already holds a correct checksum the result is 0.
+ */
+uint16_t
+carp_cksum(const void *data, size_t len)
+{
+	const uint8_t	*p = data;
+	uint64_t	 sum = 0;
+	size_t		 i;
+
+	for (i = 0; i + 1 < len; i += 2)
+		sum += get16(p + i);
+	if (len & 1)
+		sum += (uint64_t)p[len - 1] << 8;	/* padded with a zero */
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+/* Check structure, TTL, version and type; decode into *adv. */
+enum carp_verdict
+carp_pkt_parse(const uint8_t *frame, size_t len, struct carp_advert *adv)
+{
+	const uint8_t	*ip, *carp;
+	size_t		 hlen;
+	uint16_t	 off;
+
+	memset(adv, 0, sizeof(*adv));
+	/* The fixed-offset reads below stay inside these 70 bytes. */
+	if (frame == NULL || len < CARP_FRAME_LEN)
+		return CARP_TOO_SHORT;
+
+	ip = frame + CARP_ETH_LEN;
+	memcpy(adv->dst_mac, frame + ETH_DST, 6);
+	memcpy(adv->src_mac, frame + ETH_SRC, 6);
+	memcpy(adv->ip_src, ip + IP_SRC, 4);
+	memcpy(adv->ip_dst, ip + IP_DST, 4);
+	adv->tos = ip[IP_TOS];
+	adv->ttl = ip[IP_TTL];
+	adv->ip_id = get16(ip + IP_ID);
+	hlen = (size_t)(ip[IP_VHL] & 0x0f) * 4;
+	adv->ip_hlen = hlen;
+
+	/*
+	 * Whether this is IPv4 protocol 112 at all comes before the header
+	 * length: the IHL nibble means nothing in a frame that is not IPv4.
+	 * A fragment cannot be checked (the checksum and HMAC span the
+	 * whole CARP header) and ucarp never sends one.
+	 */
+	off = get16(ip + IP_OFF);
+	if (get16(frame + ETH_TYPE) != ETHERTYPE_IP || (ip[IP_VHL] >> 4) != 4 ||
+	    ip[IP_PROTO] != CARP_PROTO || (off & (IP_MF | IP_OFFMASK)) != 0)
+		return CARP_NOT_CARP;
+	/* IP options move the CARP header; the total length is not trusted. */
+	if (hlen < CARP_IP_LEN || len - CARP_ETH_LEN - CARP_HDR_LEN < hlen)
+		return CARP_TOO_SHORT;
+
+	carp = ip + hlen;
+	adv->version = carp[CARP_OFF_VT] >> 4;
+	adv->type = carp[CARP_OFF_VT] & 0x0f;
+	adv->vhid = carp[CARP_OFF_VHID];
+	adv->advskew = carp[CARP_OFF_SKEW];
+	adv->authlen = carp[CARP_OFF_AUTHLEN];
+	adv->demote = carp[CARP_OFF_DEMOTE];
+	adv->advbase = carp[CARP_OFF_BASE];
+	adv->cksum = get16(carp + CARP_OFF_SUM);
+	adv->counter = get64(carp + CARP_OFF_COUNTER);
+	memcpy(adv->hmac, carp + CARP_OFF_MAC, CARP_HMAC_LEN);
+
+	if (adv->ttl != CARP_TTL)
+		return CARP_BAD_TTL;
+	if (adv->version != CARP_VERSION)
+		return CARP_BAD_VERSION;
+	/*
+	 * ucarp accepts any type; there is no other CARP type to act on,
+	 * so anything but an advertisement is dropped here.  authlen and the
+	 * demote byte are left to the caller, as ucarp ignores both.
+	 */
+	if (adv->type != CARP_TYPE_ADVERT)
+		return CARP_BAD_TYPE;
+	return CARP_OK;
+}
+
+/* Check both checksums, then the HMAC, of a frame carp_pkt_parse() passed. */
+enum carp_verdict
+carp_pkt_verify(const uint8_t *frame, size_t len,
+    const struct carp_advert *adv, const struct carp_auth *auth)
+{
+	const uint8_t	*ip;
+	size_t		 hlen;
+
+	/* Re-derive the bounds from the frame rather than trust *adv. */
+	if (frame == NULL || len < CARP_FRAME_LEN)
+		return CARP_TOO_SHORT;
+	ip = frame + CARP_ETH_LEN;
+	hlen = (size_t)(ip[IP_VHL] & 0x0f) * 4;
+	if (hlen < CARP_IP_LEN || len - CARP_ETH_LEN - CARP_HDR_LEN < hlen)
+		return CARP_TOO_SHORT;
+
+	/*
+	 * ucarp sums the IP header and the CARP header together and calls
+	 * any failure "Bad IP checksum"; two sums tell the causes apart, and
+	 * errors in the two headers can no longer cancel each other out.
+	 */
+	if (carp_cksum(ip, hlen) != 0)
+		return CARP_BAD_IP_CKSUM;
+	if (carp_cksum(ip + hlen, CARP_HDR_LEN) != 0)
+		return CARP_BAD_CARP_CKSUM;
+	if (!carp_hmac_verify(auth, adv->counter, adv->hmac))
+		return CARP_BAD_HMAC;
+	return CARP_OK;
+}
+
+/* Build the 70-byte advert frame for tx into buf. */
+size_t
+carp_pkt_build(uint8_t *buf, size_t buflen, const struct carp_tx *tx,
+    const struct carp_auth *auth)
+{
+	uint8_t	*ip, *carp;
+
+	if (buf == NULL || buflen < CARP_FRAME_LEN)
+		return 0;
+	memset(buf, 0, CARP_FRAME_LEN);
+	ip = buf + CARP_ETH_LEN;
+	carp = ip + CARP_IP_LEN;
+
+	if (tx->broadcast)
+		memset(buf + ETH_DST, 0xff, 6);
+	else {
+		/* RFC 1112 mapping: 01:00:5e + the group's low 23 bits. */
+		buf[ETH_DST + 0] = 0x01;
+		buf[ETH_DST + 1] = 0x00;
+		buf[ETH_DST + 2] = 0x5e;
+		buf[ETH_DST + 3] = tx->dst_ip[1] & 0x7f;
+		buf[ETH_DST + 4] = tx->dst_ip[2];
+		buf[ETH_DST + 5] = tx->dst_ip[3];
+	}
+	/* ucarp's fixed fake source, 00:00:5e:00:00:<vhid>, on every node. */
+	buf[ETH_SRC + 2] = 0x5e;
+	buf[ETH_SRC + 5] = tx->vhid;
+	put16(buf + ETH_TYPE, ETHERTYPE_IP);
+
+	carp[CARP_OFF_VT] = CARP_VERSION << 4 | CARP_TYPE_ADVERT;
+	carp[CARP_OFF_VHID] = tx->vhid;
+	carp[CARP_OFF_SKEW] = tx->advskew;
+	carp[CARP_OFF_AUTHLEN] = CARP_AUTHLEN;
+	carp[CARP_OFF_BASE] = tx->advbase;
+	put64(carp + CARP_OFF_COUNTER, tx->counter);
+	carp_hmac_compute(auth, tx->counter, carp + CARP_OFF_MAC);
+	put16(carp + CARP_OFF_SUM, carp_cksum(carp, CARP_HDR_LEN));
+
+	ip[IP_VHL] = 4 << 4 | CARP_IP_LEN / 4;
+	ip[IP_TOS] = CARP_TOS;
+	put16(ip + IP_LEN, CARP_IP_LEN + CARP_HDR_LEN);
+	put16(ip + IP_ID, tx->ip_id);
+	put16(ip + IP_OFF, IP_DF);
+	ip[IP_TTL] = CARP_TTL;
+	ip[IP_PROTO] = CARP_PROTO;
+	memcpy(ip + IP_SRC, tx->src_ip, 4);
+	memcpy(ip + IP_DST, tx->dst_ip, 4);
+	/*
+	 * ucarp sums the CARP header in too, which adds nothing once the
+	 * CARP checksum is in place: the plain header checksum is the same.
+	 */
+	put16(ip + IP_SUM, carp_cksum(ip, CARP_IP_LEN));
+	return CARP_FRAME_LEN;
+}
+
+/* Build ucarp's 42-byte gratuitous ARP for vip at mac into buf. */
+size_t
+carp_garp_build(uint8_t *buf, size_t buflen, const uint8_t mac[6],
+    const uint8_t vip[4])
+{
+	uint8_t	*arp;
+
+	if (buf == NULL || buflen < CARP_GARP_LEN)
+		return 0;
+	arp = buf + CARP_ETH_LEN;
+
+	memset(buf + ETH_DST, 0xff, 6);
+	memcpy(buf + ETH_SRC, mac, 6);
+	put16(buf + ETH_TYPE, ETHERTYPE_ARP);
+	put16(arp + ARP_HRD, ARPHRD_ETHER);
+	put16(arp + ARP_PRO, ETHERTYPE_IP);
+	arp[ARP_HLN] = 6;
+	arp[ARP_PLN] = 4;
+	put16(arp + ARP_OP, ARPOP_REQUEST);
+	memcpy(arp + ARP_SHA, mac, 6);
+	memcpy(arp + ARP_SPA, vip, 4);
+	/* ucarp repeats its own MAC as the target, not zeros. */
+	memcpy(arp + ARP_THA, mac, 6);
+	memcpy(arp + ARP_TPA, vip, 4);
+	return CARP_GARP_LEN;
+}
