@@ -121,9 +121,13 @@ iface_open_pcap(struct iface *ifp)
 	pcap_set_promisc(p, 0);
 	pcap_set_timeout(p, 100);
 	pcap_set_buffer_size(p, IFACE_BUFSIZE);
-#ifdef HAVE_PCAP_SET_IMMEDIATE_MODE
-	pcap_set_immediate_mode(p, 1);
-#endif
+	if (pcap_set_immediate_mode(p, 1) != 0) {
+		log_msg(LOG_ERR, "%s: libpcap has no immediate mode: adverts "
+		    "would be seen late (libpcap 1.5 or later is needed)",
+		    ifp->name);
+		pcap_close(p);
+		return false;
+	}
 	if ((rc = pcap_activate(p)) < 0) {
 		log_msg(LOG_ERR, "%s: cannot capture: %s (run as root, or "
 		    "check that the interface exists and is up)", ifp->name,
