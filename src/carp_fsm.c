@@ -298,6 +298,7 @@ become_master(struct carp_fsm *fsm, const struct carp_event *ev,
 	send_own_advert(fsm, ev->rand, acts);
 	script(fsm, CARP_ACT_SCRIPT_UP, cause, acts);
 	fsm->md_at = 0;
+	fsm->md_cause = CARP_CAUSE_NONE;
 	fsm->ad_at = ev->now + advert_step_us(fsm);
 	fsm->garp_countdown = CARP_DELAYED_GARP;
 }
@@ -311,6 +312,7 @@ become_backup(struct carp_fsm *fsm, enum carp_cause cause,
 	script(fsm, CARP_ACT_SCRIPT_DOWN, cause, acts);
 	fsm->ad_at = 0;
 	fsm->garp_countdown = 0;
+	fsm->md_cause = CARP_CAUSE_NONE;
 }
 
 /* INIT -> BACKUP: every node waits a full master-down interval first. */
@@ -341,7 +343,8 @@ on_timer(struct carp_fsm *fsm, const struct carp_event *ev,
 
 	if (fsm->state == CARP_BACKUP && !fsm->link_down &&
 	    fsm->md_at != 0 && fsm->md_at <= ev->now) {
-		become_master(fsm, ev, CARP_CAUSE_MASTER_DOWN, acts);
+		become_master(fsm, ev, fsm->md_cause == CARP_CAUSE_SLOW_MASTER ?
+		    CARP_CAUSE_SLOW_MASTER : CARP_CAUSE_MASTER_DOWN, acts);
 		return;
 	}
 	if (fsm->state != CARP_MASTER || fsm->ad_at == 0 ||
@@ -407,10 +410,27 @@ on_advert(struct carp_fsm *fsm, const struct carp_event *ev,
 	 */
 	if (fsm->p.preempt && local < remote && ev->now >= fsm->hold_until)
 		become_master(fsm, ev, CARP_CAUSE_PREEMPT, acts);
-	else if (carp_fsm_down_us(fsm) < remote)
-		become_master(fsm, ev, CARP_CAUSE_SLOW_MASTER, acts);
-	else
+	else if (carp_fsm_down_us(fsm) < remote) {
+		/*
+		 * With several backups, all would jump at once and the slower
+		 * ones would flap (up then down script).  Each waits its own
+		 * advskew/4096 s (up to 62 ms), so the fastest backup's first
+		 * advert reaches the others before their turn; a backup with
+		 * advskew 0 takes over at once, as ucarp does.
+		 */
+		int64_t	delay = (int64_t)carp_fsm_effective_skew(fsm) *
+			    1000000 / CARP_BOWOUT_SKEW_DIV;
+
+		if (delay == 0)
+			become_master(fsm, ev, CARP_CAUSE_SLOW_MASTER, acts);
+		else {
+			fsm->md_at = ev->now + delay;
+			fsm->md_cause = CARP_CAUSE_SLOW_MASTER;
+		}
+	} else {
 		fsm->md_at = ev->now + carp_fsm_down_us(fsm);
+		fsm->md_cause = CARP_CAUSE_MASTER_DOWN;
+	}
 }
 
 /* Carrier lost: a master steps down, nothing runs until the link returns. */
@@ -421,6 +441,7 @@ on_link_down(struct carp_fsm *fsm, struct carp_actions *acts)
 	    fsm->state == CARP_INIT)
 		return;
 	fsm->link_down = true;
+	fsm->md_cause = CARP_CAUSE_NONE;
 	if (fsm->state == CARP_MASTER)
 		become_backup(fsm, CARP_CAUSE_LINK_DOWN, acts);
 	else

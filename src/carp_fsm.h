@@ -117,12 +117,16 @@ struct carp_fsm {
 	uint64_t		counter;	/* last counter sent or heard */
 	int64_t			ad_at;		/* next advert, 0 = none */
 	int64_t			md_at;		/* master down, 0 = none */
+	enum carp_cause		md_cause;	/* why md_at was armed */
 	int64_t			hold_until;	/* no preemption before this */
 	unsigned		garp_countdown;	/* adverts until delayed GARP */
 	unsigned		send_fail;	/* consecutive send failures */
 	unsigned		send_ok;	/* consecutive sends since demotion */
 	bool			demoted;	/* advertising advskew 240 */
 };
+
+/* A backup takes over from a bow-out after advskew / this many seconds. */
+#define CARP_BOWOUT_SKEW_DIV	4096
 
 /* Seconds a stepped-down master stays out of elections (ucarp's sleep(3)). */
 #define CARP_STEPDOWN_HOLD_US	3000000

@@ -213,6 +213,8 @@ job_spawn(struct script_job *j)
 			dup2(fd, 0);
 			close(fd);
 		}
+		/* Nothing of the daemon's, nor of whoever started it. */
+		close_range(3, ~0U, 0);
 		execve(j->path, j->argv, j->envp);
 		fprintf(stderr, "Unable to exec %s: %s\n", cmd,
 		    strerror(errno));

@@ -216,7 +216,8 @@ vhost_notice(struct vhost *vh, const struct carp_action *a)
 		    vh->prefix);
 		break;
 	default:
-		log_info("%s%s", vh->prefix, carp_cause_name(a->cause));
+		log_info("%s%s: %s", vh->prefix, vh->cfg->interface,
+		    carp_cause_name(a->cause));
 		break;
 	}
 }
@@ -379,7 +380,7 @@ vhost_new(struct cfg_vhost *cv)
 		    vh->prefix, CARP_PASS_MAX);
 		goto fail;
 	}
-	if ((vh->ifp = iface_get(cv->interface)) == NULL)
+	if ((vh->ifp = iface_get(cv->interface, !vhost_legacy)) == NULL)
 		goto fail;
 	if (!iface_attach(vh->ifp, cv->vhid, vhost_input, vhost_link, vh)) {
 		log_msg(LOG_ERR, "%svhid %u is already used on %s", vh->prefix,
@@ -446,8 +447,13 @@ vhost_shutdown(struct vhost *vh)
 	struct carp_event	ev;
 
 	if (!vh->cfg->shutdown) {
-		/* Without -z ucarp ran no script on exit; neither do we. */
+		/*
+		 * Without -z ucarp ran no script on exit; neither do we.  The
+		 * instance stops cold: no more adverts, packets or link events
+		 * while the daemon waits for scripts already started.
+		 */
 		evtimer_del(vh->timer);
+		iface_detach(vh->ifp, vh->cfg->vhid);
 		return;
 	}
 	memset(&ev, 0, sizeof(ev));

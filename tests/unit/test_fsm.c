@@ -827,8 +827,33 @@ test_receive_rules(void)
 			check_none(&r.acts);
 			CHECK(r.f.state == BACKUP && r.f.md_at == now + tmd);
 			break;
-		case O_PREEMPT:
 		case O_SLOW:
+			if (p.advskew == 0)
+				goto takeover;
+			/*
+			 * A backup with advskew waits advskew/4096 s, so
+			 * that the fastest of several backups wins alone.
+			 */
+			check_none(&r.acts);
+			CHECK(r.f.state == BACKUP);
+			CHECK(r.f.md_at == now + (int64_t)p.advskew * 1000000 /
+			    CARP_BOWOUT_SKEW_DIV);
+			now = r.f.md_at;
+			ev_at(&r, CARP_EV_TIMER, now - 1, ERND);
+			check_none(&r.acts);
+			CHECK(r.f.state == BACKUP);
+			ev_at(&r, CARP_EV_TIMER, now, ERND);
+			x[0] = (struct xact)X_TR(BACKUP, MASTER,
+			    CARP_CAUSE_SLOW_MASTER);
+			x[1] = (struct xact)X_GARP;
+			x[2] = (struct xact)X_ADV(1, p.advskew, 1001);
+			x[3] = (struct xact)X_UP(CARP_CAUSE_SLOW_MASTER);
+			check_acts(&r.acts, x);
+			CHECK(r.f.state == MASTER && r.f.md_at == 0);
+			CHECK(r.f.ad_at == now + carp_fsm_advert_us(&r.f));
+			break;
+		case O_PREEMPT:
+		takeover:
 			c = cases[i].out == O_PREEMPT ? CARP_CAUSE_PREEMPT :
 			    CARP_CAUSE_SLOW_MASTER;
 			x[0] = (struct xact)X_TR(BACKUP, MASTER, c);
