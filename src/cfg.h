@@ -52,6 +52,7 @@ struct cfg {
 	char		  *pidfile;
 };
 
+#define CFG_DEFAULT_FILE	"/etc/ucarp.conf"
 #define CFG_DEFAULT_MCAST	{ 224, 0, 0, 18 }
 #define CFG_DEFAULT_ADVBASE	1
 #define CFG_DEFAULT_DEADRATIO	3

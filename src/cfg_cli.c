@@ -16,12 +16,20 @@
 
 #include "carp_hmac.h"
 #include "cfg_cli.h"
+#include "cfg_file.h"
 #include "cfg_mem.h"
+#include "cfg_print.h"
 #include "iface.h"
 #include "log.h"
 #include "xmalloc.h"
 
-static const char short_opts[] = "i:s:m:v:p:Pa:hb:k:x:nu:d:Dr:zf:Bo:SM";
+static const char short_opts[] = "i:s:m:v:p:Pa:hb:k:x:nu:d:Dr:zf:Bo:SMc:t";
+
+/* Options that describe an instance: they cannot be mixed with -c. */
+static const char instance_opts[] = "ismvpoPnabkxudrzSM";
+
+#define OPT_PRINT_CONFIG	256
+#define OPT_PIDFILE		257
 
 static const struct option long_opts[] = {
 	{ "interface",		required_argument,	NULL, 'i' },
@@ -47,6 +55,10 @@ static const struct option long_opts[] = {
 	{ "nomcast",		no_argument,		NULL, 'M' },
 	{ "facility",		required_argument,	NULL, 'f' },
 	{ "xparam",		required_argument,	NULL, 'x' },
+	{ "config",		required_argument,	NULL, 'c' },
+	{ "config-test",	no_argument,		NULL, 't' },
+	{ "print-config",	no_argument,		NULL, OPT_PRINT_CONFIG },
+	{ "pidfile",		required_argument,	NULL, OPT_PIDFILE },
 	{ NULL,			0,			NULL, 0 }
 };
 
@@ -81,7 +93,13 @@ cfg_cli_usage(FILE *out)
 "--facility=<facility> (-f): set syslog facility (default=daemon)\n"
 "--xparam=<value> (-x): extra parameter to send to up/down scripts\n"
 "\n"
-"See ucarp(8).\n", out);
+"--config=<file> (-c <file>): run every instance of <file> (libconfig);\n"
+"    without instance options ucarp reads " CFG_DEFAULT_FILE "\n"
+"--config-test (-t): check the configuration, print problems, exit 0 or 1\n"
+"--print-config: print the effective configuration and exit\n"
+"--pidfile=<file>: write the daemon's process id to <file>\n"
+"\n"
+"See ucarp(8) and ucarp.conf(5).\n", out);
 }
 
 /*
@@ -163,16 +181,70 @@ read_passfile(const char *path, struct cfg_vhost *cv)
 	return CLI_CONTINUE;
 }
 
+/* -t and --print-config: report on a parsed configuration and exit. */
+static int
+cli_report(struct cfg *c, const char *what, bool test, bool print)
+{
+	if (print)
+		cfg_print(stdout, c);
+	else if (test)
+		printf("%s: configuration OK (%zu instance%s)\n", what,
+		    c->nvhosts, c->nvhosts == 1 ? "" : "s");
+	cfg_free(c);
+	return CLI_EXIT_OK;
+}
+
+/*
+ * File mode: load and check the whole file; every problem is printed as
+ * "FILE:LINE: what; what to do" on stderr and nothing runs.  Options given
+ * on the command line (-D, -B, -f, --pidfile) override the file's.
+ */
+static int
+cli_file(const char *path, bool test, bool print, bool debug,
+    bool daemonize, int fac, const char *pidfile, struct cfg **out)
+{
+	struct cfg_errors	 errs = { NULL, 0 };
+	struct cfg		*c;
+	size_t			 i;
+
+	c = cfg_file_load(path, &errs);
+	for (i = 0; i < errs.n; i++)
+		fprintf(stderr, "%s\n", errs.msgs[i]);
+	cfg_errors_free(&errs);
+	if (c == NULL) {
+		if (!test)
+			fprintf(stderr, "ucarp: not started: fix %s (check it "
+			    "with ucarp -t -c %s), or run one instance with "
+			    "options (ucarp --help)\n", path, path);
+		return CLI_EXIT_USAGE;
+	}
+	c->legacy = false;
+	c->debug = c->debug || debug;
+	c->daemonize = c->daemonize || daemonize;
+	if (fac != -3)
+		c->facility = fac;
+	if (pidfile != NULL) {
+		free(c->pidfile);
+		c->pidfile = xstrdup(pidfile);
+	}
+	if (test || print)
+		return cli_report(c, path, test, print);
+	*out = c;
+	return CLI_CONTINUE;
+}
+
 int
 cfg_cli_parse(int argc, char **argv, struct cfg **out)
 {
 	struct cfg		*c;
 	struct cfg_vhost	*cv;
 	const char		*pass = NULL, *passfile = NULL, *addr = NULL;
+	const char		*file = NULL, *pidfile = NULL;
 	unsigned long		 v;
 	uint8_t			 a[4] = { 0, 0, 0, 0 };
-	bool			 have_src = false;
-	int			 opt, fac, rc;
+	bool			 have_src = false, test = false, print = false;
+	bool			 debug = false, daemonize = false;
+	int			 opt, fac = -3, rc, ninst = 0;
 
 	c = cfg_new();
 	c->legacy = true;
@@ -180,14 +252,11 @@ cfg_cli_parse(int argc, char **argv, struct cfg **out)
 	cfg_add_vhost(c, cv);
 	cv->file = xstrdup("command line");
 
-	if (argc <= 1) {
-		cfg_cli_usage(stdout);
-		cfg_free(c);
-		return CLI_EXIT_OK;
-	}
 	opterr = 1;
 	while ((opt = getopt_long(argc, argv, short_opts, long_opts,
 	    NULL)) != -1) {
+		if (opt < 256 && strchr(instance_opts, opt) != NULL)
+			ninst++;
 		switch (opt) {
 		case 'i':
 			free(cv->interface);
@@ -266,7 +335,7 @@ cfg_cli_parse(int argc, char **argv, struct cfg **out)
 			cv->downscript = xstrdup(optarg);
 			break;
 		case 'D':
-			c->debug = true;
+			debug = true;
 			break;
 		case 'r':
 			if (!parse_uint(optarg, 0, 255, &v)) {
@@ -280,16 +349,28 @@ cfg_cli_parse(int argc, char **argv, struct cfg **out)
 			cv->shutdown = true;
 			break;
 		case 'f':
-			fac = log_facility_parse(optarg);
-			if (fac == -2)
+			rc = log_facility_parse(optarg);
+			if (rc == -2)
 				/* As ucarp: reported, and the old one kept. */
 				log_msg(LOG_ERR, "Unknown syslog facility: [%s]",
 				    optarg);
 			else
-				c->facility = fac;
+				fac = rc;
 			break;
 		case 'B':
-			c->daemonize = true;
+			daemonize = true;
+			break;
+		case 'c':
+			file = optarg;
+			break;
+		case 't':
+			test = true;
+			break;
+		case OPT_PRINT_CONFIG:
+			print = true;
+			break;
+		case OPT_PIDFILE:
+			pidfile = optarg;
 			break;
 		case 'S':
 			cv->ignoreifstate = true;
@@ -307,6 +388,24 @@ cfg_cli_parse(int argc, char **argv, struct cfg **out)
 		    "form -x value or --name=value)", argv[optind]);
 		goto usage;
 	}
+
+	if (file != NULL || ninst == 0) {
+		cfg_free(c);
+		if (ninst > 0) {
+			log_msg(LOG_ERR, "instance options (-i, -s, -v, -a, ...) "
+			    "cannot be combined with -c: put them in a block of "
+			    "the file (see ucarp.conf(5))");
+			goto usage_nocfg;
+		}
+		return cli_file(file != NULL ? file : CFG_DEFAULT_FILE, test,
+		    print, debug, daemonize, fac, pidfile, out);
+	}
+	c->debug = debug;
+	c->daemonize = daemonize;
+	if (fac != -3)
+		c->facility = fac;
+	if (pidfile != NULL)
+		c->pidfile = xstrdup(pidfile);
 
 	/* The checks in ucarp's order, with its messages. */
 	if (cv->interface == NULL) {
@@ -366,10 +465,13 @@ cfg_cli_parse(int argc, char **argv, struct cfg **out)
 		log_msg(LOG_ERR, "Dead ratio can't be zero");
 		goto usage;
 	}
+	if (test || print)
+		return cli_report(c, "command line", test, print);
 	*out = c;
 	return CLI_CONTINUE;
 usage:
 	cfg_free(c);
+usage_nocfg:
 	fprintf(stderr, "Try 'ucarp --help' for more information.\n");
 	return CLI_EXIT_USAGE;
 }

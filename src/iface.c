@@ -203,7 +203,7 @@ iface_join_group(struct iface *ifp, struct iface_group *g)
 }
 
 struct iface *
-iface_get(const char *name)
+iface_get(const char *name, bool may_wait)
 {
 	struct iface	*ifp;
 
@@ -228,11 +228,21 @@ iface_get(const char *name)
 	}
 	if (!iface_query(ifp)) {
 		log_msg(LOG_ERR, "Unable to find interface [%s]: %s (check the "
-		    "name with `ip link`)", name, strerror(errno));
-		goto fail;
+		    "name with `ip link`)%s", name, strerror(errno), may_wait ?
+		    "; its instances wait until it appears" : "");
+		if (!may_wait)
+			goto fail;
+		ifp->running = false;
+		TAILQ_INSERT_TAIL(&ifaces, ifp, entry);
+		return ifp;
 	}
-	if (!iface_open_pcap(ifp))
-		goto fail;
+	if (!iface_open_pcap(ifp)) {
+		if (!may_wait)
+			goto fail;
+		ifp->running = false;
+		TAILQ_INSERT_TAIL(&ifaces, ifp, entry);
+		return ifp;
+	}
 	TAILQ_INSERT_TAIL(&ifaces, ifp, entry);
 	log_info("Local advertised ethernet address is "
 	    "[%02x:%02x:%02x:%02x:%02x:%02x]", ifp->mac[0], ifp->mac[1],

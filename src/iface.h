@@ -28,9 +28,11 @@ void		 iface_shutdown(void);
 
 /*
  * The interface called name, opened on first use and reference-counted.
- * NULL (with the reason logged) if it cannot be opened.
+ * If it cannot be opened: NULL (reason logged), or with may_wait a closed
+ * interface that reopens by itself when netlink reports it (link down
+ * until then).
  */
-struct iface	*iface_get(const char *name);
+struct iface	*iface_get(const char *name, bool may_wait);
 void		 iface_put(struct iface *);
 
 /* Route adverts of vhid to cb; false if the vhid is already taken. */

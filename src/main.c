@@ -27,6 +27,7 @@
 #include "cfg_mem.h"
 #include "iface.h"
 #include "log.h"
+#include "notify.h"
 #include "script.h"
 #include "vhost.h"
 #include "xmalloc.h"
@@ -92,6 +93,28 @@ daemon_ready(void)
 	ready_fd = -1;
 }
 
+/* Write our pid (after daemonizing); removed again at exit. */
+static bool
+pidfile_write(const char *path)
+{
+	char	buf[32];
+	int	fd, n;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd == -1) {
+		log_warn("cannot write the pid file %s", path);
+		return false;
+	}
+	n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
+	if (write(fd, buf, (size_t)n) != n) {
+		log_warn("cannot write the pid file %s", path);
+		close(fd);
+		return false;
+	}
+	close(fd);
+	return true;
+}
+
 static void
 exit_when_idle(void)
 {
@@ -113,6 +136,7 @@ begin_exit(int sig)
 	}
 	exiting = true;
 	log_info("exiting on signal %d", sig);
+	notify_send("STOPPING=1");
 	for (i = 0; i < nvhosts; i++)
 		vhost_shutdown(vhosts[i]);
 	if (script_idle())
@@ -142,7 +166,13 @@ signal_cb(int sig, short what, void *arg)
 		break;
 	case SIGHUP:
 		/* ucarp 1.5.2 had no reload: HUP means exit, as TERM. */
-		begin_exit(sig);
+		if (cfg->legacy)
+			begin_exit(sig);
+		else
+			log_msg(LOG_WARNING, "SIGHUP: reloading the "
+			    "configuration file is not supported yet; the "
+			    "running configuration is unchanged (restart "
+			    "ucarp to apply a new file)");
 		break;
 	default:
 		begin_exit(sig);
@@ -159,6 +189,7 @@ main(int argc, char **argv)
 	struct event_config	*ec;
 	size_t			 i;
 	int			 rc, status = 0;
+	bool			 pid_written = false;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	rc = cfg_cli_parse(argc, argv, &cfg);
@@ -169,6 +200,13 @@ main(int argc, char **argv)
 	if (cfg->daemonize)
 		daemon_start();
 	signal(SIGPIPE, SIG_IGN);
+	if (cfg->pidfile != NULL) {
+		if (!pidfile_write(cfg->pidfile)) {
+			status = 2;
+			goto early;
+		}
+		pid_written = true;
+	}
 
 	if ((ec = event_config_new()) == NULL)
 		fatalx("cannot create the event loop");
@@ -198,6 +236,8 @@ main(int argc, char **argv)
 	for (i = 0; i < nvhosts; i++)
 		vhost_start(vhosts[i]);
 	daemon_ready();
+	notify_send("READY=1\nSTATUS=%zu instance%s running", nvhosts,
+	    nvhosts == 1 ? "" : "s");
 
 	event_base_dispatch(base);
 
@@ -211,6 +251,9 @@ out:
 	iface_shutdown();
 	event_base_free(base);
 	libevent_global_shutdown();
+early:
+	if (pid_written)
+		unlink(cfg->pidfile);
 	cfg_free(cfg);
 	log_close();
 	return status;

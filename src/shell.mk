@@ -3,10 +3,13 @@
 src_libucarp_shell_a_SOURCES = \
 	src/cfg.h \
 	src/cfg_cli.c src/cfg_cli.h \
+	src/cfg_file.c src/cfg_file.h \
+	src/cfg_print.c src/cfg_print.h \
 	src/cfg_mem.c src/cfg_mem.h \
 	src/clock.c src/clock.h \
 	src/iface.c src/iface.h \
 	src/log.c src/log.h \
+	src/notify.c src/notify.h \
 	src/script.c src/script.h \
 	src/vhost.c src/vhost.h \
 	src/xmalloc.c src/xmalloc.h
