@@ -50,6 +50,9 @@ struct cfg {
 	unsigned	   script_jobs;	/* scripts running at once, all instances */
 	unsigned	   script_timeout_ms;
 	char		  *pidfile;
+	char		  *path;	/* the file, NULL on the command line */
+	bool		   cli_debug;	/* -D on the command line */
+	int		   cli_facility; /* -f on the command line, or -3 */
 };
 
 #define CFG_DEFAULT_FILE	"/etc/ucarp.conf"

@@ -219,6 +219,9 @@ cli_file(const char *path, bool test, bool print, bool debug,
 		return CLI_EXIT_USAGE;
 	}
 	c->legacy = false;
+	c->path = xstrdup(path);
+	c->cli_debug = debug;
+	c->cli_facility = fac;
 	c->debug = c->debug || debug;
 	c->daemonize = c->daemonize || daemonize;
 	if (fac != -3)

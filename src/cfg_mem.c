@@ -85,5 +85,6 @@ cfg_free(struct cfg *c)
 		cfg_vhost_free(c->vhosts[i]);
 	free(c->vhosts);
 	free(c->pidfile);
+	free(c->path);
 	free(c);
 }

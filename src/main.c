@@ -24,10 +24,13 @@
 
 #include "cfg.h"
 #include "cfg_cli.h"
+#include "cfg_file.h"
 #include "cfg_mem.h"
+#include "clock.h"
 #include "iface.h"
 #include "log.h"
 #include "notify.h"
+#include "reload.h"
 #include "script.h"
 #include "vhost.h"
 #include "xmalloc.h"
@@ -37,6 +40,9 @@ static struct cfg		*cfg;
 static struct vhost		**vhosts;
 static size_t			 nvhosts;
 static bool			 exiting;
+static bool			 cli_debug;	/* -D given on the command line */
+static int			 cli_facility;	/* -f given, or -3 */
+static char			*reload_status;	/* last reload, for USR1 */
 static int			 ready_fd = -1;
 
 /*
@@ -145,6 +151,75 @@ begin_exit(int sig)
 		script_on_idle(exit_when_idle);
 }
 
+/* systemd's status line: the instances by state, and the last reload. */
+static void
+notify_status(void)
+{
+	size_t	i, m = 0, b = 0;
+
+	for (i = 0; i < nvhosts; i++) {
+		if (vhost_state(vhosts[i]) == CARP_MASTER)
+			m++;
+		else if (vhost_state(vhosts[i]) == CARP_BACKUP)
+			b++;
+	}
+	notify_send("READY=1\nSTATUS=%zu instances: %zu MASTER, %zu BACKUP%s%s",
+	    nvhosts, m, b, reload_status != NULL ? "; " : "",
+	    reload_status != NULL ? reload_status : "");
+}
+
+/*
+ * SIGHUP with a configuration file: load and check the whole file first;
+ * on any problem log every one of them and change nothing.  Otherwise
+ * apply it instance by instance (reload.c).
+ */
+static void
+reload(void)
+{
+	struct cfg_errors	 errs = { NULL, 0 };
+	struct reload_stats	 st = { 0 };
+	struct cfg		*newc;
+	int64_t			 t0 = clock_mono_us();
+	size_t			 i;
+
+	notify_send("RELOADING=1");
+	log_info("SIGHUP: reloading %s", cfg->path);
+	newc = cfg_file_load(cfg->path, &errs);
+	for (i = 0; i < errs.n; i++)
+		log_msg(LOG_ERR, "%s", errs.msgs[i]);
+	if (newc == NULL) {
+		free(reload_status);
+		xasprintf(&reload_status, "last reload of %s refused: %zu "
+		    "problem%s, running configuration unchanged", cfg->path,
+		    errs.n, errs.n == 1 ? "" : "s");
+		log_msg(LOG_ERR, "%s", reload_status);
+		cfg_errors_free(&errs);
+		notify_status();
+		return;
+	}
+	cfg_errors_free(&errs);
+	reload_apply(&vhosts, &nvhosts, newc, &st);
+
+	/* Globals; what the command line gave keeps priority. */
+	script_set_limits(newc->script_jobs, newc->script_timeout_ms);
+	cfg->script_jobs = newc->script_jobs;
+	cfg->script_timeout_ms = newc->script_timeout_ms;
+	cfg->debug = cli_debug || newc->debug;
+	if (cli_facility == -3 && newc->facility != -3)
+		cfg->facility = newc->facility;
+	log_init(cfg->facility == -3 ? LOG_DAEMON : cfg->facility, cfg->debug,
+	    !cfg->daemonize);
+	cfg_free(newc);
+
+	free(reload_status);
+	xasprintf(&reload_status, "last reload applied: %zu kept, %zu "
+	    "updated, %zu added, %zu removed%s in %lld ms", st.kept,
+	    st.updated, st.added, st.removed, st.failed ? " (some failed: "
+	    "see the log)" : "", (long long)(clock_mono_us() - t0) / 1000);
+	log_info("%s", reload_status);
+	notify_status();
+}
+
 static void
 signal_cb(int sig, short what, void *arg)
 {
@@ -157,6 +232,8 @@ signal_cb(int sig, short what, void *arg)
 	case SIGUSR1:
 		for (i = 0; i < nvhosts; i++)
 			vhost_log_status(vhosts[i]);
+		if (reload_status != NULL)
+			log_info("%s", reload_status);
 		break;
 	case SIGUSR2:
 		if (exiting)
@@ -168,11 +245,8 @@ signal_cb(int sig, short what, void *arg)
 		/* ucarp 1.5.2 had no reload: HUP means exit, as TERM. */
 		if (cfg->legacy)
 			begin_exit(sig);
-		else
-			log_msg(LOG_WARNING, "SIGHUP: reloading the "
-			    "configuration file is not supported yet; the "
-			    "running configuration is unchanged (restart "
-			    "ucarp to apply a new file)");
+		else if (!exiting)
+			reload();
 		break;
 	default:
 		begin_exit(sig);
@@ -197,6 +271,9 @@ main(int argc, char **argv)
 		return rc;
 	log_init(cfg->facility == -3 ? LOG_DAEMON : cfg->facility, cfg->debug,
 	    !cfg->daemonize);
+	/* The file's own values may change on reload; these may not. */
+	cli_debug = cfg->cli_debug;
+	cli_facility = cfg->cli_facility;
 	if (cfg->daemonize)
 		daemon_start();
 	signal(SIGPIPE, SIG_IGN);
@@ -236,8 +313,7 @@ main(int argc, char **argv)
 	for (i = 0; i < nvhosts; i++)
 		vhost_start(vhosts[i]);
 	daemon_ready();
-	notify_send("READY=1\nSTATUS=%zu instance%s running", nvhosts,
-	    nvhosts == 1 ? "" : "s");
+	notify_status();
 
 	event_base_dispatch(base);
 
@@ -255,6 +331,7 @@ early:
 	if (pid_written)
 		unlink(cfg->pidfile);
 	cfg_free(cfg);
+	free(reload_status);
 	log_close();
 	return status;
 }

@@ -52,6 +52,7 @@ struct script_q {
 	struct script_job *running;
 	struct script_job *pending;
 	enum script_kind last;			/* kind of the last started */
+	bool		 orphan;		/* owner gone: free when idle */
 };
 
 static TAILQ_HEAD(, script_job)	jobs = TAILQ_HEAD_INITIALIZER(jobs);
@@ -65,6 +66,18 @@ static void			(*idle_cb)(void);
 
 static void	script_schedule(struct script_q *);
 static void	script_pump(void);
+static void	q_destroy(struct script_q *);
+
+/* An orphaned queue (its instance was removed) goes once it is idle. */
+static bool
+q_reap_orphan(struct script_q *q)
+{
+	if (!q->orphan || q->running != NULL || q->pending != NULL ||
+	    q->waiting)
+		return false;
+	q_destroy(q);
+	return true;
+}
 
 static const char *
 kind_name(enum script_kind k)
@@ -299,6 +312,7 @@ script_pump(void)
 		if (q->waiting)		/* fork failed again */
 			break;
 		script_schedule(q);
+		q_reap_orphan(q);
 	}
 	if (idle_cb != NULL && script_idle())
 		idle_cb();
@@ -336,11 +350,9 @@ script_q_set_label(struct script_q *q, const char *label)
 	q->label = xstrdup(label);
 }
 
-void
-script_q_free(struct script_q *q)
+static void
+q_destroy(struct script_q *q)
 {
-	if (q == NULL)
-		return;
 	if (q->waiting)
 		TAILQ_REMOVE(&waitq, q, wait_entry);
 	if (q->running != NULL)
@@ -348,6 +360,22 @@ script_q_free(struct script_q *q)
 	job_free(q->pending);
 	free(q->label);
 	free(q);
+}
+
+void
+script_q_free(struct script_q *q)
+{
+	if (q != NULL)
+		q_destroy(q);
+}
+
+void
+script_q_release(struct script_q *q)
+{
+	if (q == NULL)
+		return;
+	q->orphan = true;
+	q_reap_orphan(q);
 }
 
 void
@@ -462,6 +490,7 @@ script_reap(void)
 		if (q != NULL) {
 			q->running = NULL;
 			script_schedule(q);
+			q_reap_orphan(q);
 		}
 	}
 	script_pump();
@@ -471,11 +500,24 @@ void
 script_shutdown(void)
 {
 	struct script_job	*j;
+	struct script_q		*q;
+
+	/* Orphans waiting for a slot are freed with their pending job. */
+	while ((q = TAILQ_FIRST(&waitq)) != NULL)
+		if (q->orphan)
+			q_destroy(q);
+		else {
+			TAILQ_REMOVE(&waitq, q, wait_entry);
+			q->waiting = false;
+		}
 
 	while ((j = TAILQ_FIRST(&jobs)) != NULL) {
 		TAILQ_REMOVE(&jobs, j, entry);
-		if (j->q != NULL)
-			j->q->running = NULL;
+		if ((q = j->q) != NULL) {
+			q->running = NULL;
+			if (q->orphan)
+				q_destroy(q);
+		}
 		job_free(j);
 	}
 	nrunning = 0;

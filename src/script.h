@@ -32,8 +32,13 @@ void		 script_shutdown(void);
 /* A queue; label prefixes its log lines ("eth0 vhid 42: "). */
 struct script_q	*script_q_new(const char *label);
 void		 script_q_set_label(struct script_q *, const char *label);
-/* Free the queue; a running script goes on and is still reaped. */
+/* Free the queue now; a running script goes on and is still reaped. */
 void		 script_q_free(struct script_q *);
+/*
+ * The owner is gone (instance removed by a reload): the queue runs what it
+ * holds, in order, and frees itself once idle.  Nothing queued is lost.
+ */
+void		 script_q_release(struct script_q *);
 
 /*
  * Queue the script for a transition to kind.  path may be NULL (no script

@@ -12,6 +12,7 @@
 
 #include "carp_fsm.h"
 #include "carp_pkt.h"
+#include "cfg_diff.h"
 #include "cfg_mem.h"
 #include "clock.h"
 #include "iface.h"
@@ -22,11 +23,15 @@
 
 #define VHOST_WARN_PERIOD_US	1000000
 #define VHOST_FEEDBACK_MAX	4	/* send-result rounds per event */
+#define VHOST_REKEY_GRACE_US	60000000	/* see vhost_update() */
 
 struct vhost {
 	struct cfg_vhost	*cfg;
 	struct carp_fsm		 fsm;
 	struct carp_auth	 auth;
+	struct carp_auth	 auth_prev;	/* before a reload changed it */
+	int64_t			 prev_until;	/* rekey grace ends, 0 = none */
+	bool			 prev_heard;	/* logged a peer on the old key */
 	struct iface		*ifp;
 	struct event		*timer;
 	struct script_q		*sq;
@@ -44,6 +49,8 @@ struct vhost {
 
 static struct event_base	*vhost_base;
 static bool			 vhost_legacy;
+
+static char	*vhost_make_prefix(const struct cfg_vhost *);
 
 static void	vhost_step(struct vhost *, struct carp_event *, int depth);
 
@@ -84,6 +91,19 @@ vhost_timer_cb(int fd, short what, void *arg)
 	vhost_step(vh, &ev, 0);
 }
 
+/* The key adverts go out with: the old one during a rekey grace. */
+static const struct carp_auth *
+vhost_tx_auth(struct vhost *vh)
+{
+	if (vh->prev_until != 0 && clock_mono_us() >= vh->prev_until) {
+		vh->prev_until = 0;
+		explicit_bzero(&vh->auth_prev, sizeof(vh->auth_prev));
+		log_info("%snow advertising with the new password and "
+		    "addresses", vh->prefix);
+	}
+	return vh->prev_until != 0 ? &vh->auth_prev : &vh->auth;
+}
+
 /* Send one advert; returns 0 or -1. */
 static int
 vhost_send_advert(struct vhost *vh, const struct carp_action *a)
@@ -101,7 +121,7 @@ vhost_send_advert(struct vhost *vh, const struct carp_action *a)
 	memcpy(tx.src_ip, vh->cfg->srcip, 4);
 	memcpy(tx.dst_ip, vh->cfg->mcast, 4);
 	tx.broadcast = vh->cfg->nomcast;
-	len = carp_pkt_build(buf, sizeof(buf), &tx, &vh->auth);
+	len = carp_pkt_build(buf, sizeof(buf), &tx, vhost_tx_auth(vh));
 	if (len == 0 || iface_send(vh->ifp, buf, len) == -1) {
 		vh->send_errors++;
 		log_msg(LOG_WARNING, "%swrite() has failed: could not send an "
@@ -296,6 +316,19 @@ vhost_input(void *arg, const uint8_t *frame, size_t len,
 		return;
 	}
 	v = carp_pkt_verify(frame, len, adv, &vh->auth);
+	if (v == CARP_BAD_HMAC && vh->prev_until != 0 &&
+	    clock_mono_us() < vh->prev_until &&
+	    carp_pkt_verify(frame, len, adv, &vh->auth_prev) == CARP_OK) {
+		/* A peer not reloaded yet: accepted during the grace. */
+		if (!vh->prev_heard)
+			log_info("%speer %u.%u.%u.%u still uses the previous "
+			    "password or addresses (accepted for %d s after a "
+			    "reload)", vh->prefix, adv->ip_src[0],
+			    adv->ip_src[1], adv->ip_src[2], adv->ip_src[3],
+			    VHOST_REKEY_GRACE_US / 1000000);
+		vh->prev_heard = true;
+		v = CARP_OK;
+	}
 	if (v != CARP_OK) {
 		vh->counters[v < CARP_VERDICT_MAX ? v : CARP_BAD_HMAC]++;
 		if (v >= CARP_VERDICT_MAX || !log_rate_ok(&vh->rate[v],
@@ -367,13 +400,7 @@ vhost_new(struct cfg_vhost *cv)
 
 	vh = xcalloc(1, sizeof(*vh));
 	vh->cfg = cv;
-	if (vhost_legacy)
-		vh->prefix = xstrdup("");
-	else if (cv->name != NULL)
-		xasprintf(&vh->prefix, "%s vhid %u (%s): ", cv->interface,
-		    cv->vhid, cv->name);
-	else
-		xasprintf(&vh->prefix, "%s vhid %u: ", cv->interface, cv->vhid);
+	vh->prefix = vhost_make_prefix(cv);
 	if (!carp_auth_init(&vh->auth, cv->pass, cv->passlen, cv->vhid,
 	    (const uint8_t (*)[4])cv->addrs, cv->naddrs)) {
 		log_msg(LOG_ERR, "%sPassword too long (at most %d bytes)",
@@ -415,6 +442,7 @@ vhost_free(struct vhost *vh)
 	script_q_free(vh->sq);
 	free(vh->prefix);
 	explicit_bzero(&vh->auth, sizeof(vh->auth));
+	explicit_bzero(&vh->auth_prev, sizeof(vh->auth_prev));
 	cfg_vhost_free(vh->cfg);
 	free(vh);
 }
@@ -482,6 +510,99 @@ vhost_log_status(const struct vhost *vh)
 	    (unsigned long long)vh->counters[CARP_BAD_IP_CKSUM],
 	    (unsigned long long)vh->counters[CARP_BAD_CARP_CKSUM],
 	    (unsigned long long)vh->counters[CARP_BAD_HMAC], ifc);
+}
+
+/* The log prefix: "eth0 vhid 42 (web): ", empty on the command line. */
+static char *
+vhost_make_prefix(const struct cfg_vhost *cv)
+{
+	char	*p;
+
+	if (vhost_legacy)
+		p = xstrdup("");
+	else if (cv->name != NULL)
+		xasprintf(&p, "%s vhid %u (%s): ", cv->interface, cv->vhid,
+		    cv->name);
+	else
+		xasprintf(&p, "%s vhid %u: ", cv->interface, cv->vhid);
+	return p;
+}
+
+/*
+ * Apply a reloaded configuration of the same (interface, vhid) in place:
+ * state, timers, counter, capture and script queue stay.  A new password
+ * or address set changes the HMAC, so peers not reloaded yet would reject
+ * our adverts (and take over) while we rejected theirs: for a grace of
+ * 60 s we go on advertising with the old key and accept both, so hosts can
+ * be reloaded one at a time without a flap.  Returns false (nothing
+ * changed, cv not taken) if the new settings cannot be used.
+ */
+bool
+vhost_update(struct vhost *vh, struct cfg_vhost *cv, unsigned changed)
+{
+	struct carp_auth	 na;
+	struct carp_params	 p;
+	struct cfg_vhost	*old = vh->cfg;
+
+	if ((changed & CFG_CH_AUTH) && !carp_auth_init(&na, cv->pass,
+	    cv->passlen, cv->vhid, (const uint8_t (*)[4])cv->addrs,
+	    cv->naddrs)) {
+		log_msg(LOG_ERR, "%sreload: unusable password or addresses; "
+		    "kept the old ones", vh->prefix);
+		return false;
+	}
+	if (changed & CFG_CH_AUTH) {
+		if (vh->prev_until == 0)
+			vh->auth_prev = vh->auth;	/* what peers accept now */
+		vh->auth = na;
+		vh->prev_until = clock_mono_us() + VHOST_REKEY_GRACE_US;
+		vh->prev_heard = false;
+		explicit_bzero(&na, sizeof(na));
+	}
+	if (changed & CFG_CH_GROUP) {
+		if (!old->nomcast)
+			iface_leave(vh->ifp, old->mcast);
+		if (!cv->nomcast)
+			iface_join(vh->ifp, cv->mcast);
+	}
+	vh->cfg = cv;
+	if (changed & CFG_CH_NAME) {
+		free(vh->prefix);
+		vh->prefix = vhost_make_prefix(cv);
+		script_q_set_label(vh->sq, vh->prefix);
+	}
+	if (changed & CFG_CH_PROTO) {
+		vhost_params(cv, &p);
+		carp_fsm_set_params(&vh->fsm, &p, clock_mono_us());
+		vhost_arm(vh);
+	}
+	cfg_vhost_free(old);
+	return true;
+}
+
+/*
+ * Removed by a reload: a master bows out (advbase 255, advskew 255) so a
+ * peer takes over at once, and runs its down script; the script queue
+ * outlives the instance until that script has run.
+ */
+void
+vhost_remove(struct vhost *vh)
+{
+	struct carp_params	p;
+	struct carp_event	ev;
+
+	if (vh->fsm.state == CARP_MASTER) {
+		vhost_params(vh->cfg, &p);
+		p.bowout = true;
+		carp_fsm_set_params(&vh->fsm, &p, clock_mono_us());
+		memset(&ev, 0, sizeof(ev));
+		ev.type = CARP_EV_SHUTDOWN;
+		vhost_step(vh, &ev, 0);
+	}
+	log_info("%sremoved by the reload", vh->prefix);
+	script_q_release(vh->sq);
+	vh->sq = NULL;
+	vhost_free(vh);
 }
 
 enum carp_state

@@ -24,6 +24,11 @@ void		 vhost_init(struct event_base *, bool legacy);
 struct vhost	*vhost_new(struct cfg_vhost *cv);
 void		 vhost_free(struct vhost *);
 
+/* Reload: new settings of the same identity in place (CFG_CH_* bits). */
+bool		 vhost_update(struct vhost *, struct cfg_vhost *, unsigned);
+/* Reload: bow out and run the down script if master, then free. */
+void		 vhost_remove(struct vhost *);
+
 /* INIT -> BACKUP; then the link state is applied. */
 void		 vhost_start(struct vhost *);
 /* SIGUSR2: a master yields (bow-out advert first with shutdown). */
