@@ -73,7 +73,7 @@ size_t
 cfg_diff(const struct cfg *old, const struct cfg *new,
     struct cfg_diff_key *ko, struct cfg_diff_key *kn, struct cfg_plan *plan)
 {
-	struct cfg_diff_key	 probe, *hit;
+	struct cfg_diff_key	 probe = { NULL, 0 }, *hit;
 	struct cfg_plan		*p;
 	size_t			 i, n = 0;
 

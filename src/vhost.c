@@ -253,7 +253,7 @@ vhost_step(struct vhost *vh, struct carp_event *ev, int depth)
 	struct carp_event	 fb;
 	const struct carp_action *a;
 	size_t			 i;
-	int			 results[CARP_ACTIONS_MAX], nres = 0;
+	int			 results[CARP_ACTIONS_MAX] = { 0 }, nres = 0;
 
 	ev->now = clock_mono_us();
 	ev->rand = clock_random64();
