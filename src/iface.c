@@ -505,8 +505,8 @@ iface_read_cb(int fd, short what, void *arg)
 		if (n == 0)
 			break;
 		if (n < 0) {
-			log_msg(LOG_ERR, "%s: capture failed: %s (the interface "
-			    "went away?); waiting for it to come back",
+			log_msg(LOG_WARNING, "%s: capture closed: %s; its "
+			    "instances wait for the interface to come back",
 			    ifp->name, pcap_geterr(ifp->pcap));
 			iface_close_pcap(ifp);
 			iface_set_running(ifp, false);

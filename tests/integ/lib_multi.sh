@@ -1,0 +1,418 @@
+# Shared helpers of the multi-instance integration tests (2NN-*.sh): one
+# ucarp process per host running many instances from a configuration file
+# (ucarp -c FILE), on hosts with several interfaces.
+#
+# It sources lib.sh for the generic harness (wait_until, now_ms, pid_alive,
+# reap_pid, new_ns, test_fail/test_skip/test_pass, the EXIT clean-up of
+# BG_PIDS, NS_LIST and TMPD) and adds:
+#
+#   multi_init		prerequisites (no reference ucarp needed), temp dir,
+#			clean-up trap
+#   mnet_make H L	H hosts, L links: one bridge br<l> per link in the
+#			bridge namespace; host h has eth<l-1> on link l with
+#			address 198.18.<l>.<h>/24
+#   mconf_inst		one instance block of a configuration file
+#   mscript_write	up/down scripts that log start/end events
+#   mstart/mstop	run a daemon on a host (its log: D_LOG[h])
+#   mstates, musr1	instance states from the log / from SIGUSR1
+#			(instances must be named: the log prefix
+#			"eth0 vhid 42 (NAME): " identifies them)
+#   mchildren, mzombies	a process's children, its unreaped ones
+#   mcap_*		tcpdump on a bridge and advert-gap analysis
+#
+# Every daemon is started with MTEST_TAG=$P in its environment, which its
+# scripts and their children inherit (ucarp strips only UCARP_*): the
+# clean-up kills exactly the processes carrying our tag, so a script left
+# hanging by a failed test (sleep 300) cannot outlive it, and nothing else
+# is ever touched.  Only 198.18.0.0/15 and 224.0.0.18 are used.
+
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+declare -a D_PID D_LOG D_RUN D_NINST D_EVENTS
+declare -a D_LOGS		# every log of host h, over its runs
+declare -A MCAP_PID MCAP_FILE
+MNET_HOSTS=0
+MNET_LINKS=0
+MBR_NS="${P}br"
+
+# ---- start-up and clean-up ---------------------------------------------------
+
+# The processes (daemons, scripts, their children) that carry our tag.
+mtagged_pids() {
+	local f pid
+	for f in /proc/[0-9]*/environ; do
+		pid=${f#/proc/}
+		pid=${pid%/environ}
+		[ "$pid" = "$$" ] && continue
+		grep -qzx "MTEST_TAG=$P" "$f" 2>/dev/null && echo "$pid"
+	done
+}
+
+multi_cleanup() {
+	local rc=$? pid n
+	local -a left
+	trap - EXIT INT TERM HUP
+	exec 2>/dev/null	# no "Killed" job notices
+	# Daemons first (no orderly exit needed), then whatever they left.
+	for pid in "${D_PID[@]}"; do
+		[ -n "$pid" ] && pid_alive "$pid" && kill -KILL "$pid"
+	done
+	for n in 1 2 3 4 5 6 7 8 9 10; do
+		mapfile -t left < <(mtagged_pids)
+		[ ${#left[@]} -eq 0 ] && break
+		kill -KILL "${left[@]}"
+		sleep 0.1
+	done
+	set_status() { return "$1"; }
+	set_status "$rc"
+	cleanup
+}
+
+# multi_init: like lib.sh's test_init, without the reference daemon.
+multi_init() {
+	[ "$(id -u)" -eq 0 ] || test_skip "not root"
+	command -v ip >/dev/null 2>&1 || test_skip "no ip(8)"
+	ip netns list >/dev/null 2>&1 || test_skip "no ip netns"
+	if [ ! -x "$UCARP" ]; then
+		log "FAIL: daemon under test \$UCARP=$UCARP is not an executable"
+		exit 1
+	fi
+	TMPD=$(mktemp -d "/tmp/ucarp-integ.$TEST_NAME.$$.XXXXXX") ||
+	    test_fail "mktemp"
+	trap multi_cleanup EXIT
+	trap 'exit 1' INT TERM HUP
+	ip netns add "${P}probe" 2>/dev/null || test_skip "cannot create a network namespace"
+	ip netns del "${P}probe"
+	log "UCARP=$UCARP"
+}
+
+need_tcpdump() {
+	command -v tcpdump >/dev/null 2>&1 || test_skip "tcpdump missing"
+}
+
+# What to print on failure (replaces lib.sh's single-instance version).
+diagnostics() {
+	local h f
+	for ((h = 1; h <= MNET_HOSTS; h++)); do
+		echo "----- host $h (${M_NS[h]}), pid ${D_PID[h]:-none} -----"
+		for f in ${D_LOGS[h]:-}; do
+			[ -f "$f" ] || continue
+			echo "--- $(basename "$f") (last 60 lines):"
+			tail -n 60 "$f"
+		done
+		if [ -f "${D_EVENTS[h]:-}" ]; then
+			echo "--- script events (last 30):"
+			tail -n 30 "${D_EVENTS[h]}"
+		fi
+		echo "--- /32 addresses: $(mvips "$h" | tr '\n' ' ')"
+	done
+}
+
+# ---- the network ---------------------------------------------------------------
+
+declare -a M_NS
+
+# Address of host H on link L.
+haddr() { echo "198.18.$2.$1"; }
+
+# mnet_port H L: the veth of host H on link L (eth<L-1> in the host,
+# p<H>l<L> on bridge br<L>), with its address, up.
+mnet_port() {
+	local h=$1 l=$2 dev="eth$(($2 - 1))"
+	ip -n "$MBR_NS" link add "p${h}l$l" type veth peer name "$dev" \
+	    netns "${M_NS[h]}" || test_fail "veth of host $h on link $l"
+	ip -n "$MBR_NS" link set "p${h}l$l" master "br$l" || test_fail "bridge port p${h}l$l"
+	ip -n "$MBR_NS" link set "p${h}l$l" up
+	ip -n "${M_NS[h]}" addr add "$(haddr "$h" "$l")/24" dev "$dev"
+	ip -n "${M_NS[h]}" link set "$dev" up
+}
+
+mport_up() {
+	ip -n "${M_NS[$1]}" link show dev "eth$(($2 - 1))" 2>/dev/null | grep -q LOWER_UP
+}
+
+mnet_make() {
+	local h l
+	MNET_HOSTS=$1
+	MNET_LINKS=$2
+	new_ns "$MBR_NS"
+	for ((l = 1; l <= MNET_LINKS; l++)); do
+		ip -n "$MBR_NS" link add "br$l" type bridge mcast_snooping 0 ||
+		    test_fail "cannot create a bridge"
+		ip -n "$MBR_NS" link set "br$l" up
+	done
+	for ((h = 1; h <= MNET_HOSTS; h++)); do
+		M_NS[h]="${P}h$h"
+		new_ns "${M_NS[h]}"
+		for ((l = 1; l <= MNET_LINKS; l++)); do
+			mnet_port "$h" "$l"
+		done
+	done
+	for ((h = 1; h <= MNET_HOSTS; h++)); do
+		for ((l = 1; l <= MNET_LINKS; l++)); do
+			wait_until 5 mport_up "$h" "$l" ||
+			    test_fail "eth$((l - 1)) of host $h has no carrier"
+		done
+	done
+}
+
+# The /32 addresses (virtual addresses added by scripts) of host H.
+mvips() {
+	ip -n "${M_NS[$1]}" -4 -o addr show 2>/dev/null |
+	    awk '$4 ~ /\/32$/ { sub(/\/32$/, "", $4); print $4 }' | sort
+}
+
+# Remove every /32 left on host H (what a killed daemon's down scripts
+# would have done).
+mflush_vips() {
+	local dev a
+	ip -n "${M_NS[$1]}" -4 -o addr show 2>/dev/null |
+	    awk '$4 ~ /\/32$/ { print $2, $4 }' | while read -r dev a; do
+		ip -n "${M_NS[$1]}" addr del "$a" dev "$dev"
+	done
+}
+
+# ---- configuration and scripts ----------------------------------------------------
+
+# mconf_inst NAME IFACE SRCIP VHID ADDR [KEY=VALUE ...]: one instance block
+# (values given verbatim: quote strings yourself, e.g. upscript='"/x"').
+mconf_inst() {
+	local kv
+	printf '\t{\n\t\tname = "%s";\n\t\tinterface = "%s";\n\t\tsrcip = "%s";\n\t\tvhid = %s;\n\t\taddr = "%s";\n' \
+	    "$1" "$2" "$3" "$4" "$5"
+	shift 5
+	for kv in "$@"; do
+		printf '\t\t%s = %s;\n' "${kv%%=*}" "${kv#*=}"
+	done
+	printf '\t}'
+}
+
+# mscript_write PATH KIND EVENTS [SLEEP] [EXIT] [VIPOP]: the KIND (up or
+# down) script: a bash script that appends
+#	start INSTANCE KIND STATE TS_US PID VHID
+# to EVENTS (STATE is $UCARP_STATE, TS_US CLOCK_REALTIME in microseconds),
+# sleeps SLEEP seconds (0: not at all), adds (VIPOP=add) or removes (del)
+# $2/32 on $1, appends the matching "end ..." line and exits EXIT.
+mscript_write() {
+	local path=$1 kind=$2 ev=$3 sl=${4:-0} ex=${5:-0} op=${6:-} ipbin
+	ipbin=$(command -v ip)
+	{
+		echo '#!/bin/bash'
+		echo "# $kind script, written by tests/integ/lib_multi.sh"
+		echo "echo \"start \$UCARP_INSTANCE $kind \$UCARP_STATE \${EPOCHREALTIME/./} \$\$ \$UCARP_VHID\" >> '$ev'"
+		[ "$sl" != 0 ] && echo "sleep $sl"
+		case $op in
+		add)	echo "$ipbin addr add \"\$2/32\" dev \"\$1\" 2>/dev/null" ;;
+		del)	echo "$ipbin addr del \"\$2/32\" dev \"\$1\" 2>/dev/null" ;;
+		esac
+		echo "echo \"end \$UCARP_INSTANCE $kind \$UCARP_STATE \${EPOCHREALTIME/./} \$\$ \$UCARP_VHID\" >> '$ev'"
+		echo "exit $ex"
+	} > "$path"
+	chmod 755 "$path"
+}
+
+# ---- daemons ---------------------------------------------------------------------------
+
+# mstart H CONF NINST: run ucarp -c CONF on host H (NINST instances).
+mstart() {
+	local h=$1 conf=$2 r
+	if pid_alive "${D_PID[h]:-}"; then test_fail "host $h already runs ucarp"; fi
+	r=$(( ${D_RUN[h]:-0} + 1 ))
+	D_RUN[h]=$r
+	D_NINST[h]=$3
+	D_LOG[h]=$TMPD/h$h.r$r.log
+	D_LOGS[h]="${D_LOGS[h]:-} ${D_LOG[h]}"
+	"$UCARP" -t -c "$conf" > "$TMPD/h$h.r$r.t" 2>&1 ||
+	    test_fail "ucarp -t -c $conf: $(cat "$TMPD/h$h.r$r.t")"
+	ip netns exec "${M_NS[h]}" env MTEST_TAG="$P" "$UCARP" -c "$conf" \
+	    > "${D_LOG[h]}" 2>&1 < /dev/null &
+	D_PID[h]=$!
+	BG_PIDS+=("$!")
+	log "host $h: ucarp -c $conf ($3 instances) started, pid ${D_PID[h]}"
+}
+
+mrunning() { pid_alive "${D_PID[$1]:-}"; }
+
+mcheck_running() {
+	local h
+	for h in "$@"; do
+		mrunning "$h" || test_fail "ucarp of host $h (pid ${D_PID[h]:-}) is not running any more"
+	done
+}
+
+# mstop H [SIG]: stop host H's daemon and wait for it.
+mstop() {
+	local h=$1 sig=${2:-TERM} pid=${D_PID[$1]:-}
+	local rc
+	[ -n "$pid" ] || return 0
+	{
+		kill -s "$sig" "$pid"
+		wait_until 10 pid_dead "$pid" || test_fail "host $h did not exit on SIG$sig"
+		wait "$pid"
+		rc=$?
+	} 2>/dev/null	# not bash's "Killed" job notice
+	log "host $h: ucarp exited with status $rc after SIG$sig"
+	D_PID[h]=""
+}
+
+# mstates H [LOG]: "NAME STATE" for every instance that logged a state
+# change in host H's current log (or LOG), the last one.
+mstates() {
+	awk '/\): Switching to state: / {
+		n = $0; sub(/\): Switching to state: .*/, "", n); sub(/.*\(/, "", n)
+		s = $0; sub(/.*Switching to state: /, "", s); sub(/ .*/, "", s)
+		last[n] = s
+	}
+	END { for (n in last) print n, last[n] }' "${2:-${D_LOG[$1]}}" | sort
+}
+
+# mstate_count H STATE [NAME-REGEX]: instances of host H whose last state
+# is STATE.
+mstate_count() {
+	mstates "$1" | awk -v s="$2" -v re="${3:-.}" '$2 == s && $1 ~ re' | wc -l
+}
+
+# mall_state H STATE N [NAME-REGEX]: exactly N instances (matching) are in STATE.
+mall_state() { [ "$(mstate_count "$1" "$2" "${4:-.}")" -eq "$3" ]; }
+
+# mmasters_are H RE N: from one snapshot of host H's log, all N instances
+# have a state, MASTER exactly for the names matching RE, BACKUP for the
+# others.
+mmasters_are() {
+	mstates "$1" | awk -v re="$2" -v n="$3" '
+		{ c++; if (($1 ~ re) != ($2 == "MASTER")) bad++
+		  if ($2 != "MASTER" && $2 != "BACKUP") bad++ }
+		END { exit !(c == n && !bad) }'
+}
+
+# Lines of host H's current log matching ERE.
+mlog_count() { grep -cE -- "$2" "${D_LOG[$1]}" 2>/dev/null; }
+mlog_has() { grep -qE -- "$2" "${D_LOG[$1]}" 2>/dev/null; }
+
+mwait_log() {
+	wait_until "${3:-10}" mlog_has "$1" "$2" ||
+	    test_fail "host $1 never logged /$2/"
+}
+
+musr1_done() { [ "$(tail -n +"$2" "${D_LOG[$1]}" | grep -c 'counters: ')" -ge "${D_NINST[$1]}" ]; }
+
+# musr1 H: SIGUSR1 to host H's daemon; wait for all its instances'
+# status lines; USR1_OUT is a file of "NAME STATE" (from "X on IF id N")
+# and USR1_CNT a file of "NAME counters..." lines of that answer.
+USR1_OUT=""
+USR1_CNT=""
+musr1() {
+	local h=$1 from
+	from=$(( $(wc -l < "${D_LOG[h]}") + 1 ))
+	USR1_OUT=$TMPD/usr1.$h.states
+	USR1_CNT=$TMPD/usr1.$h.counters
+	kill -USR1 "${D_PID[h]}" 2>/dev/null || return 1
+	wait_until 10 musr1_done "$h" "$from" || return 1
+	tail -n +"$from" "${D_LOG[h]}" | awk '
+		/\): (MASTER|BACKUP|INIT) on [^ ]+ id [0-9]+$/ {
+			n = $0; sub(/\): (MASTER|BACKUP|INIT) on .*/, "", n); sub(/.*\(/, "", n)
+			s = $0; sub(/ on [^ ]+ id [0-9]+$/, "", s); sub(/.* /, "", s)
+			print n, s
+		}' | sort > "$USR1_OUT"
+	tail -n +"$from" "${D_LOG[h]}" | grep 'counters: ' |
+	    sed 's/.*(\([^)]*\)): counters: /\1 /' > "$USR1_CNT"
+	[ "$(wc -l < "$USR1_OUT")" -eq "${D_NINST[h]}" ]
+}
+
+# mcounter H NAME KEY: CVAL = counter KEY of instance NAME (via SIGUSR1).
+mcounter() {
+	CVAL=""
+	musr1 "$1" || return 1
+	CVAL=$(awk -v n="$2" -v k="$3" '$1 == n {
+		for (i = 2; i <= NF; i++) { split($i, kv, "="); if (kv[1] == k) print kv[2] } }' "$USR1_CNT")
+	[ -n "$CVAL" ]
+}
+
+mcounter_ge() { mcounter "$1" "$2" "$3" && [ "$CVAL" -ge "$4" ]; }
+
+# mwait_counter H NAME KEY N [SECONDS]: wait until counter KEY of instance
+# NAME grew by N (e.g. N adverts sent: a stability window measured in
+# protocol time, not wall-clock time).
+mwait_counter() {
+	local base
+	mcounter "$1" "$2" "$3" || test_fail "host $1: no SIGUSR1 counters for $2"
+	base=$CVAL
+	wait_until_slow "${5:-$(( 2 * $4 + 4 ))}" mcounter_ge "$1" "$2" "$3" $((base + $4)) ||
+	    test_fail "host $1: $2's counter $3 went from $base to $CVAL, expected +$4"
+}
+
+# mchildren PID: "CHILD STATE" for every child process of PID.
+mchildren() {
+	local parent=$1 f st rest pid
+	for f in /proc/[0-9]*/stat; do
+		read -r st 2>/dev/null < "$f" || continue
+		pid=${st%% *}
+		rest=${st##*) }
+		# shellcheck disable=SC2086  # split: state ppid ...
+		set -- $rest
+		[ "${2:-}" = "$parent" ] && echo "$pid $1"
+	done
+}
+
+# mzombies PID: the children of PID in state Z (exited, not reaped).
+mzombies() { mchildren "$1" | awk '$2 == "Z" { print $1 }'; }
+
+# ---- captures -------------------------------------------------------------------------
+
+# mcap_start NAME IFACE [FILTER...]: tcpdump on IFACE of the bridge
+# namespace, every frame time-stamped by the kernel.
+mcap_start() {
+	local name=$1 ifc=$2
+	shift 2
+	need_tcpdump
+	MCAP_FILE[$name]=$TMPD/$name.pcap
+	ip netns exec "$MBR_NS" tcpdump -i "$ifc" -n -U -Z root -s 128 \
+	    -w "${MCAP_FILE[$name]}" "$@" > "$TMPD/$name.tcpdump.err" 2>&1 &
+	MCAP_PID[$name]=$!
+	BG_PIDS+=("$!")
+	wait_until 10 grep -q 'listening on' "$TMPD/$name.tcpdump.err" ||
+	    test_fail "tcpdump did not start: $(cat "$TMPD/$name.tcpdump.err")"
+}
+
+mcap_stop() { reap_pid "${MCAP_PID[$1]}" TERM; }
+
+# mcap_adverts NAME SRC: "VRID TS_US" for every CARP advert from SRC
+# (tcpdump decodes CARP as VRRPv2: "... vrid N, ...").
+mcap_adverts() {
+	tcpdump -tt -n -r "${MCAP_FILE[$1]}" "ip proto 112 and src host $2" 2>/dev/null |
+	    awk '{
+		for (i = 1; i < NF; i++) if ($i == "vrid") { v = $(i + 1); sub(/,$/, "", v) }
+		t = $1; sub(/\./, "", t)
+		if (v != "") print v, t
+		v = ""
+	}'
+}
+
+# mcap_count NAME SRC VRID [SINCE_US]: adverts of VRID from SRC (since).
+mcap_count() {
+	mcap_adverts "$1" "$2" | awk -v v="$3" -v s="${4:-0}" '$1 == v && $2 >= s' | wc -l
+}
+
+mcap_count_ge() { [ "$(mcap_count "$1" "$2" "$3" "${5:-0}")" -ge "$4" ]; }
+
+# mcap_gaps NAME SRC FROM_US TO_US: per vrid, "VRID N MAXGAP_US" over
+# [FROM, TO], counting the gaps from FROM to the first advert and from the
+# last one to TO.
+mcap_gaps() {
+	mcap_adverts "$1" "$2" | sort -k1,1n -k2,2n | awk -v from="$3" -v to="$4" '
+		$2 < from || $2 > to { next }
+		{
+			if (!($1 in last)) { g = $2 - from } else { g = $2 - last[$1] }
+			if (g > max[$1]) max[$1] = g
+			last[$1] = $2; n[$1]++
+		}
+		END {
+			for (v in last) {
+				g = to - last[v]; if (g > max[v]) max[v] = g
+				printf "%d %d %.0f\n", v, n[v], max[v]
+			}
+		}' | sort -k1,1n
+}
+
+# Microseconds since the epoch (the clock of tcpdump's time stamps).
+now_us() { echo "${EPOCHREALTIME/[.,]/}"; }
