@@ -1,0 +1,22 @@
+# Integration tests (network namespaces, run as root; they skip otherwise).
+INTEG_TESTS = \
+	tests/integ/010-wire-format.sh \
+	tests/integ/020-election.sh \
+	tests/integ/030-failover.sh \
+	tests/integ/040-preempt.sh \
+	tests/integ/050-neutral-scripts.sh \
+	tests/integ/060-shutdown.sh \
+	tests/integ/070-usr2.sh \
+	tests/integ/080-wrong-password.sh \
+	tests/integ/090-broadcast.sh \
+	tests/integ/100-tiebreak.sh \
+	tests/integ/110-passfile.sh \
+	tests/integ/120-link-down.sh \
+	tests/integ/130-cli.sh \
+	tests/integ/140-valgrind.sh \
+	tests/integ/210-many-instances.sh \
+	tests/integ/220-script-queue.sh \
+	tests/integ/230-script-timeout.sh \
+	tests/integ/240-no-zombies.sh \
+	tests/integ/250-iface-gone.sh \
+	tests/integ/260-pcap-per-iface.sh
