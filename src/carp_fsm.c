@@ -406,9 +406,13 @@ on_advert(struct carp_fsm *fsm, const struct carp_event *ev,
 	 * BACKUP.  Preemption is one-directional: only a strictly slower
 	 * master is preempted, and not while we hold off after stepping
 	 * down.  A master slower than our own down interval (or bowing out
-	 * with 255/255) would make us time out anyway, so take over now.
+	 * with 255/255) would make us time out anyway, so take over now --
+	 * staggered by advskew even with preemption (below), or every
+	 * preempting backup would jump at once on a bow-out.
 	 */
-	if (fsm->p.preempt && local < remote && ev->now >= fsm->hold_until)
+	if (fsm->p.preempt && local < remote && ev->now >= fsm->hold_until &&
+	    (remote <= carp_fsm_down_us(fsm) ||
+	    carp_fsm_effective_skew(fsm) == 0))
 		become_master(fsm, ev, CARP_CAUSE_PREEMPT, acts);
 	else if (carp_fsm_down_us(fsm) < remote) {
 		/*

@@ -798,6 +798,12 @@ test_receive_rules(void)
 		  255, 255, ip_2_1, O_SLOW },
 		{ "B: bow-out 255/255 with preempt", SU_BACKUP, true, 0, 3,
 		  ip_1_2, 255, 255, ip_2_1, O_PREEMPT },
+		{ "B: bow-out with preempt and advskew 50 is staggered",
+		  SU_BACKUP, true, 50, 3, ip_1_2, 255, 255, ip_2_1, O_SLOW },
+		{ "B: slow master with preempt and advskew 100 is staggered",
+		  SU_BACKUP, true, 100, 3, ip_1_2, 4, 0, ip_2_1, O_SLOW },
+		{ "B: preempt, slower but not slow, advskew 100", SU_BACKUP,
+		  true, 100, 3, ip_1_2, 2, 0, ip_2_1, O_PREEMPT },
 	};
 	struct carp_params	p;
 	struct rig		r;
