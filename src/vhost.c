@@ -30,7 +30,8 @@ struct vhost {
 	struct carp_fsm		 fsm;
 	struct carp_auth	 auth;
 	struct carp_auth	 auth_prev;	/* before a reload changed it */
-	int64_t			 prev_until;	/* rekey grace ends, 0 = none */
+	int64_t			 prev_send_until; /* adverts use auth_prev */
+	int64_t			 prev_until;	/* auth_prev accepted, 0 = none */
 	bool			 prev_heard;	/* logged a peer on the old key */
 	struct iface		*ifp;
 	struct event		*timer;
@@ -91,17 +92,26 @@ vhost_timer_cb(int fd, short what, void *arg)
 	vhost_step(vh, &ev, 0);
 }
 
-/* The key adverts go out with: the old one during a rekey grace. */
+/*
+ * The key adverts go out with: the old one for the first half of a rekey
+ * grace.  The old key is still accepted for the second half, because a
+ * peer reloaded up to one half later still sends it until then.
+ */
 static const struct carp_auth *
 vhost_tx_auth(struct vhost *vh)
 {
-	if (vh->prev_until != 0 && clock_mono_us() >= vh->prev_until) {
-		vh->prev_until = 0;
-		explicit_bzero(&vh->auth_prev, sizeof(vh->auth_prev));
+	int64_t	now = clock_mono_us();
+
+	if (vh->prev_send_until != 0 && now >= vh->prev_send_until) {
+		vh->prev_send_until = 0;
 		log_info("%snow advertising with the new password and "
 		    "addresses", vh->prefix);
 	}
-	return vh->prev_until != 0 ? &vh->auth_prev : &vh->auth;
+	if (vh->prev_until != 0 && now >= vh->prev_until) {
+		vh->prev_until = 0;
+		explicit_bzero(&vh->auth_prev, sizeof(vh->auth_prev));
+	}
+	return vh->prev_send_until != 0 ? &vh->auth_prev : &vh->auth;
 }
 
 /* Send one advert; returns 0 or -1. */
@@ -325,7 +335,7 @@ vhost_input(void *arg, const uint8_t *frame, size_t len,
 			    "password or addresses (accepted for %d s after a "
 			    "reload)", vh->prefix, adv->ip_src[0],
 			    adv->ip_src[1], adv->ip_src[2], adv->ip_src[3],
-			    VHOST_REKEY_GRACE_US / 1000000);
+			    2 * VHOST_REKEY_GRACE_US / 1000000);
 		vh->prev_heard = true;
 		v = CARP_OK;
 	}
@@ -532,9 +542,10 @@ vhost_make_prefix(const struct cfg_vhost *cv)
  * Apply a reloaded configuration of the same (interface, vhid) in place:
  * state, timers, counter, capture and script queue stay.  A new password
  * or address set changes the HMAC, so peers not reloaded yet would reject
- * our adverts (and take over) while we rejected theirs: for a grace of
- * 60 s we go on advertising with the old key and accept both, so hosts can
- * be reloaded one at a time without a flap.  Returns false (nothing
+ * our adverts (and take over) while we rejected theirs: for 60 s we go on
+ * advertising with the old key, and for 120 s we accept both, so hosts
+ * reloaded one at a time, up to 60 s apart, never see each other as
+ * forged.  Returns false (nothing
  * changed, cv not taken) if the new settings cannot be used.
  */
 bool
@@ -552,10 +563,12 @@ vhost_update(struct vhost *vh, struct cfg_vhost *cv, unsigned changed)
 		return false;
 	}
 	if (changed & CFG_CH_AUTH) {
-		if (vh->prev_until == 0)
-			vh->auth_prev = vh->auth;	/* what peers accept now */
+		/* Keep the key peers accept now: the one we send. */
+		if (vh->prev_send_until == 0)
+			vh->auth_prev = vh->auth;
 		vh->auth = na;
-		vh->prev_until = clock_mono_us() + VHOST_REKEY_GRACE_US;
+		vh->prev_send_until = clock_mono_us() + VHOST_REKEY_GRACE_US;
+		vh->prev_until = vh->prev_send_until + VHOST_REKEY_GRACE_US;
 		vh->prev_heard = false;
 		explicit_bzero(&na, sizeof(na));
 	}

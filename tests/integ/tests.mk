@@ -19,4 +19,10 @@ INTEG_TESTS = \
 	tests/integ/230-script-timeout.sh \
 	tests/integ/240-no-zombies.sh \
 	tests/integ/250-iface-gone.sh \
-	tests/integ/260-pcap-per-iface.sh
+	tests/integ/260-pcap-per-iface.sh \
+	tests/integ/310-reload-identical.sh \
+	tests/integ/320-reload-changes.sh \
+	tests/integ/330-reload-broken.sh \
+	tests/integ/340-reload-scripts.sh \
+	tests/integ/350-reload-password.sh \
+	tests/integ/355-reload-password-rolling.sh
