@@ -256,16 +256,23 @@ send_garp(struct carp_fsm *fsm, struct carp_actions *acts)
 /*
  * Send one advert.  Until a peer has been heard ucarp puts a fresh random
  * counter in every advert; afterwards all nodes share one running counter,
- * the last one heard or sent plus one (wrapping), as in 2.4.
+ * the last one heard or sent plus one (wrapping), as in 2.4.  With
+ * monotonic counters (replay protection) each node keeps its own
+ * sequence: never below the wall clock in microseconds, so it also rises
+ * across a restart, and always above the last one sent.
  */
 static void
 send_advert(struct carp_fsm *fsm, uint8_t advbase, uint8_t advskew,
-    uint64_t rnd, struct carp_actions *acts)
+    const struct carp_event *ev, struct carp_actions *acts)
 {
 	struct carp_action	*a;
 
-	if (fsm->counter_random)
-		fsm->counter = rnd;
+	if (fsm->p.monotonic) {
+		fsm->counter = fsm->counter + 1 > ev->wall ?
+		    fsm->counter + 1 : ev->wall;
+		fsm->counter_random = false;
+	} else if (fsm->counter_random)
+		fsm->counter = ev->rand;
 	else
 		fsm->counter++;
 	if ((a = push(acts, CARP_ACT_SEND_ADVERT, CARP_CAUSE_NONE)) != NULL) {
@@ -278,9 +285,10 @@ send_advert(struct carp_fsm *fsm, uint8_t advbase, uint8_t advskew,
 
 /* An advert with our own interval (demotion applied). */
 static void
-send_own_advert(struct carp_fsm *fsm, uint64_t rnd, struct carp_actions *acts)
+send_own_advert(struct carp_fsm *fsm, const struct carp_event *ev,
+    struct carp_actions *acts)
 {
-	send_advert(fsm, fsm->p.advbase, carp_fsm_effective_skew(fsm), rnd,
+	send_advert(fsm, fsm->p.advbase, carp_fsm_effective_skew(fsm), ev,
 	    acts);
 }
 
@@ -295,7 +303,7 @@ become_master(struct carp_fsm *fsm, const struct carp_event *ev,
 {
 	transition(fsm, CARP_MASTER, cause, acts);
 	send_garp(fsm, acts);
-	send_own_advert(fsm, ev->rand, acts);
+	send_own_advert(fsm, ev, acts);
 	script(fsm, CARP_ACT_SCRIPT_UP, cause, acts);
 	fsm->md_at = 0;
 	fsm->md_cause = CARP_CAUSE_NONE;
@@ -351,7 +359,7 @@ on_timer(struct carp_fsm *fsm, const struct carp_event *ev,
 	    fsm->ad_at > ev->now)
 		return;
 
-	send_own_advert(fsm, ev->rand, acts);
+	send_own_advert(fsm, ev, acts);
 	/*
 	 * Drift-free: the next advert is due one period after the previous
 	 * deadline, not after whenever we got round to it.  If the loop was
@@ -376,9 +384,15 @@ on_advert(struct carp_fsm *fsm, const struct carp_event *ev,
 	if (fsm->state == CARP_INIT || fsm->link_down)
 		return;
 
-	/* All nodes share one running counter from now on (2.4). */
-	fsm->counter = ev->adv.counter;
-	fsm->counter_random = false;
+	/*
+	 * All nodes share one running counter from now on (2.4), unless
+	 * counters are monotonic: then each node keeps its own sequence,
+	 * which peers check.
+	 */
+	if (!fsm->p.monotonic) {
+		fsm->counter = ev->adv.counter;
+		fsm->counter_random = false;
+	}
 
 	local = carp_fsm_advert_us(fsm);
 	remote = carp_interval_us(ev->adv.advbase, ev->adv.advskew);
@@ -390,7 +404,7 @@ on_advert(struct carp_fsm *fsm, const struct carp_event *ev,
 			 * One more advert first, so the new master hears
 			 * that it has won and reasserts at once.
 			 */
-			send_own_advert(fsm, ev->rand, acts);
+			send_own_advert(fsm, ev, acts);
 			become_backup(fsm, CARP_CAUSE_PREFERRED_MASTER, acts);
 			fsm->md_at = ev->now + carp_fsm_down_us(fsm);
 		} else {
@@ -480,7 +494,7 @@ on_stepdown(struct carp_fsm *fsm, const struct carp_event *ev,
 	if (fsm->state != CARP_MASTER)
 		return;
 	if (fsm->p.bowout)
-		send_advert(fsm, CARP_BOWOUT_BASE, CARP_BOWOUT_SKEW, ev->rand,
+		send_advert(fsm, CARP_BOWOUT_BASE, CARP_BOWOUT_SKEW, ev,
 		    acts);
 	become_backup(fsm, CARP_CAUSE_STEPDOWN, acts);
 	fsm->hold_until = ev->now + CARP_STEPDOWN_HOLD_US;
@@ -498,7 +512,7 @@ on_shutdown(struct carp_fsm *fsm, const struct carp_event *ev,
 	enum carp_state	old = fsm->state;
 
 	if (old == CARP_MASTER && fsm->p.bowout)
-		send_advert(fsm, CARP_BOWOUT_BASE, CARP_BOWOUT_SKEW, ev->rand,
+		send_advert(fsm, CARP_BOWOUT_BASE, CARP_BOWOUT_SKEW, ev,
 		    acts);
 	if (old != CARP_INIT)
 		transition(fsm, CARP_INIT, CARP_CAUSE_SHUTDOWN, acts);
@@ -529,7 +543,7 @@ on_send_result(struct carp_fsm *fsm, const struct carp_event *ev,
 			fsm->demoted = true;
 			notice(fsm, CARP_CAUSE_DEMOTED, acts);
 			if (fsm->state == CARP_MASTER)
-				send_own_advert(fsm, ev->rand, acts);
+				send_own_advert(fsm, ev, acts);
 		}
 		return;
 	}

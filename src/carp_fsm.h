@@ -92,6 +92,8 @@ struct carp_params {
 	bool		neutral;	/* -n: no down script at start-up */
 	bool		bowout;		/* -z: bow-out advert on stepdown/exit */
 	bool		ignoreifstate;	/* -S: link events are ignored */
+	bool		monotonic;	/* own counter sequence, never adopted,
+					   >= wall clock: for replay checks */
 	uint8_t		srcip[4];	/* own source address, for the tie-break */
 };
 
@@ -100,6 +102,8 @@ struct carp_event {
 	enum carp_event_type	type;
 	int64_t			now;	/* monotonic, microseconds, > 0 */
 	uint64_t		rand;	/* fresh random value for counters */
+	uint64_t		wall;	/* wall clock, microseconds (monotonic
+					   counters only) */
 	struct {
 		uint8_t		advbase;
 		uint8_t		advskew;

@@ -71,6 +71,7 @@ static const char *const verdict_names[CARP_VERDICT_MAX] = {
 	[CARP_BAD_IP_CKSUM] = "bad_ip_cksum",
 	[CARP_BAD_CARP_CKSUM] = "bad_carp_cksum",
 	[CARP_BAD_HMAC] = "bad_hmac",
+	[CARP_REPLAY] = "replay",
 	[CARP_OWN] = "own",
 };
 

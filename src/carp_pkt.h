@@ -65,6 +65,7 @@ enum carp_verdict {
 	CARP_BAD_IP_CKSUM,	/* IPv4 header checksum */
 	CARP_BAD_CARP_CKSUM,	/* CARP header checksum */
 	CARP_BAD_HMAC,		/* wrong password, address or vhid */
+	CARP_REPLAY,		/* counter did not advance (opt-in check) */
 	CARP_OWN,		/* our own advert looped back (not an error) */
 	CARP_VERDICT_MAX
 };

@@ -33,6 +33,7 @@ struct cfg_vhost {
 	bool		 shutdown;
 	bool		 nomcast;
 	bool		 ignoreifstate;
+	bool		 replay_protect;	/* monotonic counters, checked */
 	char		*upscript;
 	char		*downscript;
 	char		*xparam;

@@ -30,6 +30,7 @@ static const char instance_opts[] = "ismvpoPnabkxudrzSM";
 
 #define OPT_PRINT_CONFIG	256
 #define OPT_PIDFILE		257
+#define OPT_REPLAY_PROTECT	258
 
 static const struct option long_opts[] = {
 	{ "interface",		required_argument,	NULL, 'i' },
@@ -59,6 +60,7 @@ static const struct option long_opts[] = {
 	{ "config-test",	no_argument,		NULL, 't' },
 	{ "print-config",	no_argument,		NULL, OPT_PRINT_CONFIG },
 	{ "pidfile",		required_argument,	NULL, OPT_PIDFILE },
+	{ "replay-protect",	no_argument,		NULL, OPT_REPLAY_PROTECT },
 	{ NULL,			0,			NULL, 0 }
 };
 
@@ -98,6 +100,8 @@ cfg_cli_usage(FILE *out)
 "--config-test (-t): check the configuration, print problems, exit 0 or 1\n"
 "--print-config: print the effective configuration and exit\n"
 "--pidfile=<file>: write the daemon's process id to <file>\n"
+"--replay-protect: monotonic counters, reject replayed adverts (only\n"
+"    when every node runs this ucarp; see ucarp(8))\n"
 "\n"
 "See ucarp(8) and ucarp.conf(5).\n", out);
 }
@@ -374,6 +378,10 @@ cfg_cli_parse(int argc, char **argv, struct cfg **out)
 			break;
 		case OPT_PIDFILE:
 			pidfile = optarg;
+			break;
+		case OPT_REPLAY_PROTECT:
+			ninst++;
+			cv->replay_protect = true;
 			break;
 		case 'S':
 			cv->ignoreifstate = true;

@@ -47,6 +47,7 @@ cfg_vhost_changes(const struct cfg_vhost *a, const struct cfg_vhost *b)
 	    a->deadratio != b->deadratio || a->preempt != b->preempt ||
 	    a->shutdown != b->shutdown ||
 	    a->ignoreifstate != b->ignoreifstate ||
+	    a->replay_protect != b->replay_protect ||
 	    memcmp(a->srcip, b->srcip, 4) != 0)
 		ch |= CFG_CH_PROTO;
 	if (a->passlen != b->passlen ||

@@ -15,7 +15,8 @@
 
 /* What changed in an instance kept across a reload (bits). */
 #define CFG_CH_PROTO	0x01	/* advbase, advskew, deadratio, preempt,
-				   shutdown, ignoreifstate, srcip */
+				   shutdown, ignoreifstate, replay_protect,
+				   srcip */
 #define CFG_CH_AUTH	0x02	/* password or set of addresses */
 #define CFG_CH_GROUP	0x04	/* mcast or nomcast */
 #define CFG_CH_NAME	0x08	/* name (log prefix, UCARP_INSTANCE) */

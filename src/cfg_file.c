@@ -54,6 +54,7 @@ enum cfg_key {
 	KEY_MCAST,
 	KEY_NOMCAST,
 	KEY_IGNOREIFSTATE,
+	KEY_REPLAY_PROTECT,
 	KEY_N
 };
 
@@ -62,7 +63,7 @@ static const char *const cfg_keys[KEY_N + 1] = {
 	"name", "interface", "srcip", "vhid", "pass", "passfile", "addr",
 	"advbase", "advskew", "deadratio", "preempt", "neutral", "shutdown",
 	"upscript", "downscript", "xparam", "mcast", "nomcast",
-	"ignoreifstate", NULL
+	"ignoreifstate", "replay_protect", NULL
 };
 
 enum cfg_global {
@@ -704,6 +705,8 @@ parse_key(struct cfg_ctx *ctx, const config_setting_t *s, enum cfg_key k,
 		return get_bool(ctx, s, &v->nomcast);
 	case KEY_IGNOREIFSTATE:
 		return get_bool(ctx, s, &v->ignoreifstate);
+	case KEY_REPLAY_PROTECT:
+		return get_bool(ctx, s, &v->replay_protect);
 	case KEY_UPSCRIPT:
 	case KEY_DOWNSCRIPT:
 		if ((str = get_str(ctx, s, false)) == NULL)
@@ -860,6 +863,9 @@ apply_key(struct cfg_vhost *cv, const struct cfg_vhost *v, enum cfg_key k)
 		break;
 	case KEY_IGNOREIFSTATE:
 		cv->ignoreifstate = v->ignoreifstate;
+		break;
+	case KEY_REPLAY_PROTECT:
+		cv->replay_protect = v->replay_protect;
 		break;
 	case KEY_UPSCRIPT:
 		cv->upscript = xstrdup(v->upscript);

@@ -158,6 +158,7 @@ print_vhost(FILE *f, const struct cfg_vhost *cv)
 	print_key_ipv4(f, "mcast", cv->mcast);
 	print_key_bool(f, "nomcast", cv->nomcast);
 	print_key_bool(f, "ignoreifstate", cv->ignoreifstate);
+	print_key_bool(f, "replay_protect", cv->replay_protect);
 	if (cv->upscript != NULL)
 		print_key_str(f, "upscript", cv->upscript);
 	if (cv->downscript != NULL)

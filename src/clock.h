@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 int64_t		clock_mono_us(void);	/* CLOCK_MONOTONIC in microseconds */
+uint64_t	clock_wall_us(void);	/* CLOCK_REALTIME in microseconds */
 uint64_t	clock_random64(void);	/* getrandom(2) */
 
 #endif /* CLOCK_H */

@@ -12,6 +12,7 @@
 
 #include "carp_fsm.h"
 #include "carp_pkt.h"
+#include "carp_replay.h"
 #include "cfg_diff.h"
 #include "cfg_mem.h"
 #include "clock.h"
@@ -33,6 +34,7 @@ struct vhost {
 	int64_t			 prev_send_until; /* adverts use auth_prev */
 	int64_t			 prev_until;	/* auth_prev accepted, 0 = none */
 	bool			 prev_heard;	/* logged a peer on the old key */
+	struct carp_replay	 replay;	/* per-peer counters (opt-in) */
 	struct iface		*ifp;
 	struct event		*timer;
 	struct script_q		*sq;
@@ -267,6 +269,7 @@ vhost_step(struct vhost *vh, struct carp_event *ev, int depth)
 
 	ev->now = clock_mono_us();
 	ev->rand = clock_random64();
+	ev->wall = clock_wall_us();
 	acts.n = 0;
 	carp_fsm_step(&vh->fsm, ev, &acts);
 	for (i = 0; i < acts.n; i++) {
@@ -363,6 +366,19 @@ vhost_input(void *arg, const uint8_t *frame, size_t len,
 			    (unsigned long long)vh->counters[v]);
 		return;
 	}
+	if (vh->cfg->replay_protect && !carp_replay_accept(&vh->replay,
+	    adv->ip_src, adv->counter, clock_mono_us(),
+	    carp_fsm_down_us(&vh->fsm))) {
+		vh->counters[CARP_REPLAY]++;
+		if (log_rate_ok(&vh->rate[CARP_REPLAY], clock_mono_us(),
+		    VHOST_WARN_PERIOD_US, &held))
+			log_msg(LOG_WARNING, "%sreplayed or stale advert from "
+			    "%u.%u.%u.%u: its counter does not advance; dropped "
+			    "(%llu so far)", vh->prefix, adv->ip_src[0],
+			    adv->ip_src[1], adv->ip_src[2], adv->ip_src[3],
+			    (unsigned long long)vh->counters[CARP_REPLAY]);
+		return;
+	}
 	vh->received++;
 	vh->counters[CARP_OK]++;
 	log_debug("%sadvert from %u.%u.%u.%u: advbase %u advskew %u",
@@ -399,6 +415,7 @@ vhost_params(const struct cfg_vhost *cv, struct carp_params *p)
 	p->neutral = cv->neutral;
 	p->bowout = cv->shutdown;
 	p->ignoreifstate = cv->ignoreifstate;
+	p->monotonic = cv->replay_protect;
 	memcpy(p->srcip, cv->srcip, 4);
 }
 
@@ -510,7 +527,7 @@ vhost_log_status(const struct vhost *vh)
 	iface_format_counters(vh->ifp, ifc, sizeof(ifc));
 	log_info("%scounters: sent=%llu send_errors=%llu received=%llu "
 	    "transitions=%llu own=%llu bad_group=%llu bad_ip_cksum=%llu "
-	    "bad_carp_cksum=%llu bad_hmac=%llu %s", vh->prefix,
+	    "bad_carp_cksum=%llu bad_hmac=%llu replay=%llu %s", vh->prefix,
 	    (unsigned long long)vh->sent,
 	    (unsigned long long)vh->send_errors,
 	    (unsigned long long)vh->received,
@@ -519,7 +536,8 @@ vhost_log_status(const struct vhost *vh)
 	    (unsigned long long)vh->counters[CARP_BAD_GROUP],
 	    (unsigned long long)vh->counters[CARP_BAD_IP_CKSUM],
 	    (unsigned long long)vh->counters[CARP_BAD_CARP_CKSUM],
-	    (unsigned long long)vh->counters[CARP_BAD_HMAC], ifc);
+	    (unsigned long long)vh->counters[CARP_BAD_HMAC],
+	    (unsigned long long)vh->counters[CARP_REPLAY], ifc);
 }
 
 /* The log prefix: "eth0 vhid 42 (web): ", empty on the command line. */

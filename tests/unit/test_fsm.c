@@ -1712,6 +1712,71 @@ test_random_walk(uint64_t seed)
 	    masters);
 }
 
+/* Replay protection: our own sequence, >= wall clock, never adopted. */
+static void
+test_monotonic(void)
+{
+	struct carp_params	p;
+	struct carp_fsm		f;
+	struct carp_actions	a;
+	struct carp_event	ev;
+	uint64_t		last = 0;
+	int64_t			now = 1000000;
+	int			i, sends = 0;
+
+	check_what = "monotonic counters";
+	p = defparams();
+	p.monotonic = true;
+	carp_fsm_init(&f, &p);
+	memset(&ev, 0, sizeof(ev));
+	ev.type = CARP_EV_START;
+	ev.now = now;
+	a.n = 0;
+	carp_fsm_step(&f, &ev, &a);
+	for (i = 0; i < 40; i++) {
+		memset(&ev, 0, sizeof(ev));
+		ev.type = CARP_EV_TIMER;
+		ev.now = carp_fsm_next_deadline(&f);
+		ev.rand = 7;			/* must not be used */
+		/* The wall clock jumps back half way: still rising. */
+		ev.wall = i < 20 ? 5000000000ULL + (uint64_t)i * 1000 :
+		    4000000000ULL;
+		a.n = 0;
+		carp_fsm_step(&f, &ev, &a);
+		for (size_t k = 0; k < a.n; k++) {
+			if (a.a[k].type != CARP_ACT_SEND_ADVERT)
+				continue;
+			sends++;
+			CHECKF(a.a[k].counter > last, "counter %llu after %llu",
+			    (unsigned long long)a.a[k].counter,
+			    (unsigned long long)last);
+			if (i < 20)
+				CHECK(a.a[k].counter >= ev.wall);
+			last = a.a[k].counter;
+		}
+	}
+	CHECK(sends >= 39);
+	CHECK(f.state == CARP_MASTER);
+	/* A heard counter (lower, or higher) is not adopted. */
+	memset(&ev, 0, sizeof(ev));
+	ev.type = CARP_EV_ADVERT;
+	ev.now = carp_fsm_next_deadline(&f) - 1;
+	ev.adv.advbase = 1;
+	ev.adv.advskew = 200;
+	ev.adv.counter = last + 1000000;
+	ev.adv.src[0] = 198; ev.adv.src[1] = 18; ev.adv.src[3] = 9;
+	a.n = 0;
+	carp_fsm_step(&f, &ev, &a);
+	CHECK(f.counter == last);
+	memset(&ev, 0, sizeof(ev));
+	ev.type = CARP_EV_TIMER;
+	ev.now = carp_fsm_next_deadline(&f);
+	a.n = 0;
+	carp_fsm_step(&f, &ev, &a);
+	CHECK(a.n >= 1 && a.a[0].type == CARP_ACT_SEND_ADVERT &&
+	    a.a[0].counter == last + 1);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -1729,6 +1794,7 @@ main(int argc, char *argv[])
 	test_receive_rules();
 	test_tiebreak();
 	test_counters();
+	test_monotonic();
 	test_demotion();
 	test_neutral();
 	test_shutdown();

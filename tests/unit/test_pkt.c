@@ -270,6 +270,7 @@ test_names(void)
 		{ CARP_BAD_IP_CKSUM, "bad_ip_cksum" },
 		{ CARP_BAD_CARP_CKSUM, "bad_carp_cksum" },
 		{ CARP_BAD_HMAC, "bad_hmac" },
+		{ CARP_REPLAY, "replay" },
 		{ CARP_OWN, "own" },
 	};
 	size_t	i;
