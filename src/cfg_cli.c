@@ -7,6 +7,8 @@
  */
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
@@ -144,6 +146,7 @@ parse_ipv4(const char *s, uint8_t out[4])
 static int
 read_passfile(const char *path, struct cfg_vhost *cv)
 {
+	struct stat	 st;
 	FILE	*f;
 	char	*line = NULL;
 	size_t	 cap = 0;
@@ -154,6 +157,9 @@ read_passfile(const char *path, struct cfg_vhost *cv)
 		    path, strerror(errno));
 		return CLI_EXIT_USAGE;
 	}
+	if (fstat(fileno(f), &st) == 0 && (st.st_mode & S_IROTH))
+		log_msg(LOG_WARNING, "%s: warning: holds a password and is "
+		    "readable by other users; chmod o-r %s", path, path);
 	n = getline(&line, &cap, f);
 	fclose(f);
 	if (n <= 0) {
@@ -207,13 +213,23 @@ static int
 cli_file(const char *path, bool test, bool print, bool debug,
     bool daemonize, int fac, const char *pidfile, struct cfg **out)
 {
-	struct cfg_errors	 errs = { NULL, 0 };
+	struct cfg_errors	 errs = { NULL, 0, NULL, 0 };
 	struct cfg		*c;
 	size_t			 i;
 
 	c = cfg_file_load(path, &errs);
 	for (i = 0; i < errs.n; i++)
 		fprintf(stderr, "%s\n", errs.msgs[i]);
+	/*
+	 * Warnings: on stdout for -t (stderr is for problems), logged when
+	 * running; --print-config prints nothing but the configuration.
+	 */
+	for (i = 0; c != NULL && !print && i < errs.nwarns; i++) {
+		if (test)
+			printf("%s\n", errs.warns[i]);
+		else
+			log_msg(LOG_WARNING, "%s", errs.warns[i]);
+	}
 	cfg_errors_free(&errs);
 	if (c == NULL) {
 		if (!test)

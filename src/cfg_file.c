@@ -122,8 +122,10 @@ struct cfg_ctx {
 	struct cfg_block	*blocks;	/* one per c->vhosts[i] */
 	size_t			 nblocks;
 	struct cfg		*c;
+	struct cfg_errors	*out;	/* where warnings go */
 };
 
+static void	warn_readable(struct cfg_ctx *, const char *);
 static void	cfg_verr(struct cfg_ctx *, const char *, int, const char *,
 		    va_list) __attribute__((format(printf, 4, 0)));
 static void	cfg_err_at(struct cfg_ctx *, const char *, int, const char *,
@@ -675,6 +677,8 @@ parse_key(struct cfg_ctx *ctx, const config_setting_t *s, enum cfg_key k,
 	case KEY_PASS:
 		if ((str = get_str(ctx, s, false)) == NULL)
 			return false;
+		if (config_setting_source_file(s) != NULL)
+			warn_readable(ctx, config_setting_source_file(s));
 		if (strlen(str) > CARP_PASS_MAX) {
 			cfg_err(ctx, s, "pass is %zu bytes long, CARP allows "
 			    "at most %d; use a shorter password", strlen(str),
@@ -688,8 +692,10 @@ parse_key(struct cfg_ctx *ctx, const config_setting_t *s, enum cfg_key k,
 		if ((str = get_str(ctx, s, false)) == NULL)
 			return false;
 		path = resolve_path(ctx, str);
-		if ((ok = read_passfile(ctx, s, path, v)))
+		if ((ok = read_passfile(ctx, s, path, v))) {
 			v->passfile = path;
+			warn_readable(ctx, path);
+		}
 		else
 			free(path);
 		return ok;
@@ -1187,6 +1193,48 @@ ctx_free(struct cfg_ctx *ctx)
 	free(ctx->base);
 }
 
+/*
+ * A file that holds a password and that other users may read: warn once
+ * per file (not an error: the operator may have reasons).
+ */
+static void
+warn_readable(struct cfg_ctx *ctx, const char *file)
+{
+	struct cfg_errors	*out = ctx->out;
+	struct stat		 st;
+	char			*alt = NULL, *msg;
+	const char		*p = file;
+	size_t			 i;
+
+	if (out == NULL)
+		return;
+	if (stat(p, &st) == -1 && ctx->dir != NULL && file[0] != '/') {
+		xasprintf(&alt, "%s/%s", ctx->dir, file);
+		p = alt;
+		if (stat(p, &st) == -1) {
+			free(alt);
+			return;
+		}
+	}
+	if ((st.st_mode & S_IROTH) == 0) {
+		free(alt);
+		return;
+	}
+	xasprintf(&msg, "%s: warning: holds a password and is readable by "
+	    "other users; chmod o-r %s", p, p);
+	for (i = 0; i < out->nwarns; i++)
+		if (strcmp(out->warns[i], msg) == 0)
+			break;
+	if (i < out->nwarns)
+		free(msg);
+	else {
+		out->warns = xreallocarray(out->warns, out->nwarns + 1,
+		    sizeof(*out->warns));
+		out->warns[out->nwarns++] = msg;
+	}
+	free(alt);
+}
+
 struct cfg *
 cfg_file_load(const char *path, struct cfg_errors *errs)
 {
@@ -1196,6 +1244,7 @@ cfg_file_load(const char *path, struct cfg_errors *errs)
 
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.path = path;
+	ctx.out = errs;
 	if (!check_readable(&ctx)) {
 		cfg_errs_flush(&ctx, errs);
 		ctx_free(&ctx);
@@ -1232,4 +1281,9 @@ cfg_errors_free(struct cfg_errors *errs)
 	free(errs->msgs);
 	errs->msgs = NULL;
 	errs->n = 0;
+	for (i = 0; i < errs->nwarns; i++)
+		free(errs->warns[i]);
+	free(errs->warns);
+	errs->warns = NULL;
+	errs->nwarns = 0;
 }

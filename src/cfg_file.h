@@ -16,6 +16,8 @@
 struct cfg_errors {
 	char	**msgs;
 	size_t	  n;
+	char	**warns;	/* not fatal: "FILE: warning; what to do" */
+	size_t	  nwarns;
 };
 
 /*

@@ -176,7 +176,7 @@ notify_status(void)
 static void
 reload(void)
 {
-	struct cfg_errors	 errs = { NULL, 0 };
+	struct cfg_errors	 errs = { NULL, 0, NULL, 0 };
 	struct reload_stats	 st = { 0 };
 	struct cfg		*newc;
 	int64_t			 t0 = clock_mono_us();
@@ -187,6 +187,8 @@ reload(void)
 	newc = cfg_file_load(cfg->path, &errs);
 	for (i = 0; i < errs.n; i++)
 		log_msg(LOG_ERR, "%s", errs.msgs[i]);
+	for (i = 0; newc != NULL && i < errs.nwarns; i++)
+		log_msg(LOG_WARNING, "%s", errs.warns[i]);
 	if (newc == NULL) {
 		free(reload_status);
 		xasprintf(&reload_status, "last reload of %s refused: %zu "
