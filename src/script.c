@@ -290,7 +290,9 @@ static void
 script_schedule(struct script_q *q)
 {
 	while (q->running == NULL && q->pending != NULL && !q->waiting) {
-		if (q->pending->path != NULL && nrunning >= max_jobs) {
+		/* Instances already waiting for a slot go first. */
+		if (q->pending->path != NULL && (nrunning >= max_jobs ||
+		    !TAILQ_EMPTY(&waitq))) {
 			TAILQ_INSERT_TAIL(&waitq, q, wait_entry);
 			q->waiting = true;
 			return;

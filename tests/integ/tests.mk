@@ -25,4 +25,8 @@ INTEG_TESTS = \
 	tests/integ/330-reload-broken.sh \
 	tests/integ/340-reload-scripts.sh \
 	tests/integ/350-reload-password.sh \
-	tests/integ/355-reload-password-rolling.sh
+	tests/integ/355-reload-password-rolling.sh \
+	tests/integ/510-script-faults.sh \
+	tests/integ/520-fork-failure.sh \
+	tests/integ/530-kill-restart.sh \
+	tests/integ/540-secrets.sh
