@@ -323,9 +323,11 @@ vhost_input(void *arg, const uint8_t *frame, size_t len,
 	}
 	if (memcmp(adv->ip_dst, vh->cfg->mcast, 4) != 0) {
 		vh->counters[CARP_BAD_GROUP]++;
-		log_debug("%sIgnoring different multicast ip: [%u.%u.%u.%u]",
-		    vh->prefix, adv->ip_dst[0], adv->ip_dst[1], adv->ip_dst[2],
-		    adv->ip_dst[3]);
+		if (log_rate_ok(&vh->rate[CARP_BAD_GROUP], clock_mono_us(),
+		    VHOST_WARN_PERIOD_US, &held))
+			log_debug("%sIgnoring different multicast ip: "
+			    "[%u.%u.%u.%u]", vh->prefix, adv->ip_dst[0],
+			    adv->ip_dst[1], adv->ip_dst[2], adv->ip_dst[3]);
 		return;
 	}
 	v = carp_pkt_verify(frame, len, adv, &vh->auth);
