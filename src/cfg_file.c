@@ -1158,6 +1158,62 @@ check_readable(struct cfg_ctx *ctx)
 	return false;
 }
 
+/*
+ * libconfig 1.5 calls exit(2) when an @include names a directory (its
+ * scanner fails on the read), which would kill a running daemon on
+ * reload.  So every @include line, and those of the files it includes,
+ * is checked first: the name (up to a NUL byte, as libconfig reads it)
+ * must be a regular file.  Returns false after reporting FILE:LINE.
+ */
+static bool
+check_includes(struct cfg_ctx *ctx, const char *file, int depth)
+{
+	FILE		*f;
+	char		*line = NULL, *q, *name, *full;
+	const char	*p;
+	size_t		 cap = 0, k;
+	ssize_t		 n;
+	struct stat	 st;
+	int		 lineno = 0;
+	bool		 ok = true;
+
+	if (depth > 10 || (f = fopen(file, "r")) == NULL)
+		return true;	/* libconfig reports these itself */
+	while (ok && (n = getline(&line, &cap, f)) != -1) {
+		lineno++;
+		for (p = line; *p == ' ' || *p == '\t'; p++)
+			;
+		if (strncmp(p, "@include", 8) != 0)
+			continue;
+		if ((q = memchr(p, '"', (size_t)(n - (p - line)))) == NULL)
+			continue;
+		q++;
+		/* libconfig sees the name as a C string: up to a NUL. */
+		for (k = 0; q + k < line + n && q[k] != '"' && q[k] != '\0' &&
+		    q[k] != '\n'; k++)
+			;
+		name = strndup(q, k);
+		if (name == NULL)
+			fatal("out of memory");
+		if (name[0] != '/' && ctx->dir != NULL)
+			xasprintf(&full, "%s/%s", ctx->dir, name);
+		else
+			full = xstrdup(name);
+		if (stat(full, &st) == 0 && !S_ISREG(st.st_mode)) {
+			cfg_err_at(ctx, file, lineno, "@include \"%s\" is not a "
+			    "regular file; include a configuration file",
+			    name);
+			ok = false;
+		} else if (stat(full, &st) == 0)
+			ok = check_includes(ctx, full, depth + 1);
+		free(name);
+		free(full);
+	}
+	free(line);
+	fclose(f);
+	return ok;
+}
+
 /* Where @include and relative paths start from: the file's directory. */
 static void
 set_dirs(struct cfg_ctx *ctx)
@@ -1251,6 +1307,11 @@ cfg_file_load(const char *path, struct cfg_errors *errs)
 		return NULL;
 	}
 	set_dirs(&ctx);
+	if (!check_includes(&ctx, path, 0)) {
+		cfg_errs_flush(&ctx, errs);
+		ctx_free(&ctx);
+		return NULL;
+	}
 	config_init(&lc);
 	if (ctx.dir != NULL)
 		config_set_include_dir(&lc, ctx.dir);

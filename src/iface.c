@@ -617,7 +617,7 @@ iface_netlink_cb(int fd, short what, void *arg)
 	char			 buf[16384];
 	const struct nlmsghdr	*nh;
 	ssize_t			 n;
-	int			 len;
+	unsigned int		 len;
 
 	for (;;) {
 		n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
@@ -629,7 +629,7 @@ iface_netlink_cb(int fd, short what, void *arg)
 			}
 			return;
 		}
-		len = (int)n;
+		len = (unsigned int)n;
 		for (nh = (const struct nlmsghdr *)buf; NLMSG_OK(nh, len);
 		    nh = NLMSG_NEXT(nh, len))
 			if (nh->nlmsg_type == RTM_NEWLINK ||

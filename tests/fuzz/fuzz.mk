@@ -1,0 +1,21 @@
+# libFuzzer targets (configure --enable-fuzzing, CC=clang), built from the
+# daemon's own libraries like tmux's fuzz/.  tests/fuzz/run.sh runs them
+# (regression inputs first, then a bounded fuzzing session of FUZZ_SECONDS
+# per target); it is a test of the fuzzing build only.
+FUZZ_TESTS =
+if FUZZING
+check_PROGRAMS += tests/fuzz/fuzz_pkt tests/fuzz/fuzz_cfg
+FUZZ_TESTS += tests/fuzz/run.sh
+
+# The packet codec: pure core and libcrypto only.
+tests_fuzz_fuzz_pkt_SOURCES = tests/fuzz/fuzz_pkt.c
+tests_fuzz_fuzz_pkt_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
+tests_fuzz_fuzz_pkt_LDADD = src/libucarp_core.a $(CRYPTO_LIBS)
+
+# The configuration file loader, checks and printer.
+tests_fuzz_fuzz_cfg_SOURCES = tests/fuzz/fuzz_cfg.c
+tests_fuzz_fuzz_cfg_CFLAGS = $(AM_CFLAGS) $(CONFIG_CFLAGS)
+tests_fuzz_fuzz_cfg_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
+tests_fuzz_fuzz_cfg_LDADD = src/libucarp_shell.a src/libucarp_core.a \
+	$(CONFIG_LIBS) $(CRYPTO_LIBS)
+endif
