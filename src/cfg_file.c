@@ -1163,10 +1163,47 @@ check_readable(struct cfg_ctx *ctx)
  * scanner fails on the read), which would kill a running daemon on
  * reload.  So every @include line, and those of the files it includes,
  * is checked first: the name (up to a NUL byte, as libconfig reads it)
- * must be a regular file.  Returns false after reporting FILE:LINE.
+ * must be a regular file.  A file that includes itself (directly or
+ * through others) would make libconfig read it again at every level, an
+ * exponential amount of work: cycles are refused too, and so is an
+ * include tree of more than 256 file reads.  Returns false after
+ * reporting FILE:LINE.
  */
+#define CFG_INCLUDE_DEPTH	10	/* libconfig's own limit */
+#define CFG_INCLUDES_MAX	256	/* files read in all, repeats counted */
+
+/* One @include of full from file:line: not a cycle, not one too many. */
 static bool
-check_includes(struct cfg_ctx *ctx, const char *file, int depth)
+include_ok(struct cfg_ctx *ctx, const char *file, int lineno,
+    const char *name, const char *full, int depth, char **stack,
+    unsigned *total)
+{
+	char	*rp;
+	int	 i;
+	bool	 cycle = false;
+
+	if ((rp = realpath(full, NULL)) == NULL)
+		return true;
+	for (i = 0; i <= depth && !cycle; i++)
+		cycle = stack[i] != NULL && strcmp(stack[i], rp) == 0;
+	free(rp);
+	if (cycle) {
+		cfg_err_at(ctx, file, lineno, "@include \"%s\" includes a file "
+		    "that is already being read (a cycle); remove it", name);
+		return false;
+	}
+	if (++*total > CFG_INCLUDES_MAX) {
+		cfg_err_at(ctx, file, lineno, "@include \"%s\": more than %d "
+		    "files included in all; include each file once", name,
+		    CFG_INCLUDES_MAX);
+		return false;
+	}
+	return true;
+}
+
+static bool
+check_includes(struct cfg_ctx *ctx, const char *file, int depth,
+    char **stack, unsigned *total)
 {
 	FILE		*f;
 	char		*line = NULL, *q, *name, *full;
@@ -1177,8 +1214,10 @@ check_includes(struct cfg_ctx *ctx, const char *file, int depth)
 	int		 lineno = 0;
 	bool		 ok = true;
 
-	if (depth > 10 || (f = fopen(file, "r")) == NULL)
+	if (depth > CFG_INCLUDE_DEPTH || (f = fopen(file, "r")) == NULL)
 		return true;	/* libconfig reports these itself */
+	if ((stack[depth] = realpath(file, NULL)) == NULL)
+		stack[depth] = xstrdup(file);
 	while (ok && (n = getline(&line, &cap, f)) != -1) {
 		lineno++;
 		for (p = line; *p == ' ' || *p == '\t'; p++)
@@ -1204,13 +1243,18 @@ check_includes(struct cfg_ctx *ctx, const char *file, int depth)
 			    "regular file; include a configuration file",
 			    name);
 			ok = false;
-		} else if (stat(full, &st) == 0)
-			ok = check_includes(ctx, full, depth + 1);
+		} else if (stat(full, &st) == 0) {
+			ok = include_ok(ctx, file, lineno, name, full, depth,
+			    stack, total) && check_includes(ctx, full,
+			    depth + 1, stack, total);
+		}
 		free(name);
 		free(full);
 	}
 	free(line);
 	fclose(f);
+	free(stack[depth]);
+	stack[depth] = NULL;
 	return ok;
 }
 
@@ -1294,6 +1338,8 @@ warn_readable(struct cfg_ctx *ctx, const char *file)
 struct cfg *
 cfg_file_load(const char *path, struct cfg_errors *errs)
 {
+	char		*inc_stack[CFG_INCLUDE_DEPTH + 1];
+	unsigned	 inc_total = 0;
 	struct cfg_ctx	 ctx;
 	config_t	 lc;
 	struct cfg	*c = NULL;
@@ -1307,7 +1353,8 @@ cfg_file_load(const char *path, struct cfg_errors *errs)
 		return NULL;
 	}
 	set_dirs(&ctx);
-	if (!check_includes(&ctx, path, 0)) {
+	memset(inc_stack, 0, sizeof(inc_stack));
+	if (!check_includes(&ctx, path, 0, inc_stack, &inc_total)) {
 		cfg_errs_flush(&ctx, errs);
 		ctx_free(&ctx);
 		return NULL;
