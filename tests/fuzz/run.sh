@@ -49,14 +49,23 @@ UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 LSAN_OPTIONS=${LSAN_OPTIONS:-print_suppressions=0}
 export UBSAN_OPTIONS LSAN_OPTIONS
 
-# Print each artifact of a failed run: path, then the bytes in base64.
+# Print each artifact of a failed run: path, the input files it is a copy
+# of (given the directories to look in), then the bytes in base64.
 show_artifacts() {
-	for a in "$1"/*; do
+	art=$1
+	shift
+	for a in "$art"/*; do
 		[ -f "$a" ] || continue
 		case ${a##*/} in
 		slow-unit-*) continue ;;
 		esac
-		echo "artifact: $a ($(wc -c < "$a") bytes), base64:"
+		echo "artifact: $a ($(wc -c < "$a") bytes)"
+		for d in "$@"; do
+			for f in "$d"/*; do
+				[ -f "$f" ] && cmp -s "$a" "$f" && echo "  same as $f"
+			done
+		done
+		echo "base64:"
 		if command -v base64 > /dev/null; then
 			base64 < "$a"
 		else
@@ -92,7 +101,8 @@ for t in pkt cfg; do
 	    -artifact_prefix="$art/" $dirs < /dev/null > "$log" 2>&1; then
 		echo "FAIL fuzz_$t: a regression input or seed fails"
 		tail -n 60 "$log"
-		show_artifacts "$art"
+		# shellcheck disable=SC2086
+		show_artifacts "$art" $dirs
 		failed=1
 		continue
 	fi
