@@ -179,7 +179,7 @@ reload(void)
 	struct cfg_errors	 errs = { NULL, 0, NULL, 0 };
 	struct reload_stats	 st = { 0 };
 	struct cfg		*newc;
-	int64_t			 t0 = clock_mono_us();
+	int64_t			 t0 = clock_mono_us(), t1;
 	size_t			 i;
 
 	notify_send("RELOADING=1");
@@ -213,11 +213,13 @@ reload(void)
 	    !cfg->daemonize);
 	cfg_free(newc);
 
+	t1 = clock_mono_us();
 	free(reload_status);
 	xasprintf(&reload_status, "last reload applied: %zu kept, %zu "
-	    "updated, %zu added, %zu removed%s in %lld ms", st.kept,
+	    "updated, %zu added, %zu removed%s in %lld.%lld ms", st.kept,
 	    st.updated, st.added, st.removed, st.failed ? " (some failed: "
-	    "see the log)" : "", (long long)(clock_mono_us() - t0) / 1000);
+	    "see the log)" : "", (long long)(t1 - t0) / 1000,
+	    (long long)(t1 - t0) % 1000 / 100);
 	log_info("%s", reload_status);
 	notify_status();
 }
