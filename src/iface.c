@@ -494,7 +494,7 @@ iface_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 
 /* The capture is readable: handle a bounded batch, then yield to timers. */
 static void
-iface_read_cb(int fd, short what, void *arg)
+iface_read_cb(int fd UNUSED, short what UNUSED, void *arg)
 {
 	struct iface	*ifp = arg;
 	int		 n, total = 0;
@@ -612,7 +612,7 @@ iface_netlink_msg(const struct nlmsghdr *nh)
 }
 
 static void
-iface_netlink_cb(int fd, short what, void *arg)
+iface_netlink_cb(int fd, short what UNUSED, void *arg UNUSED)
 {
 	char			 buf[16384];
 	const struct nlmsghdr	*nh;
