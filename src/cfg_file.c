@@ -422,7 +422,7 @@ cfg_text(struct cfg_ctx *ctx, const char *name)
 	size_t		 i, cap = 0, n;
 
 	for (i = 0; i < ctx->ntexts; i++)
-		if (ctx->texts[i].name == name)
+		if (strcmp(ctx->texts[i].name, name) == 0)
 			return &ctx->texts[i];
 	ctx->texts = xreallocarray(ctx->texts, ctx->ntexts + 1,
 	    sizeof(*ctx->texts));
@@ -1364,7 +1364,9 @@ static void
 load_root(struct cfg_ctx *ctx, const config_setting_t *root)
 {
 	const config_setting_t	*s, *defaults = NULL, *instances = NULL, *e;
+	const struct cfg_text	*t;
 	const char		*key, *hint;
+	size_t			 last;
 	unsigned		 i, n;
 	int			 g;
 
@@ -1397,8 +1399,14 @@ load_root(struct cfg_ctx *ctx, const config_setting_t *root)
 		parse_block(ctx, defaults, true, &ctx->defaults);
 
 	if (instances == NULL) {
-		cfg_err_at(ctx, ctx->path, 0, "no instances; add instances = "
-		    "( { ... } ); (see ucarp.conf(5))");
+		/* At the last line: where the list is usually added. */
+		t = cfg_text(ctx, ctx->path);
+		last = t->nlines;
+		if (last > 1 && t->buf[t->len - 1] == '\n')
+			last--;
+		cfg_err_at(ctx, ctx->path, last > 0 ? (int)last : 1,
+		    "no instances; add instances = ( { ... } ); (see "
+		    "ucarp.conf(5))");
 		return;
 	}
 	if (!config_setting_is_list(instances)) {
