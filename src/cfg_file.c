@@ -449,14 +449,13 @@ cfg_text(struct cfg_ctx *ctx, const char *name)
 	fclose(f);
 	if (t->buf == NULL)
 		return t;
-	t->lines = xreallocarray(NULL, 1, sizeof(*t->lines));
+	for (i = 0, n = 1; i < t->len; i++)
+		n += t->buf[i] == '\n';
+	t->lines = xreallocarray(NULL, n, sizeof(*t->lines));
 	t->lines[t->nlines++] = 0;
 	for (i = 0; i < t->len; i++)
-		if (t->buf[i] == '\n') {
-			t->lines = xreallocarray(t->lines, t->nlines + 1,
-			    sizeof(*t->lines));
+		if (t->buf[i] == '\n')
 			t->lines[t->nlines++] = i + 1;
-		}
 	return t;
 }
 
