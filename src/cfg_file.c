@@ -17,8 +17,10 @@
 #include <sys/stat.h>
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <libconfig.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -94,6 +96,33 @@ struct cfg_err {
 	char		*msg;
 };
 
+/*
+ * An integer as written in the file, hooked on its setting: libconfig
+ * keeps an integer without an L suffix as an int, so libconfig 1.5 reads
+ * "vhid = 4294967338;" as 42, and every version truncates hex the same way.
+ */
+struct cfg_lit {
+	char		*text;		/* the literal, e.g. 0x10000002A */
+	long long	 v;
+	bool		 overflow;	/* beyond a long long */
+};
+
+/* A file read back whole, with where each of its lines starts. */
+struct cfg_text {
+	const char	*name;		/* display name, owned by ctx->srcs */
+	char		*buf;		/* NULL if it could not be read */
+	size_t		 len;
+	size_t		*lines;		/* offset of line i + 1 */
+	size_t		 nlines;
+};
+
+/* A named integer setting already matched with its literal. */
+struct cfg_seen {
+	const char	*file;
+	unsigned	 line;
+	const char	*name;
+};
+
 /* A file settings came from: libconfig's name and the one we show. */
 struct cfg_src {
 	const char	*raw;
@@ -123,6 +152,8 @@ struct cfg_ctx {
 	size_t			 nblocks;
 	struct cfg		*c;
 	struct cfg_errors	*out;	/* where warnings go */
+	struct cfg_text		*texts;	/* files read back for literals */
+	size_t			 ntexts;
 };
 
 static void	warn_readable(struct cfg_ctx *, const char *);
@@ -382,6 +413,277 @@ looks_numeric(const char *s)
 	return n > 0 && n <= 20 && s[n] == '\0';
 }
 
+/* The file named name, read whole once (it was just parsed). */
+static const struct cfg_text *
+cfg_text(struct cfg_ctx *ctx, const char *name)
+{
+	struct cfg_text	*t;
+	FILE		*f;
+	size_t		 i, cap = 0, n;
+
+	for (i = 0; i < ctx->ntexts; i++)
+		if (strcmp(ctx->texts[i].name, name) == 0)
+			return &ctx->texts[i];
+	ctx->texts = xreallocarray(ctx->texts, ctx->ntexts + 1,
+	    sizeof(*ctx->texts));
+	t = &ctx->texts[ctx->ntexts++];
+	memset(t, 0, sizeof(*t));
+	t->name = name;
+	if ((f = fopen(name, "r")) == NULL)
+		return t;
+	for (;;) {
+		if (t->len + 1 >= cap) {
+			cap = cap == 0 ? 4096 : cap * 2;
+			t->buf = xreallocarray(t->buf, cap, 1);
+		}
+		if ((n = fread(t->buf + t->len, 1, cap - t->len - 1, f)) == 0)
+			break;
+		t->len += n;
+	}
+	if (ferror(f)) {
+		free(t->buf);
+		t->buf = NULL;
+		t->len = 0;
+	} else
+		t->buf[t->len] = '\0';
+	fclose(f);
+	if (t->buf == NULL)
+		return t;
+	for (i = 0, n = 1; i < t->len; i++)
+		n += t->buf[i] == '\n';
+	t->lines = xreallocarray(NULL, n, sizeof(*t->lines));
+	t->lines[t->nlines++] = 0;
+	for (i = 0; i < t->len; i++)
+		if (t->buf[i] == '\n')
+			t->lines[t->nlines++] = i + 1;
+	return t;
+}
+
+/* Past blanks and comments (libconfig's #, // and block comments). */
+static const char *
+skip_blank(const char *p, unsigned *line)
+{
+	for (;;) {
+		if (*p == '\n') {
+			(*line)++;
+			p++;
+		} else if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\f')
+			p++;
+		else if (*p == '#' || (p[0] == '/' && p[1] == '/')) {
+			while (*p != '\0' && *p != '\n')
+				p++;
+		} else if (p[0] == '/' && p[1] == '*') {
+			for (p += 2; *p != '\0' && !(p[0] == '*' && p[1] == '/');
+			    p++)
+				if (*p == '\n')
+					(*line)++;
+			if (*p != '\0')
+				p += 2;
+		} else
+			return p;
+	}
+}
+
+/*
+ * An integer literal at p, as libconfig's scanner takes it: [-+]digits
+ * or 0x hex digits, then L or LL.  False if p holds anything else (a
+ * float, a name).
+ */
+static bool
+read_literal(const char *p, struct cfg_lit *lit)
+{
+	const char		*q = p, *d;
+	unsigned long long	 mag;
+	bool			 neg = false;
+	int			 base = 10;
+
+	if (*q == '-' || *q == '+')
+		neg = *q++ == '-';
+	if (q[0] == '0' && (q[1] == 'x' || q[1] == 'X') &&
+	    isxdigit((unsigned char)q[2])) {
+		if (q != p)
+			return false;
+		base = 16;
+		q += 2;
+	} else if (!isdigit((unsigned char)*q))
+		return false;
+	d = q;
+	while (base == 16 ? isxdigit((unsigned char)*q) :
+	    isdigit((unsigned char)*q))
+		q++;
+	if (*q == 'L')
+		q += q[1] == 'L' ? 2 : 1;
+	if (isalnum((unsigned char)*q) || *q == '.' || *q == '_')
+		return false;
+	errno = 0;
+	mag = strtoull(d, NULL, base);
+	lit->overflow = errno == ERANGE ||
+	    mag > (unsigned long long)LLONG_MAX + (neg ? 1 : 0);
+	if (lit->overflow)
+		lit->v = 0;
+	else if (neg)
+		lit->v = mag == (unsigned long long)LLONG_MAX + 1 ? LLONG_MIN :
+		    -(long long)mag;
+	else
+		lit->v = (long long)mag;
+	lit->text = strndup(p, (size_t)(q - p));
+	if (lit->text == NULL)
+		fatal("out of memory copying a string");
+	return true;
+}
+
+/*
+ * The nth "key = integer" (or "key: integer") whose key starts on line
+ * of text t; false if there is none.  Strings and comments are skipped.
+ */
+static bool
+find_literal(const struct cfg_text *t, unsigned line, const char *key,
+    unsigned nth, struct cfg_lit *lit)
+{
+	const char	*p, *q, *name;
+	size_t		 klen = strlen(key);
+	unsigned	 at = line, l2;
+
+	if (t->buf == NULL || line == 0 || line > t->nlines)
+		return false;
+	p = t->buf + t->lines[line - 1];
+	for (;;) {
+		p = skip_blank(p, &at);
+		if (*p == '\0' || at > line)
+			return false;
+		if (*p == '"') {
+			for (p++; *p != '\0' && *p != '"'; p++) {
+				if (*p == '\\' && p[1] != '\0')
+					p++;
+				if (*p == '\n')
+					at++;
+			}
+			if (*p == '"')
+				p++;
+			continue;
+		}
+		if (!isalpha((unsigned char)*p) && *p != '*') {
+			/* A number or a sign: step over it whole. */
+			if (isalnum((unsigned char)*p))
+				while (isalnum((unsigned char)*p) || *p == '.' ||
+				    *p == '_')
+					p++;
+			else
+				p++;
+			continue;
+		}
+		name = p;
+		while (isalnum((unsigned char)*p) || *p == '-' || *p == '_' ||
+		    *p == '*')
+			p++;
+		if ((size_t)(p - name) != klen || strncmp(name, key, klen) != 0)
+			continue;
+		l2 = at;
+		q = skip_blank(p, &l2);
+		if (*q != '=' && *q != ':')
+			continue;
+		q = skip_blank(q + 1, &l2);
+		if (!read_literal(q, lit))
+			continue;
+		if (nth-- == 0)
+			return true;
+		free(lit->text);
+		lit->text = NULL;
+	}
+}
+
+static void
+lit_free(void *hook)
+{
+	struct cfg_lit	*lit = hook;
+
+	free(lit->text);
+	free(lit);
+}
+
+/*
+ * Hook its literal as written on every named integer setting under s,
+ * so that get_int() sees values libconfig truncated.  Settings on one
+ * line with the same key are told apart by their order.  A literal that
+ * does not agree with libconfig's value (modulo 2^32 for an int) is not
+ * used: then libconfig's value stands.
+ */
+static void
+hook_literals(struct cfg_ctx *ctx, config_setting_t *s, struct cfg_seen **seen,
+    size_t *nseen)
+{
+	config_setting_t	*e;
+	struct cfg_lit		 lit, *hook;
+	const char		*file, *name;
+	unsigned		 line, nth, i, n;
+	size_t			 j;
+	int			 type;
+	bool			 ok;
+
+	n = (unsigned)config_setting_length(s);
+	for (i = 0; i < n; i++) {
+		e = config_setting_get_elem(s, i);
+		type = config_setting_type(e);
+		if (type == CONFIG_TYPE_GROUP || type == CONFIG_TYPE_LIST) {
+			hook_literals(ctx, e, seen, nseen);
+			continue;
+		}
+		if ((type != CONFIG_TYPE_INT && type != CONFIG_TYPE_INT64) ||
+		    (name = config_setting_name(e)) == NULL)
+			continue;
+		file = cfg_src_name(ctx, config_setting_source_file(e));
+		line = config_setting_source_line(e);
+		nth = 0;
+		for (j = 0; j < *nseen; j++)
+			if ((*seen)[j].file == file && (*seen)[j].line == line &&
+			    strcmp((*seen)[j].name, name) == 0)
+				nth++;
+		*seen = xreallocarray(*seen, *nseen + 1, sizeof(**seen));
+		(*seen)[(*nseen)++] = (struct cfg_seen){ file, line, name };
+		memset(&lit, 0, sizeof(lit));
+		if (!find_literal(cfg_text(ctx, file), line, name, nth, &lit))
+			continue;
+		if (type == CONFIG_TYPE_INT)
+			ok = lit.overflow || (int)(unsigned)(unsigned long long)
+			    lit.v == config_setting_get_int(e);
+		else
+			ok = lit.overflow || lit.v == config_setting_get_int64(e);
+		if (!ok) {
+			free(lit.text);
+			continue;
+		}
+		hook = xmalloc(sizeof(*hook));
+		*hook = lit;
+		config_setting_set_hook(e, hook);
+	}
+}
+
+/*
+ * An integer setting's value as written; false (reported) if it does
+ * not fit a long long.
+ */
+static bool
+int_value(struct cfg_ctx *ctx, const config_setting_t *s, long long min,
+    long long max, long long *v, const char **text)
+{
+	const struct cfg_lit	*lit = config_setting_get_hook(s);
+
+	*text = NULL;
+	if (lit == NULL) {
+		*v = config_setting_get_int64(s);
+		return true;
+	}
+	*text = lit->text;
+	if (lit->overflow) {
+		cfg_err(ctx, s, "%s %s is out of range; give a number from "
+		    "%lld to %lld", config_setting_name(s), lit->text, min,
+		    max);
+		return false;
+	}
+	*v = lit->v;
+	return true;
+}
+
 /* An integer setting within [min, max]. */
 static bool
 get_int(struct cfg_ctx *ctx, const config_setting_t *s, long long min,
@@ -403,10 +705,15 @@ get_int(struct cfg_ctx *ctx, const config_setting_t *s, long long min,
 		    "from %lld to %lld", key, type_name(type), min, max);
 		return false;
 	}
-	v = config_setting_get_int64(s);
+	if (!int_value(ctx, s, min, max, &v, &str))
+		return false;
 	if (v < min || v > max) {
-		cfg_err(ctx, s, "%s %lld is out of range; give a number from "
-		    "%lld to %lld", key, v, min, max);
+		if (str != NULL)
+			cfg_err(ctx, s, "%s %s is out of range; give a number "
+			    "from %lld to %lld", key, str, min, max);
+		else
+			cfg_err(ctx, s, "%s %lld is out of range; give a number "
+			    "from %lld to %lld", key, v, min, max);
 		return false;
 	}
 	*out = v;
@@ -984,18 +1291,26 @@ load_facility(struct cfg_ctx *ctx, const config_setting_t *s)
 static void
 load_script_timeout(struct cfg_ctx *ctx, const config_setting_t *s)
 {
-	long long	n;
-	double		sec;
-	int		type = config_setting_type(s);
+	const char	*text = NULL;
+	long long	 n;
+	double		 sec;
+	int		 type = config_setting_type(s);
 
 	if (type == CONFIG_TYPE_INT || type == CONFIG_TYPE_INT64) {
-		n = config_setting_get_int64(s);
+		if (!int_value(ctx, s, 1, CFG_SCRIPT_TIMEOUT_MAX, &n, &text))
+			return;
 		sec = (double)n;
 	} else if (type == CONFIG_TYPE_FLOAT)
 		sec = config_setting_get_float(s);
 	else {
 		cfg_err(ctx, s, "script_timeout must be a number of seconds, "
 		    "not %s; write script_timeout = 60;", type_name(type));
+		return;
+	}
+	if ((!(sec > 0) || sec > CFG_SCRIPT_TIMEOUT_MAX) && text != NULL) {
+		cfg_err(ctx, s, "script_timeout %s is out of range; give a "
+		    "number of seconds above 0 and at most %d", text,
+		    CFG_SCRIPT_TIMEOUT_MAX);
 		return;
 	}
 	if (!(sec > 0) || sec > CFG_SCRIPT_TIMEOUT_MAX) {
@@ -1048,7 +1363,9 @@ static void
 load_root(struct cfg_ctx *ctx, const config_setting_t *root)
 {
 	const config_setting_t	*s, *defaults = NULL, *instances = NULL, *e;
+	const struct cfg_text	*t;
 	const char		*key, *hint;
+	size_t			 last;
 	unsigned		 i, n;
 	int			 g;
 
@@ -1081,8 +1398,14 @@ load_root(struct cfg_ctx *ctx, const config_setting_t *root)
 		parse_block(ctx, defaults, true, &ctx->defaults);
 
 	if (instances == NULL) {
-		cfg_err_at(ctx, ctx->path, 0, "no instances; add instances = "
-		    "( { ... } ); (see ucarp.conf(5))");
+		/* At the last line: where the list is usually added. */
+		t = cfg_text(ctx, ctx->path);
+		last = t->nlines;
+		if (last > 1 && t->buf[t->len - 1] == '\n')
+			last--;
+		cfg_err_at(ctx, ctx->path, last > 0 ? (int)last : 1,
+		    "no instances; add instances = ( { ... } ); (see "
+		    "ucarp.conf(5))");
 		return;
 	}
 	if (!config_setting_is_list(instances)) {
@@ -1289,6 +1612,11 @@ ctx_free(struct cfg_ctx *ctx)
 	for (i = 0; i < ctx->nsrcs; i++)
 		free(ctx->srcs[i].disp);
 	free(ctx->srcs);
+	for (i = 0; i < ctx->ntexts; i++) {
+		free(ctx->texts[i].buf);
+		free(ctx->texts[i].lines);
+	}
+	free(ctx->texts);
 	free(ctx->dir);
 	free(ctx->base);
 }
@@ -1340,6 +1668,8 @@ cfg_file_load(const char *path, struct cfg_errors *errs)
 {
 	char		*inc_stack[CFG_INCLUDE_DEPTH + 1];
 	unsigned	 inc_total = 0;
+	struct cfg_seen	*seen = NULL;
+	size_t		 nseen = 0;
 	struct cfg_ctx	 ctx;
 	config_t	 lc;
 	struct cfg	*c = NULL;
@@ -1360,11 +1690,14 @@ cfg_file_load(const char *path, struct cfg_errors *errs)
 		return NULL;
 	}
 	config_init(&lc);
+	config_set_destructor(&lc, lit_free);
 	if (ctx.dir != NULL)
 		config_set_include_dir(&lc, ctx.dir);
 	if (config_read_file(&lc, path) == CONFIG_FALSE)
 		syntax_error(&ctx, &lc);
 	else {
+		hook_literals(&ctx, config_root_setting(&lc), &seen, &nseen);
+		free(seen);
 		c = ctx.c = cfg_new();
 		load_root(&ctx, config_root_setting(&lc));
 		cfg_check(c, cfg_check_cb, &ctx);

@@ -14,8 +14,9 @@
 /* In log_facility_parse()'s vocabulary; the first name of a value wins. */
 const char *const cfg_facility_names[] = {
 	"auth", "authpriv", "cron", "daemon", "ftp", "kern", "lpr", "mail",
-	"news", "security", "syslog", "user", "uucp", "local0", "local1",
-	"local2", "local3", "local4", "local5", "local6", "local7", "none",
+	"mark", "news", "security", "syslog", "user", "uucp", "local0",
+	"local1", "local2", "local3", "local4", "local5", "local6", "local7",
+	"none",
 	NULL
 };
 

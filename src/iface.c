@@ -227,9 +227,13 @@ iface_get(const char *name, bool may_wait)
 		goto fail;
 	}
 	if (!iface_query(ifp)) {
-		log_msg(LOG_ERR, "Unable to find interface [%s]: %s (check the "
-		    "name with `ip link`)%s", name, strerror(errno), may_wait ?
-		    "; its instances wait until it appears" : "");
+		/* ucarp 1.5.2's two lines, word for word, then what to do. */
+		log_msg(LOG_ERR, "Unable to get hardware info about an "
+		    "interface: %s", strerror(errno));
+		log_msg(LOG_ERR, "Unable to find MAC address of [%s]", name);
+		log_msg(LOG_ERR, "%s: check the interface name with `ip link`%s",
+		    name, may_wait ? "; its instances wait until it appears" :
+		    "");
 		if (!may_wait)
 			goto fail;
 		ifp->running = false;
@@ -494,7 +498,7 @@ iface_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 
 /* The capture is readable: handle a bounded batch, then yield to timers. */
 static void
-iface_read_cb(int fd, short what, void *arg)
+iface_read_cb(int fd UNUSED, short what UNUSED, void *arg)
 {
 	struct iface	*ifp = arg;
 	int		 n, total = 0;
@@ -612,7 +616,7 @@ iface_netlink_msg(const struct nlmsghdr *nh)
 }
 
 static void
-iface_netlink_cb(int fd, short what, void *arg)
+iface_netlink_cb(int fd, short what UNUSED, void *arg UNUSED)
 {
 	char			 buf[16384];
 	const struct nlmsghdr	*nh;

@@ -24,6 +24,7 @@ static const struct {
 	{ "auth", LOG_AUTH }, { "authpriv", LOG_AUTHPRIV },
 	{ "cron", LOG_CRON }, { "daemon", LOG_DAEMON }, { "ftp", LOG_FTP },
 	{ "kern", LOG_KERN }, { "lpr", LOG_LPR }, { "mail", LOG_MAIL },
+	{ "mark", LOG_NFACILITIES << 3 },	/* glibc's, as ucarp takes it */
 	{ "news", LOG_NEWS }, { "security", LOG_AUTH },
 	{ "syslog", LOG_SYSLOG }, { "user", LOG_USER }, { "uucp", LOG_UUCP },
 	{ "local0", LOG_LOCAL0 }, { "local1", LOG_LOCAL1 },

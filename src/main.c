@@ -225,7 +225,7 @@ reload(void)
 }
 
 static void
-signal_cb(int sig, short what, void *arg)
+signal_cb(int sig, short what UNUSED, void *arg UNUSED)
 {
 	size_t	i;
 

@@ -171,7 +171,7 @@ job_cmdline(const struct script_job *j, char *buf, size_t len)
 
 /* Timeout: SIGTERM the script's process group, then SIGKILL after a grace. */
 static void
-job_timeout_cb(int fd, short what, void *arg)
+job_timeout_cb(int fd UNUSED, short what UNUSED, void *arg)
 {
 	struct script_job	*j = arg;
 	struct timeval		 tv = { SCRIPT_KILL_GRACE_US / 1000000, 0 };
@@ -246,7 +246,7 @@ job_spawn(struct script_job *j)
 }
 
 static void
-retry_cb(int fd, short what, void *arg)
+retry_cb(int fd UNUSED, short what UNUSED, void *arg UNUSED)
 {
 	script_pump();
 }

@@ -84,7 +84,7 @@ vhost_arm(struct vhost *vh)
 }
 
 static void
-vhost_timer_cb(int fd, short what, void *arg)
+vhost_timer_cb(int fd UNUSED, short what UNUSED, void *arg)
 {
 	struct vhost		*vh = arg;
 	struct carp_event	 ev;

@@ -2,8 +2,10 @@
 # Golden tests of the configuration file loader (ucarp.conf(5)).
 #
 #   good-NAME.conf   ucarp --print-config -c FILE exits 0 and prints
-#                    good-NAME.ok; that output loads back to the same
-#                    configuration; ucarp -t -c FILE exits 0.
+#                    good-NAME.ok; that output loads back and prints the
+#                    same (a pass is masked as ******** both times, so
+#                    it is the one thing not round-tripped); ucarp -t -c
+#                    FILE exits 0.
 #   bad-NAME.conf    ucarp -t -c FILE exits 1 and prints bad-NAME.err on
 #                    stderr.
 #   nonexistent.err  what ucarp -t -c gives for a file that is missing.

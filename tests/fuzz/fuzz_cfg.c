@@ -14,6 +14,8 @@
  * naming /dev, /proc or /sys are skipped: reading /dev/zero or a pipe
  * never ends, which is a finding about those files, not about the parser.
  */
+#include "config.h"
+
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -151,7 +153,7 @@ sandbox_remove(void)
 }
 
 int
-LLVMFuzzerInitialize(int *argc, char ***argv)
+LLVMFuzzerInitialize(int *argc UNUSED, char ***argv UNUSED)
 {
 	const char	*tmp;
 	char		 path[PATH_MAX];

@@ -4,7 +4,8 @@
 # veth pair, so a daemon that starts by mistake reaches nobody).  Where our
 # daemon deliberately differs, only ours is held to the fixed behaviour:
 # unknown option -> exit 1 (ref: 0), -m accepted (ref: rejected, exit 0),
-# out-of-range -k -> exit 1 (ref: wraps modulo 256 and runs).
+# out-of-range -k -> exit 1 (ref: wraps modulo 256 and runs), no argument
+# -> /etc/ucarp.conf is read (ref: usage, exit 0).
 . "$(dirname "$0")/lib.sh"
 test_init
 NS="${P}cli"
@@ -73,16 +74,26 @@ bad() {
 	[ -f "$OUT" ] && sed 's/^/    | /' "$OUT" | tail -n 8
 	FAILS=$((FAILS + 1))
 }
-# expect IMPL RC TEXT ARGS...: exit status RC and TEXT (fixed string) in the
-# output.
+# missing TEXT: the first line of TEXT (each a fixed string) that is not in
+# $OUT, or nothing.
+missing() {
+	local t
+	[ -n "$1" ] || return 0
+	while IFS= read -r t; do
+		grep -qF -- "$t" "$OUT" || { printf '%s' "$t"; return 0; }
+	done <<< "$1"
+}
+# expect IMPL RC TEXT ARGS...: exit status RC and every line of TEXT (fixed
+# strings) in the output.
 expect() {
-	local impl=$1 rc=$2 text=$3
+	local impl=$1 rc=$2 text=$3 miss
 	shift 3
 	run "$impl" "$@"
+	miss=$(missing "$text")
 	if [ "$RC" != "$rc" ]; then
 		bad "$impl $*: exit status $RC, expected $rc"
-	elif [ -n "$text" ] && ! grep -qF -- "$text" "$OUT"; then
-		bad "$impl $*: exit $RC as expected but no '$text' in the output"
+	elif [ -n "$miss" ]; then
+		bad "$impl $*: exit $RC as expected but no '$miss' in the output"
 	else
 		log "ok: $impl $* -> $RC${text:+ '$text'}"
 	fi
@@ -93,13 +104,16 @@ both() {
 	expect ours "$@"
 }
 expect_runs() {	# IMPL TEXT ARGS...
-	local impl=$1 text=$2
+	local impl=$1 text=$2 miss
 	shift 2
 	starts "$impl" "$@"
+	miss=$(missing "$text")
 	if [ "$RC" != running ]; then
 		bad "$impl $*: did not start"
-	elif [ -n "$text" ] && ! grep -qF -- "$text" "$OUT"; then
-		bad "$impl $*: started but no '$text' in the output"
+	elif [ -n "$miss" ]; then
+		bad "$impl $*: started but no '$miss' in the output"
+	elif [ -n "${UNWANTED:-}" ] && grep -qF -- "$UNWANTED" "$OUT"; then
+		bad "$impl $*: started but '$UNWANTED' is in the output"
 	else
 		log "ok: $impl $* -> runs${text:+, '$text'}"
 	fi
@@ -119,12 +133,16 @@ both 1 "Invalid address: [198.18.1.300]" -i eth0 -s 198.18.1.300 -v 1 -p pw -a 1
 both 1 "Invalid address: [foo]" "${B[@]}" -a foo
 both 1 "Invalid address: [bar]" "${B[@]}" --mcast=bar
 both 1 "/nonexistent" "${B[@]}" -o /nonexistent
-both 2 "nosuch0" "${B[@]}" -i nosuch0
+# ucarp 1.5.2's two lines for an unknown interface, word for word.
+both 2 "[ERROR] Unable to get hardware info about an interface: No such device
+[ERROR] Unable to find MAC address of [nosuch0]" "${B[@]}" -i nosuch0
 both 0 "--interface" -h
 both 0 "--srcip" --help
 for impl in ref ours; do
 	expect_runs $impl "" "${B[@]}" -p 0123456789012345678
-	expect_runs $impl "Unknown syslog facility" "${B[@]}" -f bogus
+	expect_runs $impl "Unknown syslog facility: [bogus]" "${B[@]}" -f bogus
+	# glibc's facilitynames has mark, so ucarp 1.5.2 takes it.
+	UNWANTED="Unknown syslog facility" expect_runs $impl "" "${B[@]}" -f mark
 	expect_runs $impl "" "${B[@]}" --mcast=224.0.0.18 --vh=2
 	expect_runs $impl "" --interface=eth0 --srcip=198.18.1.2 --vhid=3 \
 	    --pass=pw --addr=198.18.0.100 --advbase=2 --advskew=7 --deadratio=4 \
@@ -136,11 +154,34 @@ expect ref 0 "invalid option -- 'q'" "${B[@]}" -q
 expect ref 0 "unrecognized option '--bogus'" "${B[@]}" --bogus
 expect ref 0 "invalid option -- 'm'" "${B[@]}" -m 224.0.0.18
 expect_runs ref "" "${B[@]}" -k 300
+expect ref 0 "--interface=<if> (-i <if>)"
 if ours_fixed; then
 	expect ours 1 "" "${B[@]}" -q
 	expect ours 1 "" "${B[@]}" --bogus
 	expect_runs ours "" "${B[@]}" -m 224.0.0.18
 	expect ours 1 "" "${B[@]}" -k 300
+	# After ucarp's lines, what to do.
+	expect ours 2 "[ERROR] nosuch0: check the interface name with \`ip link\`" \
+	    "${B[@]}" -i nosuch0
+	# Every name of glibc's facilitynames, any case, and none.
+	f0=$FAILS
+	for f in auth authpriv cron daemon ftp kern lpr mail mark news \
+	    security syslog user uucp local0 local1 local2 local3 local4 \
+	    local5 local6 local7 none MARK Local3; do
+		run ours -t "${B[@]}" -f "$f"
+		if [ "$RC" != 0 ] || grep -qF "Unknown syslog facility" "$OUT"; then
+			bad "ours -t -f $f: exit $RC or reported as unknown"
+		fi
+	done
+	[ $FAILS -eq $f0 ] && log "ok: ours -t -f takes every glibc facility name"
+	# No argument: the configuration file, not the usage.  Only where
+	# there is no /etc/ucarp.conf, whose daemons must not start here.
+	if [ -e /etc/ucarp.conf ]; then
+		log "not run: ours with no argument (/etc/ucarp.conf exists)"
+	else
+		expect ours 1 "/etc/ucarp.conf: cannot read: No such file or directory; create it (see ucarp.conf(5)) or give another with -c
+ucarp: not started: fix /etc/ucarp.conf (check it with ucarp -t -c /etc/ucarp.conf), or run one instance with options (ucarp --help)"
+	fi
 fi
 # Log streams: "YYYY-MM-DDTHH:MM:SS.uuuuuu: [LEVEL] text", INFO/DEBUG on
 # stdout, WARNING/ERROR on stderr, stdout line-buffered even into a file
