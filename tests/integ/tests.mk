@@ -15,6 +15,7 @@ INTEG_TESTS = \
 	tests/integ/130-cli.sh \
 	tests/integ/140-valgrind.sh \
 	tests/integ/150-subsecond.sh \
+	tests/integ/160-garp-timing.sh \
 	tests/integ/210-many-instances.sh \
 	tests/integ/220-script-queue.sh \
 	tests/integ/225-script-env.sh \
