@@ -140,6 +140,13 @@ check_clean_logs 1 2
 check_spacing "ours -b 0 -k 64" $OURS "$t4" "$t5" 0 64 12
 
 # ---- 4. the reference as a sub-second master, ours its backup -------------------
+# ucarp 1.5.2 cannot hold BACKUP under a 0.5 s master-down interval (its
+# capture is up to 1 s late): not asked of it in harness self-check mode.
+if ! ours_fixed; then
+	log "NOTE: self-check mode: phase 4 (sub-second backup) skipped"
+	capture_stop sub
+	test_pass
+fi
 stop_node 1 TERM
 stop_node 2 TERM
 ip -n "${HOST_NS[1]}" addr del "$VIP/32" dev eth0 2>/dev/null
