@@ -14,8 +14,11 @@ INTEG_TESTS = \
 	tests/integ/120-link-down.sh \
 	tests/integ/130-cli.sh \
 	tests/integ/140-valgrind.sh \
+	tests/integ/150-subsecond.sh \
+	tests/integ/160-garp-timing.sh \
 	tests/integ/210-many-instances.sh \
 	tests/integ/220-script-queue.sh \
+	tests/integ/225-script-env.sh \
 	tests/integ/230-script-timeout.sh \
 	tests/integ/240-no-zombies.sh \
 	tests/integ/250-iface-gone.sh \
