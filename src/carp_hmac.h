@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <openssl/sha.h>
+
 #define CARP_HMAC_LEN	20
 #define CARP_PASS_MAX	19	/* bytes; ucarp's key is 20 bytes with the NUL */
 #define CARP_ADDRS_MAX	64	/* addresses one vhid may carry */
@@ -24,6 +26,14 @@ struct carp_auth {
 	uint8_t		vhid;
 	size_t		naddrs;
 	uint8_t		addrs[CARP_ADDRS_MAX][4];	/* sorted ascending */
+	/*
+	 * The HMAC's two SHA-1 states, precomputed by carp_auth_init: the
+	 * inner one keyed and fed everything but the counter, the outer one
+	 * keyed.  An advert then costs two SHA-1 blocks.
+	 */
+	SHA_CTX		inner;
+	SHA_CTX		outer;
+	bool		ready;
 };
 
 /*
