@@ -660,7 +660,7 @@ carp_fsm_set_params(struct carp_fsm *fsm, const struct carp_params *p,
 
 /*
  * Reload changed the virtual addresses.  A master announces the new ones
- * as after a takeover: a gratuitous ARP now and another with the third
+ * as after a takeover: a gratuitous ARP now and another with the second
  * advert from now, for switches that missed the first.
  */
 void
