@@ -258,6 +258,7 @@ rl_start_pair() {
 rl_mark() {
 	local h
 	for h in $A $B; do
+		[ -n "${D_EVENTS[h]:-}" ] || continue	# a one-host test
 		RL_LOG_MARK[h]=1
 		[ -f "${D_LOG[h]:-}" ] && RL_LOG_MARK[h]=$(( $(wc -l < "${D_LOG[h]}") + 1 ))
 		RL_EV_MARK[h]=$(( $(wc -l < "${D_EVENTS[h]}") + 1 ))
