@@ -185,6 +185,7 @@ vhost_send_garp(struct vhost *vh)
 	}
 }
 
+/* Forget the record of the last queued script. */
 static void
 vhost_pend_clear(struct vhost_pend *p)
 {
