@@ -194,6 +194,30 @@ advert_step_us(const struct carp_fsm *fsm)
 	return t > 0 ? t : 1;
 }
 
+/*
+ * Arm the master-down timer one down interval after from.  The cause is
+ * reset: a stale "master too slow" would make a reload (which re-derives
+ * the deadline by cause) take the bow-out stagger for a full interval.
+ */
+static void
+arm_down(struct carp_fsm *fsm, int64_t from)
+{
+	fsm->md_from = from;
+	fsm->md_at = from + carp_fsm_down_us(fsm);
+	fsm->md_cause = CARP_CAUSE_NONE;
+}
+
+/*
+ * How long a backup waits after a bow-out (or a master slower than its own
+ * down interval) before it takes over: advskew/4096 s, at most 62 ms.
+ */
+static int64_t
+stagger_us(const struct carp_fsm *fsm)
+{
+	return (int64_t)carp_fsm_effective_skew(fsm) * USEC_PER_SEC /
+	    CARP_BOWOUT_SKEW_DIV;
+}
+
 /* Append one action; a full list drops it rather than overflow. */
 static struct carp_action *
 push(struct carp_actions *acts, enum carp_action_type type,
@@ -339,7 +363,10 @@ on_start(struct carp_fsm *fsm, const struct carp_event *ev,
 	 * new START): the down timer waits for LINK_UP, otherwise a past
 	 * deadline that cannot fire would be left for the caller to spin on.
 	 */
-	fsm->md_at = fsm->link_down ? 0 : ev->now + carp_fsm_down_us(fsm);
+	if (fsm->link_down)
+		fsm->md_at = 0;
+	else
+		arm_down(fsm, ev->now);
 }
 
 /* Handle every deadline that has passed. */
@@ -406,7 +433,7 @@ on_advert(struct carp_fsm *fsm, const struct carp_event *ev,
 			 */
 			send_own_advert(fsm, ev, acts);
 			become_backup(fsm, CARP_CAUSE_PREFERRED_MASTER, acts);
-			fsm->md_at = ev->now + carp_fsm_down_us(fsm);
+			arm_down(fsm, ev->now);
 		} else {
 			/* Two masters: reclaim the VIP in the switches. */
 			send_garp(fsm, acts);
@@ -436,17 +463,17 @@ on_advert(struct carp_fsm *fsm, const struct carp_event *ev,
 		 * advert reaches the others before their turn; a backup with
 		 * advskew 0 takes over at once, as ucarp does.
 		 */
-		int64_t	delay = (int64_t)carp_fsm_effective_skew(fsm) *
-			    1000000 / CARP_BOWOUT_SKEW_DIV;
+		int64_t	delay = stagger_us(fsm);
 
 		if (delay == 0)
 			become_master(fsm, ev, CARP_CAUSE_SLOW_MASTER, acts);
 		else {
+			fsm->md_from = ev->now;
 			fsm->md_at = ev->now + delay;
 			fsm->md_cause = CARP_CAUSE_SLOW_MASTER;
 		}
 	} else {
-		fsm->md_at = ev->now + carp_fsm_down_us(fsm);
+		arm_down(fsm, ev->now);
 		fsm->md_cause = CARP_CAUSE_MASTER_DOWN;
 	}
 }
@@ -479,7 +506,7 @@ on_link_up(struct carp_fsm *fsm, const struct carp_event *ev,
 	if (fsm->state == CARP_INIT)
 		return;
 	notice(fsm, CARP_CAUSE_LINK_UP, acts);
-	fsm->md_at = ev->now + carp_fsm_down_us(fsm);
+	arm_down(fsm, ev->now);
 }
 
 /*
@@ -498,7 +525,7 @@ on_stepdown(struct carp_fsm *fsm, const struct carp_event *ev,
 		    acts);
 	become_backup(fsm, CARP_CAUSE_STEPDOWN, acts);
 	fsm->hold_until = ev->now + CARP_STEPDOWN_HOLD_US;
-	fsm->md_at = fsm->hold_until + carp_fsm_down_us(fsm);
+	arm_down(fsm, fsm->hold_until);
 }
 
 /*
@@ -597,23 +624,50 @@ carp_fsm_step(struct carp_fsm *fsm, const struct carp_event *ev,
 }
 
 /*
- * Reload: new settings without a state change.  The time the last advert
- * was heard is not kept, so a BACKUP restarts its down timer from now with
- * the new interval (at worst one extra interval of waiting, never an early
- * takeover).  A MASTER advertises at the new rate from its next advert and
- * at once brings a deadline forward if the new interval is shorter.
+ * Reload: new settings without a state change.
+ *
+ * A BACKUP re-derives its master-down deadline from when the timer
+ * started (the last advert heard, or start, link up, the end of a hold)
+ * with the new settings, and keeps the earlier of that and the current
+ * one: a reload never postpones a takeover already due (a bow-out being
+ * staggered, a master silent for nearly the down interval), nor does a
+ * slower new setting let a dead master live longer.  A new deadline in
+ * the past fires at once: by the new settings the master is already
+ * down.  The next advert heard arms the timer with the new settings
+ * only.  A MASTER advertises at the new rate from its next advert and at
+ * once brings a deadline forward if the new interval is shorter.
  */
 void
 carp_fsm_set_params(struct carp_fsm *fsm, const struct carp_params *p,
     int64_t now)
 {
+	int64_t	due;
+
 	fsm->p = *p;
-	if (fsm->state == CARP_BACKUP && fsm->md_at != 0)
-		fsm->md_at = now + carp_fsm_down_us(fsm);
+	if (fsm->state == CARP_BACKUP && fsm->md_at != 0) {
+		due = fsm->md_from + (fsm->md_cause == CARP_CAUSE_SLOW_MASTER ?
+		    stagger_us(fsm) : carp_fsm_down_us(fsm));
+		if (due < fsm->md_at)
+			fsm->md_at = due;
+	}
 	if (fsm->state == CARP_MASTER && fsm->ad_at != 0) {
 		int64_t	next = now + advert_step_us(fsm);
 
 		if (next < fsm->ad_at)
 			fsm->ad_at = next;
 	}
+}
+
+/*
+ * Reload changed the virtual addresses.  A master announces the new ones
+ * as after a takeover: a gratuitous ARP now and another with the second
+ * advert from now, for switches that missed the first.
+ */
+void
+carp_fsm_addrs_changed(struct carp_fsm *fsm, struct carp_actions *acts)
+{
+	if (fsm->state != CARP_MASTER)
+		return;
+	send_garp(fsm, acts);
+	fsm->garp_countdown = CARP_DELAYED_GARP;
 }

@@ -121,6 +121,9 @@ struct carp_fsm {
 	uint64_t		counter;	/* last counter sent or heard */
 	int64_t			ad_at;		/* next advert, 0 = none */
 	int64_t			md_at;		/* master down, 0 = none */
+	int64_t			md_from;	/* md_at counts from: the last
+						   advert heard, start, link up
+						   or the end of a hold */
 	enum carp_cause		md_cause;	/* why md_at was armed */
 	int64_t			hold_until;	/* no preemption before this */
 	unsigned		garp_countdown;	/* adverts until delayed GARP */
@@ -138,9 +141,19 @@ struct carp_fsm {
 /* Initialise in INIT with no deadline. */
 void		 carp_fsm_init(struct carp_fsm *, const struct carp_params *);
 
-/* Replace the settings in place (reload); deadlines are re-derived. */
+/*
+ * Replace the settings in place (reload); deadlines are re-derived, never
+ * later than they were: a takeover already due is not postponed.
+ */
 void		 carp_fsm_set_params(struct carp_fsm *,
 		    const struct carp_params *, int64_t now);
+
+/*
+ * Reload changed the virtual addresses: a master announces the new ones
+ * (a gratuitous ARP now and the delayed one); no state or timer changes.
+ */
+void		 carp_fsm_addrs_changed(struct carp_fsm *,
+		    struct carp_actions *);
 
 /* Feed one event; actions are appended to acts (acts->n is not reset). */
 void		 carp_fsm_step(struct carp_fsm *, const struct carp_event *,

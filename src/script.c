@@ -50,6 +50,7 @@ struct script_q {
 	bool		 waiting;
 	char		*label;
 	struct script_job *running;
+	struct script_job *undo;		/* runs before pending; kept */
 	struct script_job *pending;
 	enum script_kind last;			/* kind of the last started */
 	bool		 orphan;		/* owner gone: free when idle */
@@ -68,11 +69,18 @@ static void	script_schedule(struct script_q *);
 static void	script_pump(void);
 static void	q_destroy(struct script_q *);
 
+/* The job that starts next: the undo job first. */
+static struct script_job *
+q_next(const struct script_q *q)
+{
+	return q->undo != NULL ? q->undo : q->pending;
+}
+
 /* An orphaned queue (its instance was removed) goes once it is idle. */
 static bool
 q_reap_orphan(struct script_q *q)
 {
-	if (!q->orphan || q->running != NULL || q->pending != NULL ||
+	if (!q->orphan || q->running != NULL || q_next(q) != NULL ||
 	    q->waiting)
 		return false;
 	q_destroy(q);
@@ -251,14 +259,18 @@ retry_cb(int fd UNUSED, short what UNUSED, void *arg UNUSED)
 	script_pump();
 }
 
-/* Start the queue's pending job now (a slot is free). */
+/* Start the queue's next job now (a slot is free). */
 static void
 script_start(struct script_q *q)
 {
-	struct script_job	*j = q->pending;
+	struct script_job	*j = q_next(q);
 	struct timeval		 tv = { 0, SCRIPT_RETRY_US };
+	bool			 undo = j == q->undo;
 
-	q->pending = NULL;
+	if (undo)
+		q->undo = NULL;
+	else
+		q->pending = NULL;
 	if (j->path == NULL) {
 		/* No script for this transition: record it and go on. */
 		q->last = j->kind;
@@ -266,7 +278,10 @@ script_start(struct script_q *q)
 		return;
 	}
 	if (!job_spawn(j)) {
-		q->pending = j;
+		if (undo)
+			q->undo = j;
+		else
+			q->pending = j;
 		if (!q->waiting) {
 			TAILQ_INSERT_HEAD(&waitq, q, wait_entry);
 			q->waiting = true;
@@ -289,9 +304,9 @@ script_start(struct script_q *q)
 static void
 script_schedule(struct script_q *q)
 {
-	while (q->running == NULL && q->pending != NULL && !q->waiting) {
+	while (q->running == NULL && q_next(q) != NULL && !q->waiting) {
 		/* Instances already waiting for a slot go first. */
-		if (q->pending->path != NULL && (nrunning >= max_jobs ||
+		if (q_next(q)->path != NULL && (nrunning >= max_jobs ||
 		    !TAILQ_EMPTY(&waitq))) {
 			TAILQ_INSERT_TAIL(&waitq, q, wait_entry);
 			q->waiting = true;
@@ -359,6 +374,7 @@ q_destroy(struct script_q *q)
 		TAILQ_REMOVE(&waitq, q, wait_entry);
 	if (q->running != NULL)
 		q->running->q = NULL;
+	job_free(q->undo);
 	job_free(q->pending);
 	free(q->label);
 	free(q);
@@ -380,39 +396,112 @@ script_q_release(struct script_q *q)
 	q_reap_orphan(q);
 }
 
-void
-script_q_push(struct script_q *q, enum script_kind kind, const char *path,
+static struct script_job *
+job_new(struct script_q *q, enum script_kind kind, const char *path,
     char *const argv[], char *const env[])
 {
 	struct script_job	*j;
-	enum script_kind	 ref;
 
-	/* A newer transition replaces one that has not started yet. */
-	if (q->pending != NULL) {
-		log_debug("%sdropping the waiting %s script: the state "
-		    "changed again", q->label, kind_name(q->pending->kind));
-		job_free(q->pending);
-		q->pending = NULL;
-	}
-	/*
-	 * If the script running (or the last one run) is already for this
-	 * state, the transitions in between cancelled out: run nothing.
-	 */
-	ref = q->running != NULL ? q->running->kind : q->last;
-	if (ref == kind) {
-		if (q->waiting) {
-			TAILQ_REMOVE(&waitq, q, wait_entry);
-			q->waiting = false;
-		}
-		return;
-	}
 	j = xcalloc(1, sizeof(*j));
 	j->kind = kind;
 	j->path = path != NULL ? xstrdup(path) : NULL;
 	j->argv = strv_copy(argv, NULL);
 	j->envp = env_build(env);
 	j->label = xstrdup(q->label);
-	q->pending = j;
+	return j;
+}
+
+/* Drop the job waiting to start (not the undo job): the state moved on. */
+static void
+q_drop_pending(struct script_q *q)
+{
+	if (q->pending == NULL)
+		return;
+	log_debug("%sdropping the waiting %s script: the state changed "
+	    "again", q->label, kind_name(q->pending->kind));
+	job_free(q->pending);
+	q->pending = NULL;
+}
+
+/* Nothing left to start: give up the queue's place in line for a slot. */
+static void
+q_unwait_if_empty(struct script_q *q)
+{
+	if (q->waiting && q_next(q) == NULL) {
+		TAILQ_REMOVE(&waitq, q, wait_entry);
+		q->waiting = false;
+	}
+}
+
+void
+script_q_push(struct script_q *q, enum script_kind kind, const char *path,
+    char *const argv[], char *const env[])
+{
+	enum script_kind	 ref;
+
+	/* A newer transition replaces one that has not started yet. */
+	q_drop_pending(q);
+	/*
+	 * If the script that runs last so far (the undo job, the one
+	 * running, or the last one run) is already for this state, the
+	 * transitions in between cancelled out: run nothing.
+	 */
+	ref = q->undo != NULL ? q->undo->kind : q->running != NULL ?
+	    q->running->kind : q->last;
+	if (ref == kind) {
+		q_unwait_if_empty(q);
+		return;
+	}
+	q->pending = job_new(q, kind, path, argv, env);
+	if (!q->waiting)
+		script_schedule(q);
+}
+
+/*
+ * An undo job: a down script for what an up script already started has
+ * set up (the addresses a reload took away).  Later transitions do not
+ * replace it: it runs before them.  Only one is kept; with one already
+ * waiting, that older one undoes what is really set up.  Nothing is
+ * queued unless the last script started (or running) is an up script.
+ */
+void
+script_q_push_undo(struct script_q *q, const char *path, char *const argv[],
+    char *const env[])
+{
+	q_drop_pending(q);
+	if (q->undo != NULL || (q->running != NULL ? q->running->kind :
+	    q->last) != SCRIPT_UP) {
+		/* Nothing of an up script's to undo, or undone already. */
+		q_unwait_if_empty(q);
+		return;
+	}
+	q->undo = job_new(q, SCRIPT_DOWN, path, argv, env);
+	if (!q->waiting)
+		script_schedule(q);
+}
+
+enum script_kind
+script_q_waiting(const struct script_q *q)
+{
+	return q->pending != NULL ? q->pending->kind : SCRIPT_NONE;
+}
+
+/*
+ * The configuration changed before the waiting job started: it runs what
+ * the new one says.  If it now has a script to run while it did not, it
+ * may have to wait for a slot like any other (script_schedule).
+ */
+void
+script_q_repoint(struct script_q *q, const char *path, char *const argv[],
+    char *const env[])
+{
+	struct script_job	*j = q->pending, *n;
+
+	if (j == NULL)
+		return;
+	n = job_new(q, j->kind, path, argv, env);
+	job_free(j);
+	q->pending = n;
 	if (!q->waiting)
 		script_schedule(q);
 }
@@ -420,7 +509,7 @@ script_q_push(struct script_q *q, enum script_kind kind, const char *path,
 bool
 script_q_idle(const struct script_q *q)
 {
-	return q->running == NULL && q->pending == NULL;
+	return q->running == NULL && q_next(q) == NULL;
 }
 
 bool

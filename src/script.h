@@ -3,7 +3,8 @@
  *
  * Each instance owns a queue: its scripts run in transition order, never
  * two at once, and a transition that arrives while a script is still
- * waiting replaces it, so the last script always matches the state.
+ * waiting replaces it, so the last script always matches the state.  An
+ * undo job (script_q_push_undo) is the exception: it is never replaced.
  * Across instances at most `jobs` scripts run at the same time.  Every
  * script runs in its own session with a timeout (SIGTERM to its process
  * group, SIGKILL 2 s later); children are reaped from SIGCHLD on the event
@@ -48,6 +49,25 @@ void		 script_q_release(struct script_q *);
  */
 void		 script_q_push(struct script_q *, enum script_kind kind,
 		    const char *path, char *const argv[], char *const env[]);
+
+/*
+ * Queue a down script that later transitions do not replace, ahead of
+ * them: it undoes what an up script already started has set up (a
+ * master's old addresses after a reload changed them).  Any script
+ * waiting to start is dropped, as by script_q_push().
+ */
+void		 script_q_push_undo(struct script_q *, const char *path,
+		    char *const argv[], char *const env[]);
+
+/* The kind of the script waiting to start (not an undo), or SCRIPT_NONE. */
+enum script_kind script_q_waiting(const struct script_q *);
+
+/*
+ * Replace what the script waiting to start (if any) will run, keeping its
+ * kind and its place: a reload changed the configuration meanwhile.
+ */
+void		 script_q_repoint(struct script_q *, const char *path,
+		    char *const argv[], char *const env[]);
 
 /* Nothing running or waiting in this queue. */
 bool		 script_q_idle(const struct script_q *);

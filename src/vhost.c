@@ -25,6 +25,27 @@
 #define VHOST_WARN_PERIOD_US	1000000
 #define VHOST_FEEDBACK_MAX	4	/* send-result rounds per event */
 #define VHOST_REKEY_GRACE_US	60000000	/* see vhost_update() */
+#define VHOST_REASON_ADDRS	"addresses changed (reload)"
+
+/*
+ * What the script queued last was queued for, so that a reload can
+ * rebuild it while it waits to start (vhost_update).
+ */
+struct vhost_pend {
+	enum script_kind	 kind;
+	enum carp_state		 state;		/* UCARP_STATE */
+	enum carp_state		 prev;		/* UCARP_PREV_STATE */
+	const char		*reason;	/* static */
+	char			**addrs;	/* the addresses it was given */
+	size_t			 naddrs;
+};
+
+/* How vhost_queue() hands a script to the queue. */
+enum vhost_qop {
+	VQ_PUSH,	/* a transition's script */
+	VQ_UNDO,	/* a down script later transitions do not replace */
+	VQ_REPOINT	/* rebuild the script waiting to start */
+};
 
 struct vhost {
 	struct cfg_vhost	*cfg;
@@ -38,6 +59,7 @@ struct vhost {
 	struct iface		*ifp;
 	struct event		*timer;
 	struct script_q		*sq;
+	struct vhost_pend	 pend;
 	char			*prefix;	/* "eth0 vhid 42 (web): " */
 	enum carp_state		 last_from;	/* of the last transition */
 	enum carp_cause		 last_cause;
@@ -56,6 +78,8 @@ static bool			 vhost_legacy;
 static char	*vhost_make_prefix(const struct cfg_vhost *);
 
 static void	vhost_step(struct vhost *, struct carp_event *, int depth);
+static void	vhost_exec(struct vhost *, const struct carp_actions *,
+		    int depth);
 
 void
 vhost_init(struct event_base *base, bool legacy)
@@ -161,45 +185,101 @@ vhost_send_garp(struct vhost *vh)
 	}
 }
 
-/* Queue the up or down script with ucarp's argv and our environment. */
+/* Forget the record of the last queued script. */
 static void
-vhost_script(struct vhost *vh, const struct carp_action *a)
+vhost_pend_clear(struct vhost_pend *p)
 {
-	const struct cfg_vhost	*cv = vh->cfg;
-	enum script_kind	 kind;
+	size_t	i;
+
+	for (i = 0; i < p->naddrs; i++)
+		free(p->addrs[i]);
+	free(p->addrs);
+	p->addrs = NULL;
+	p->naddrs = 0;
+}
+
+/* The addresses as scripts get them in UCARP_ADDRS: "a b c". */
+static char *
+vhost_addrs_str(char *const *addrs, size_t naddrs)
+{
+	char	*s;
+	size_t	 i, n, len;
+
+	for (i = 0, len = 1; i < naddrs; i++)
+		len += strlen(addrs[i]) + 1;
+	s = xcalloc(1, len);
+	for (i = 0, n = 0; i < naddrs; i++)
+		n += (size_t)snprintf(s + n, len - n, "%s%s", i ? " " : "",
+		    addrs[i]);
+	return s;
+}
+
+/*
+ * Hand a script to the queue with ucarp's argv and our environment: path,
+ * xparam and name from cv, the addresses from addrs (the first one is the
+ * second argument, as in ucarp).
+ */
+static void
+vhost_queue(struct vhost *vh, const struct cfg_vhost *cv,
+    char *const *addrs, size_t naddrs, enum script_kind kind,
+    enum carp_state state, enum carp_state prev, const char *reason,
+    enum vhost_qop op)
+{
+	struct vhost_pend	 np;
 	const char		*path;
-	char			*argv[5], *env[8], *addrs;
-	size_t			 i, n, len;
+	char			*argv[5], *env[8], *as;
+	size_t			 i;
 	int			 k = 0;
 
-	kind = a->type == CARP_ACT_SCRIPT_UP ? SCRIPT_UP : SCRIPT_DOWN;
 	path = kind == SCRIPT_UP ? cv->upscript : cv->downscript;
 	argv[0] = (char *)(path != NULL ? path : "");
 	argv[1] = cv->interface;
-	argv[2] = cv->addr_strs[0];
+	argv[2] = addrs[0];
 	argv[3] = cv->xparam;
 	argv[4] = NULL;
 
-	for (i = 0, len = 1; i < cv->naddrs; i++)
-		len += strlen(cv->addr_strs[i]) + 1;
-	addrs = xcalloc(1, len);
-	for (i = 0, n = 0; i < cv->naddrs; i++)
-		n += (size_t)snprintf(addrs + n, len - n, "%s%s", i ? " " : "",
-		    cv->addr_strs[i]);
+	as = vhost_addrs_str(addrs, naddrs);
 	xasprintf(&env[k++], "UCARP_INSTANCE=%s", cv->name != NULL ?
 	    cv->name : "");
 	xasprintf(&env[k++], "UCARP_VHID=%u", cv->vhid);
 	xasprintf(&env[k++], "UCARP_INTERFACE=%s", cv->interface);
-	xasprintf(&env[k++], "UCARP_ADDRS=%s", addrs);
-	xasprintf(&env[k++], "UCARP_STATE=%s", carp_state_name(vh->fsm.state));
-	xasprintf(&env[k++], "UCARP_PREV_STATE=%s",
-	    carp_state_name(vh->last_from));
-	xasprintf(&env[k++], "UCARP_REASON=%s", carp_cause_name(a->cause));
+	xasprintf(&env[k++], "UCARP_ADDRS=%s", as);
+	xasprintf(&env[k++], "UCARP_STATE=%s", carp_state_name(state));
+	xasprintf(&env[k++], "UCARP_PREV_STATE=%s", carp_state_name(prev));
+	xasprintf(&env[k++], "UCARP_REASON=%s", reason);
 	env[k] = NULL;
-	script_q_push(vh->sq, kind, path, argv, env);
+	switch (op) {
+	case VQ_PUSH:
+		script_q_push(vh->sq, kind, path, argv, env);
+		break;
+	case VQ_UNDO:
+		script_q_push_undo(vh->sq, path, argv, env);
+		break;
+	case VQ_REPOINT:
+		script_q_repoint(vh->sq, path, argv, env);
+		break;
+	}
 	while (k > 0)
 		free(env[--k]);
-	free(addrs);
+	free(as);
+	if (op == VQ_UNDO)
+		return;
+	/* Copy first: addrs may be the record being replaced. */
+	np = (struct vhost_pend){ kind, state, prev, reason, NULL, naddrs };
+	np.addrs = xcalloc(naddrs, sizeof(*np.addrs));
+	for (i = 0; i < naddrs; i++)
+		np.addrs[i] = xstrdup(addrs[i]);
+	vhost_pend_clear(&vh->pend);
+	vh->pend = np;
+}
+
+/* Queue a transition's up or down script. */
+static void
+vhost_script(struct vhost *vh, const struct carp_action *a)
+{
+	vhost_queue(vh, vh->cfg, vh->cfg->addr_strs, vh->cfg->naddrs,
+	    a->type == CARP_ACT_SCRIPT_UP ? SCRIPT_UP : SCRIPT_DOWN,
+	    vh->fsm.state, vh->last_from, carp_cause_name(a->cause), VQ_PUSH);
 }
 
 /* Log a transition as ucarp did, plus why. */
@@ -262,18 +342,26 @@ static void
 vhost_step(struct vhost *vh, struct carp_event *ev, int depth)
 {
 	struct carp_actions	 acts;
-	struct carp_event	 fb;
-	const struct carp_action *a;
-	size_t			 i;
-	int			 results[CARP_ACTIONS_MAX] = { 0 }, nres = 0;
 
 	ev->now = clock_mono_us();
 	ev->rand = clock_random64();
 	ev->wall = clock_wall_us();
 	acts.n = 0;
 	carp_fsm_step(&vh->fsm, ev, &acts);
-	for (i = 0; i < acts.n; i++) {
-		a = &acts.a[i];
+	vhost_exec(vh, &acts, depth);
+}
+
+/* Carry out the machine's actions in order; send results go back in. */
+static void
+vhost_exec(struct vhost *vh, const struct carp_actions *acts, int depth)
+{
+	struct carp_event	 fb;
+	const struct carp_action *a;
+	size_t			 i;
+	int			 results[CARP_ACTIONS_MAX] = { 0 }, nres = 0;
+
+	for (i = 0; i < acts->n; i++) {
+		a = &acts->a[i];
 		switch (a->type) {
 		case CARP_ACT_TRANSITION:
 			vhost_log_transition(vh, a);
@@ -469,6 +557,7 @@ vhost_free(struct vhost *vh)
 		iface_leave(vh->ifp, vh->cfg->mcast);
 	iface_put(vh->ifp);
 	script_q_free(vh->sq);
+	vhost_pend_clear(&vh->pend);
 	free(vh->prefix);
 	explicit_bzero(&vh->auth, sizeof(vh->auth));
 	explicit_bzero(&vh->auth_prev, sizeof(vh->auth_prev));
@@ -558,6 +647,54 @@ vhost_make_prefix(const struct cfg_vhost *cv)
 	return p;
 }
 
+/* The virtual addresses differ, in value or order (the first is argv[2]). */
+static bool
+vhost_addrs_differ(const struct cfg_vhost *a, const struct cfg_vhost *b)
+{
+	return a->naddrs != b->naddrs ||
+	    memcmp(a->addrs, b->addrs, a->naddrs * sizeof(*a->addrs)) != 0;
+}
+
+/*
+ * A reload moved the addresses.  A master's old ones may be set up (its
+ * up script started): the down script runs for them exactly as the old
+ * configuration would have run it, then the up script for the new ones,
+ * and gratuitous ARPs announce them; the state, timers and adverts do
+ * not change.  If its up script is still waiting to start, nothing was
+ * set up yet: that script just gets the new addresses (vhost_update).
+ * A backup has nothing set up and takes the new set as it is.
+ */
+static void
+vhost_move_addrs(struct vhost *vh, const struct cfg_vhost *old,
+    bool undo_queued)
+{
+	struct carp_actions	 acts;
+	char			*from, *to;
+
+	from = vhost_addrs_str(old->addr_strs, old->naddrs);
+	to = vhost_addrs_str(vh->cfg->addr_strs, vh->cfg->naddrs);
+	if (vh->fsm.state != CARP_MASTER)
+		log_info("%saddresses changed by the reload (%s -> %s); the "
+		    "new ones are set up at the next takeover", vh->prefix,
+		    from, to);
+	else if (undo_queued) {
+		log_info("%saddresses changed by the reload (%s -> %s): down "
+		    "script for the old ones, then up script for the new "
+		    "ones", vh->prefix, from, to);
+		vhost_queue(vh, vh->cfg, vh->cfg->addr_strs, vh->cfg->naddrs,
+		    SCRIPT_UP, CARP_MASTER, CARP_MASTER, VHOST_REASON_ADDRS,
+		    VQ_PUSH);
+	} else
+		log_info("%saddresses changed by the reload (%s -> %s): the "
+		    "waiting up script gets the new ones", vh->prefix, from,
+		    to);
+	free(from);
+	free(to);
+	acts.n = 0;
+	carp_fsm_addrs_changed(&vh->fsm, &acts);
+	vhost_exec(vh, &acts, 0);
+}
+
 /*
  * Apply a reloaded configuration of the same (interface, vhid) in place:
  * state, timers, counter, capture and script queue stay.  A new password
@@ -565,8 +702,12 @@ vhost_make_prefix(const struct cfg_vhost *cv)
  * our adverts (and take over) while we rejected theirs: for 60 s we go on
  * advertising with the old key, and for 120 s we accept both, so hosts
  * reloaded one at a time, up to 60 s apart, never see each other as
- * forged.  Returns false (nothing
- * changed, cv not taken) if the new settings cannot be used.
+ * forged.  New addresses also move a master's scripts (vhost_move_addrs).
+ * A script still waiting to start runs what the new configuration says
+ * (path, xparam, name); a down script keeps the addresses it was queued
+ * with, because it undoes what the up script before it set up.  Returns
+ * false (nothing changed, cv not taken) if the new settings cannot be
+ * used.
  */
 bool
 vhost_update(struct vhost *vh, struct cfg_vhost *cv, unsigned changed)
@@ -574,6 +715,9 @@ vhost_update(struct vhost *vh, struct cfg_vhost *cv, unsigned changed)
 	struct carp_auth	 na;
 	struct carp_params	 p;
 	struct cfg_vhost	*old = vh->cfg;
+	struct vhost_pend	*pd = &vh->pend;
+	enum script_kind	 waiting;
+	bool			 moved, undo = false;
 
 	if ((changed & CFG_CH_AUTH) && !carp_auth_init(&na, cv->pass,
 	    cv->passlen, cv->vhid, (const uint8_t (*)[4])cv->addrs,
@@ -592,6 +736,14 @@ vhost_update(struct vhost *vh, struct cfg_vhost *cv, unsigned changed)
 		vh->prev_heard = false;
 		explicit_bzero(&na, sizeof(na));
 	}
+	moved = vhost_addrs_differ(old, cv);
+	waiting = script_q_waiting(vh->sq);
+	if (moved && vh->fsm.state == CARP_MASTER && waiting != SCRIPT_UP) {
+		/* Before anything changes: the old script, label, addresses. */
+		vhost_queue(vh, old, old->addr_strs, old->naddrs, SCRIPT_DOWN,
+		    CARP_BACKUP, CARP_MASTER, VHOST_REASON_ADDRS, VQ_UNDO);
+		undo = true;
+	}
 	if (changed & CFG_CH_GROUP) {
 		if (!old->nomcast)
 			iface_leave(vh->ifp, old->mcast);
@@ -609,6 +761,17 @@ vhost_update(struct vhost *vh, struct cfg_vhost *cv, unsigned changed)
 		carp_fsm_set_params(&vh->fsm, &p, clock_mono_us());
 		vhost_arm(vh);
 	}
+	if (!undo && waiting != SCRIPT_NONE &&
+	    (moved || (changed & (CFG_CH_SCRIPTS | CFG_CH_NAME)))) {
+		if (waiting == SCRIPT_DOWN)
+			vhost_queue(vh, cv, pd->addrs, pd->naddrs, waiting,
+			    pd->state, pd->prev, pd->reason, VQ_REPOINT);
+		else
+			vhost_queue(vh, cv, cv->addr_strs, cv->naddrs, waiting,
+			    pd->state, pd->prev, pd->reason, VQ_REPOINT);
+	}
+	if (moved)
+		vhost_move_addrs(vh, old, undo);
 	cfg_vhost_free(old);
 	return true;
 }

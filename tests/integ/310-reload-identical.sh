@@ -11,7 +11,12 @@
 #   - A logs "last reload applied: 50 kept, 0 updated, 0 added, 0 removed";
 # and over the whole window (about 3 s around both reloads):
 #   - no advert gap of A's 45 master instances exceeds the interval (1 s)
-#     plus 100 ms, on the wire;
+#     plus 100 ms, on the wire, and no two adverts of one instance are
+#     closer than the interval minus 100 ms: none skipped, none extra (an
+#     extra advert splits an interval in two);
+#   - each of them sent, on the wire, exactly as many adverts as its
+#     schedule holds: one per second from its first advert in the window
+#     to its last;
 #   - B sends no advert for a1..a45 (it never becomes their master) and A
 #     none for b46..b50;
 #   - neither host logs a state change, runs a script or logs anything
@@ -34,21 +39,11 @@ musr1 $A || test_fail "host A did not answer SIGUSR1"
 cp "$USR1_CNT" "$TMPD/counters.before"
 VIPS_BEFORE=$(mvips $A)
 
-# every_vrid_since NAME SRC SINCE_US MIN VRIDS: each vrid of VRIDS has MIN
-# adverts from SRC at or after SINCE in the capture.
-every_vrid_since() {
-	local got
-	got=$(mcap_adverts "$1" "$2" | awk -v s="$3" -v m="$4" -v list=" $5 " '
-		$2 >= s && index(list, " " $1 " ") { n[$1]++ }
-		END { c = 0; for (v in n) if (n[v] >= m) c++; print c }')
-	[ "$got" -eq "$(echo $5 | wc -w)" ]
-}
-
 rl_mark
 mcap_start cap br1 'ip proto 112'
 T0=$(now_us)
 # One advert of each master inside the window before the first reload.
-wait_until_slow 5 every_vrid_since cap "$SRC_A" "$T0" 1 "$A_VRIDS" ||
+wait_until_slow 5 rl_every_vrid_since cap "$SRC_A" "$T0" 1 "$A_VRIDS" ||
     test_fail "A's masters did not all advertise within 5 s"
 
 # 1. The file as it is.
@@ -66,15 +61,30 @@ T_HUP=$(now_us)
 
 # Two more adverts of each master after the second reload, then close the
 # window once the capture holds a frame from after its end.
-wait_until_slow 6 every_vrid_since cap "$SRC_A" "$T_HUP" 2 "$A_VRIDS" ||
+wait_until_slow 6 rl_every_vrid_since cap "$SRC_A" "$T_HUP" 2 "$A_VRIDS" ||
     test_fail "A's masters did not all advertise twice within 6 s of the reload"
 T1=$(now_us)
-wait_until_slow 5 every_vrid_since cap "$SRC_A" "$T1" 1 "1" ||
+wait_until_slow 5 rl_every_vrid_since cap "$SRC_A" "$T1" 1 "1" ||
     test_fail "no advert after the end of the window"
 mcap_stop cap
 
 rl_check_gaps cap "$SRC_A" "$T0" "$T1" "$A_VRIDS" 1100000
 log "window $(( (T1 - T0) / 1000 )) ms: longest advert gap of A's masters: vrid ${RL_WORST% *}, $(( ${RL_WORST#* } / 1000 )) ms (bound 1100 ms)"
+rl_check_min_gaps cap "$SRC_A" "$T0" "$T1" "$A_VRIDS" 900000
+log "shortest advert gap of A's masters: vrid ${RL_LEAST% *}, $(( ${RL_LEAST#* } / 1000 )) ms (bound 900 ms)"
+# The count: one advert per interval from the first to the last.
+bad=$(mcap_adverts cap "$SRC_A" | awk -v list=" $A_VRIDS " -v from="$T0" -v to="$T1" '
+	$2 < from || $2 > to || !index(list, " " $1 " ") { next }
+	!($1 in first) { first[$1] = $2 }
+	{ last[$1] = $2; n[$1]++ }
+	END {
+		for (v in n) {
+			want = int((last[v] - first[v]) / 1000000 + 0.5) + 1
+			if (n[v] != want) print "vrid " v ": " n[v] " adverts over " int((last[v] - first[v]) / 1000) " ms, expected " want
+		}
+	}')
+[ -z "$bad" ] || test_fail "adverts of A's masters beyond or short of their schedule:
+$bad"
 
 n=$(mcap_adverts cap "$SRC_B" | awk -v list=" $A_VRIDS " 'index(list, " " $1 " ")' | wc -l)
 [ "$n" -eq 0 ] || test_fail "B sent $n adverts for A's instances during the window"

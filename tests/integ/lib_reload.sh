@@ -28,9 +28,21 @@
 #			CARP as VRRPv2)
 #   rl_log_us LINE	the time stamp of a log line, in us since the epoch
 #
-# Script logs use lib_multi.sh's format: "start|end NAME KIND STATE TS_US
-# PID VHID", one file per host (D_EVENTS[h]).  A script sleeps the number
-# of seconds in $TMPD/delay when that file exists (none: no sleep).
+#   rl_every_vrid_since NAME SRC SINCE_US MIN VRIDS	MIN adverts of each
+#			vrid of VRIDS from SRC since SINCE in the capture
+#   rl_check_min_gaps NAME SRC FROM_US TO_US VRIDS MIN_US	no two
+#			adverts of one vrid closer than MIN_US (no extra advert)
+#   rl_garps NAME ADDR SINCE_US	gratuitous ARPs for ADDR in the capture
+#   rl_addr_scripts H	the scripts host H ran since rl_mark because a
+#			reload changed addresses: "NAME KIND ADDR" per start
+#   rl_packet_sockets H	"INODE IFINDEX" of the packet sockets host H's
+#			daemon holds
+#
+# Script logs use lib_multi.sh's format, "start|end NAME KIND STATE TS_US
+# PID VHID", plus "ADDR REASON" (the script's second argument and
+# UCARP_REASON with '_' for blanks), one file per host (D_EVENTS[h]).  A
+# script sleeps the number of seconds in $TMPD/delay when that file exists
+# (none: no sleep).
 . "$(dirname "${BASH_SOURCE[0]}")/lib_multi.sh"
 
 A=1
@@ -50,13 +62,13 @@ rl_script() {
 	{
 		echo '#!/bin/bash'
 		echo "# $kind script, written by tests/integ/lib_reload.sh"
-		echo "echo \"start \$UCARP_INSTANCE $kind \$UCARP_STATE \${EPOCHREALTIME/./} \$\$ \$UCARP_VHID\" >> '$ev'"
+		echo "echo \"start \$UCARP_INSTANCE $kind \$UCARP_STATE \${EPOCHREALTIME/./} \$\$ \$UCARP_VHID \$2 \${UCARP_REASON// /_}\" >> '$ev'"
 		echo "[ -f '$TMPD/delay' ] && sleep \"\$(cat '$TMPD/delay')\""
 		case $op in
 		add)	echo "$ipbin addr add \"\$2/32\" dev \"\$1\" 2>/dev/null" ;;
 		del)	echo "$ipbin addr del \"\$2/32\" dev \"\$1\" 2>/dev/null" ;;
 		esac
-		echo "echo \"end \$UCARP_INSTANCE $kind \$UCARP_STATE \${EPOCHREALTIME/./} \$\$ \$UCARP_VHID\" >> '$ev'"
+		echo "echo \"end \$UCARP_INSTANCE $kind \$UCARP_STATE \${EPOCHREALTIME/./} \$\$ \$UCARP_VHID \$2 \${UCARP_REASON// /_}\" >> '$ev'"
 		echo "exit 0"
 	} > "$path"
 	chmod 755 "$path"
@@ -246,6 +258,7 @@ rl_start_pair() {
 rl_mark() {
 	local h
 	for h in $A $B; do
+		[ -n "${D_EVENTS[h]:-}" ] || continue	# a one-host test
 		RL_LOG_MARK[h]=1
 		[ -f "${D_LOG[h]:-}" ] && RL_LOG_MARK[h]=$(( $(wc -l < "${D_LOG[h]}") + 1 ))
 		RL_EV_MARK[h]=$(( $(wc -l < "${D_EVENTS[h]}") + 1 ))
@@ -329,12 +342,16 @@ rl_check_gaps() {
 #     state): a script without a transition of its own;
 #   - a script started and not ended;
 #   - the last script not that of the last state.
+# The scripts a reload runs because a master's addresses changed (down for
+# the old ones, up for the new ones, no transition) are left out: see
+# rl_addr_scripts.
+RL_REASON_ADDRS="addresses_changed_(reload)"
 rl_check_scripts() {
 	local h=$1
 	{
 		grep -E '\] eth0 vhid [0-9]+ \([^)]*\): Switching to state: ' "${D_LOG[h]}" |
 		    sed -E 's/.*\(([^)]*)\): Switching to state: ([A-Z]+).*/T \1 \2/'
-		awk '$1 == "start" || $1 == "end" { print "E", $1, $2, $3, $4 }' "${D_EVENTS[h]}"
+		awk -v r="$RL_REASON_ADDRS" '($1 == "start" || $1 == "end") && $9 != r { print "E", $1, $2, $3, $4 }' "${D_EVENTS[h]}"
 	} | awk '
 	$1 == "T" { nt[$2]++; tr[$2, nt[$2]] = $3; seen[$2] = 1; next }
 	$2 == "end" { open[$3]--; next }
@@ -362,4 +379,66 @@ rl_check_scripts() {
 			if (fin != "INIT" && !ns[n]) print n ": no script for state " fin
 		}
 	}'
+}
+
+# rl_addr_scripts H: "NAME KIND ADDR" for every script started on host H
+# since rl_mark because a reload changed its instance's addresses.
+rl_addr_scripts() {
+	rl_events_since "$1" | awk -v r="$RL_REASON_ADDRS" '$1 == "start" && $9 == r { print $2, $3, $8 }'
+}
+
+# rl_every_vrid_since NAME SRC SINCE_US MIN VRIDS: each vrid of VRIDS has
+# MIN adverts from SRC at or after SINCE in the capture.
+rl_every_vrid_since() {
+	local got
+	got=$(mcap_adverts "$1" "$2" | awk -v s="$3" -v m="$4" -v list=" $5 " '
+		$2 >= s && index(list, " " $1 " ") { n[$1]++ }
+		END { c = 0; for (v in n) if (n[v] >= m) c++; print c }')
+	[ "$got" -eq "$(echo $5 | wc -w)" ]
+}
+
+# rl_check_min_gaps NAME SRC FROM_US TO_US VRIDS MIN_US: between two
+# consecutive adverts from SRC of any vrid of VRIDS in [FROM, TO], at least
+# MIN_US: an instance sent no advert beyond its schedule (an extra one
+# splits an interval in two, so one part is at most half of it).  Sets
+# RL_LEAST ("VRID GAP_US"), the smallest gap seen.
+RL_LEAST=""
+rl_check_min_gaps() {
+	local name=$1 src=$2 from=$3 to=$4 vrids=$5 min=$6 gaps v g n
+	gaps=$(mcap_adverts "$name" "$src" | sort -k1,1n -k2,2n |
+	    awk -v from="$from" -v to="$to" -v list=" $vrids " '
+		$2 < from || $2 > to || !index(list, " " $1 " ") { next }
+		($1 in last) {
+			g = $2 - last[$1]
+			if (!($1 in least) || g < least[$1]) least[$1] = g
+		}
+		{ last[$1] = $2; n[$1]++ }
+		END { for (v in least) printf "%d %d %.0f\n", v, n[v], least[v] }' | sort -k1,1n)
+	RL_LEAST=$(echo "$gaps" | sort -k3,3n | head -n 1 | awk '{ print $1, $3 }')
+	for v in $vrids; do
+		read -r _ n g <<< "$(echo "$gaps" | awk -v v="$v" '$1 == v')"
+		[ -n "${g:-}" ] || test_fail "vrid $v from $src: fewer than 2 adverts in the window"
+		[ "$g" -ge "$min" ] ||
+		    test_fail "vrid $v from $src: two adverts only $g us apart (bound $min us; $n adverts): an extra advert"
+	done
+}
+
+# rl_garps NAME ADDR SINCE_US: the gratuitous ARPs for ADDR (a request
+# from ADDR for ADDR) in capture NAME at or after SINCE, one per line.
+rl_garps() {
+	tcpdump -tt -n -r "${MCAP_FILE[$1]}" arp 2>/dev/null |
+	    awk -v a="$2" -v s="$3" '{ t = $1; sub(/\./, "", t) }
+		t >= s && $0 ~ ("who-has " a "( [(][^)]*[)])? tell " a "(,|$)") { print t }'
+}
+
+# rl_packet_sockets H: "INODE IFINDEX" for every packet socket (pcap)
+# host H's daemon holds: its fds that are sockets, matched against
+# /proc/net/packet of its namespace (as 260-pcap-per-iface.sh counts).
+rl_packet_sockets() {
+	local h=$1 fd l
+	join <(for fd in /proc/"${D_PID[h]}"/fd/*; do
+		l=$(readlink "$fd" 2>/dev/null) || continue
+		case $l in socket:\[*\]) l=${l#socket:[}; echo "${l%]}" ;; esac
+	done | sort) <(ip netns exec "${M_NS[h]}" cat /proc/net/packet |
+	    awk 'NR > 1 { print $9, $5 }' | sort)
 }

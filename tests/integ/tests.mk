@@ -29,6 +29,10 @@ INTEG_TESTS = \
 	tests/integ/340-reload-scripts.sh \
 	tests/integ/350-reload-password.sh \
 	tests/integ/355-reload-password-rolling.sh \
+	tests/integ/360-reload-addr.sh \
+	tests/integ/365-reload-twice.sh \
+	tests/integ/370-reload-takeover.sh \
+	tests/integ/380-reload-pcap.sh \
 	tests/integ/410-hostile-frames.sh \
 	tests/integ/420-hostile-replay.sh \
 	tests/integ/430-hostile-flood.sh \

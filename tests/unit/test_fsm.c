@@ -1363,13 +1363,16 @@ test_set_params(void)
 	struct carp_params	p = defparams(), q;
 	struct rig		r;
 
-	check_what = "reload BACKUP restarts the down timer";
+	check_what = "reload BACKUP to a slower setting keeps the deadline";
 	setup(&r, SU_BACKUP, &p);
 	q = p;
 	q.advskew = 128;
 	carp_fsm_set_params(&r.f, &q, T0 + 1000);
-	CHECK(r.f.state == BACKUP && r.f.md_at == T0 + 1000 + 3500000);
+	CHECK(r.f.state == BACKUP && r.f.md_at == T1);
 	CHECK(r.f.p.advskew == 128);
+	/* The next advert heard arms it with the new settings. */
+	adv_at(&r, T0 + 2000000, 1, 0, ip_2_1, 5, 0);
+	CHECK(r.f.state == BACKUP && r.f.md_at == T0 + 2000000 + 3500000);
 
 	check_what = "reload MASTER to a shorter interval";
 	p.advbase = 3;
@@ -1389,6 +1392,96 @@ test_set_params(void)
 	CHECK(r.acts.n == 1 && r.acts.a[0].advbase == 5);
 	CHECK(r.f.ad_at == T0 + 15000100);
 
+	check_what = "reload BACKUP near its deadline does not postpone it";
+	p = defparams();
+	p.advskew = 100;
+	setup(&r, SU_BACKUP, &p);
+	adv_at(&r, T0 + 500000, 1, 0, ip_2_1, 5, 0);
+	CHECK(r.f.md_at == T0 + 500000 + 3390625);
+	q = p;
+	q.preempt = true;	/* any setting: the deadline stays */
+	carp_fsm_set_params(&r.f, &q, T0 + 3800000);
+	CHECK(r.f.md_at == T0 + 500000 + 3390625);
+	ev_at(&r, CARP_EV_TIMER, T0 + 500000 + 3390625, 0);
+	CHECK(r.f.state == MASTER);
+	CHECK(count_type(&r.acts, CARP_ACT_TRANSITION) == 1 &&
+	    r.acts.a[0].cause == CARP_CAUSE_MASTER_DOWN);
+
+	check_what = "reload BACKUP to a faster setting counts from the advert";
+	setup(&r, SU_BACKUP, &p);
+	adv_at(&r, T0 + 500000, 1, 0, ip_2_1, 5, 0);
+	q = p;
+	q.advskew = 0;
+	carp_fsm_set_params(&r.f, &q, T0 + 2000000);
+	CHECK(r.f.md_at == T0 + 500000 + TMD);
+	/* Past by the new settings already: due now, not a full interval. */
+	setup(&r, SU_BACKUP, &p);
+	adv_at(&r, T0 + 500000, 1, 0, ip_2_1, 5, 0);
+	carp_fsm_set_params(&r.f, &q, T0 + 3600000);
+	CHECK(r.f.md_at == T0 + 500000 + TMD);
+	CHECK(carp_fsm_next_deadline(&r.f) < T0 + 3600000);
+	ev_at(&r, CARP_EV_TIMER, T0 + 3600000, 0);
+	CHECK(r.f.state == MASTER);
+
+	check_what = "reload BACKUP in its bow-out stagger";
+	p = defparams();
+	p.advskew = 100;	/* stagger 100/4096 s = 24414 us */
+	setup(&r, SU_BACKUP, &p);
+	adv_at(&r, T0 + 500000, 255, 255, ip_2_1, 5, 0);
+	CHECK(r.f.state == BACKUP && r.f.md_at == T0 + 500000 + 24414);
+	CHECK(r.f.md_cause == CARP_CAUSE_SLOW_MASTER);
+	q = p;
+	q.preempt = true;
+	carp_fsm_set_params(&r.f, &q, T0 + 510000);
+	CHECK(r.f.md_at == T0 + 500000 + 24414);
+	q.advskew = 200;	/* a longer stagger is not taken */
+	carp_fsm_set_params(&r.f, &q, T0 + 515000);
+	CHECK(r.f.md_at == T0 + 500000 + 24414);
+	q.advskew = 50;		/* a shorter one is, from the bow-out */
+	carp_fsm_set_params(&r.f, &q, T0 + 516000);
+	CHECK(r.f.md_at == T0 + 500000 + 12207);
+	CHECK(carp_fsm_next_deadline(&r.f) == T0 + 500000 + 12207);
+	ev_at(&r, CARP_EV_TIMER, T0 + 516000, 0);
+	CHECK(r.f.state == MASTER);
+	CHECK(r.acts.n > 0 && r.acts.a[0].type == CARP_ACT_TRANSITION &&
+	    r.acts.a[0].cause == CARP_CAUSE_SLOW_MASTER);
+	/* advskew 0: the stagger is gone, the takeover is due at once. */
+	setup(&r, SU_BACKUP, &p);
+	adv_at(&r, T0 + 500000, 255, 255, ip_2_1, 5, 0);
+	q = p;
+	q.advskew = 0;
+	carp_fsm_set_params(&r.f, &q, T0 + 501000);
+	CHECK(r.f.md_at == T0 + 500000);
+	ev_at(&r, CARP_EV_TIMER, T0 + 501000, 0);
+	CHECK(r.f.state == MASTER);
+
+	check_what = "reload after a stepdown keeps the hold";
+	p = defparams();
+	setup(&r, SU_MASTER, &p);
+	ev_at(&r, CARP_EV_STEPDOWN, T1 + 100, 0);
+	CHECK(r.f.state == BACKUP && r.f.md_at == T1 + 100 + HOLD + TMD);
+	q = p;
+	q.advskew = 128;
+	carp_fsm_set_params(&r.f, &q, T1 + 200);
+	CHECK(r.f.md_at == T1 + 100 + HOLD + TMD);
+	q.deadratio = 2;
+	carp_fsm_set_params(&r.f, &q, T1 + 300);
+	CHECK(r.f.md_at == T1 + 100 + HOLD + 2000000 + 500000);
+	CHECK(r.f.hold_until == T1 + 100 + HOLD);
+
+	check_what = "reload after a restart ignores an old stagger";
+	p = defparams();
+	p.advskew = 100;
+	setup(&r, SU_BACKUP, &p);
+	adv_at(&r, T0 + 500000, 255, 255, ip_2_1, 5, 0);
+	ev_at(&r, CARP_EV_SHUTDOWN, T0 + 510000, 0);
+	ev_at(&r, CARP_EV_START, T0 + 600000, 0);
+	CHECK(r.f.state == BACKUP && r.f.md_at == T0 + 600000 + 3390625);
+	q = p;
+	q.preempt = true;
+	carp_fsm_set_params(&r.f, &q, T0 + 700000);
+	CHECK(r.f.md_at == T0 + 600000 + 3390625);
+
 	check_what = "reload link-down BACKUP keeps it timerless";
 	p = defparams();
 	setup(&r, SU_BACKUP_LD, &p);
@@ -1402,6 +1495,56 @@ test_set_params(void)
 	carp_fsm_set_params(&r.f, &q, T1);
 	CHECK(r.f.state == INIT && r.f.p.preempt);
 	CHECK(carp_fsm_next_deadline(&r.f) == 0);
+}
+
+/* Reload with new addresses: a master re-announces, nothing else moves. */
+static void
+test_addrs_changed(void)
+{
+	struct carp_params	p = defparams();
+	struct carp_fsm		before;
+	struct rig		r;
+	static const struct xact	garp[XMAX] = { X_GARP };
+	int64_t			t;
+	int			i, garps;
+
+	check_what = "new addresses on a MASTER";
+	setup(&r, SU_MASTER, &p);
+	/* Past the takeover's delayed GARP. */
+	for (i = 0; i < 3; i++)
+		ev_at(&r, CARP_EV_TIMER, r.f.ad_at, 0);
+	CHECK(r.f.garp_countdown == 0);
+	before = r.f;
+	r.acts.n = 0;
+	carp_fsm_addrs_changed(&r.f, &r.acts);
+	check_acts(&r.acts, garp);
+	CHECK(r.f.state == MASTER && r.f.ad_at == before.ad_at &&
+	    r.f.md_at == before.md_at && r.f.counter == before.counter);
+	CHECK(r.f.garp_countdown == 2);
+	/* The delayed GARP comes with the second advert from now. */
+	for (i = 0, garps = 0; i < 3; i++) {
+		t = r.f.ad_at;
+		ev_at(&r, CARP_EV_TIMER, t, 0);
+		CHECK(count_type(&r.acts, CARP_ACT_SEND_ADVERT) == 1);
+		if (count_type(&r.acts, CARP_ACT_SEND_GARP) == 1) {
+			CHECKF(i == 1, "delayed GARP with advert %d", i + 1);
+			garps++;
+		}
+	}
+	CHECK(garps == 1);
+
+	check_what = "new addresses on a BACKUP, INIT, link-down BACKUP";
+	setup(&r, SU_BACKUP, &p);
+	before = r.f;
+	carp_fsm_addrs_changed(&r.f, &r.acts);
+	check_none(&r.acts);
+	CHECK(memcmp(&before, &r.f, sizeof(before)) == 0);
+	setup(&r, SU_INIT, &p);
+	carp_fsm_addrs_changed(&r.f, &r.acts);
+	check_none(&r.acts);
+	setup(&r, SU_MASTER_LD, &p);
+	carp_fsm_addrs_changed(&r.f, &r.acts);
+	check_none(&r.acts);
 }
 
 /* The action list never overflows, however full it already is. */
@@ -1670,8 +1813,17 @@ test_random_walk(uint64_t seed)
 				ev.type = CARP_EV_SEND_FAIL;
 			else {
 				/* A reload now and then. */
+				old = f;
 				random_params(&s, &p);
 				carp_fsm_set_params(&f, &p, now);
+				/* A reload never postpones a takeover. */
+				if (old.state == BACKUP && old.md_at != 0 &&
+				    (f.md_at == 0 || f.md_at > old.md_at)) {
+					CHECKF(false, "reload moved md_at %"
+					    PRId64 " -> %" PRId64, old.md_at,
+					    f.md_at);
+					bad++;
+				}
 				continue;
 			}
 			dl = carp_fsm_next_deadline(&f);
@@ -1801,6 +1953,7 @@ main(int argc, char *argv[])
 	test_stepdown();
 	test_link();
 	test_set_params();
+	test_addrs_changed();
 	test_overflow();
 	test_names();
 	test_random_walk(seed);
