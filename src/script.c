@@ -2,8 +2,15 @@
  * script.c: the child-reaping script queue (see script.h).
  *
  * Unlike ucarp 1.5.2, which waited for each script in waitpid() with the
- * protocol frozen, the daemon forks and goes on; SIGCHLD (delivered by
+ * protocol frozen, the daemon spawns and goes on; SIGCHLD (delivered by
  * libevent on the loop) reaps the child and starts the next one.
+ *
+ * Starting a script costs the loop time that adverts due meanwhile wait
+ * for, so scripts start from a zero-delay timer, one per turn of the loop,
+ * after the transitions that queued them have sent their adverts; and
+ * with posix_spawn() (vfork and exec), which copies no page tables: a
+ * takeover of many instances at once delays no advert by more than one
+ * spawn (bench/storm.sh).
  */
 #include "config.h"
 
@@ -14,6 +21,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,6 +68,7 @@ static TAILQ_HEAD(, script_job)	jobs = TAILQ_HEAD_INITIALIZER(jobs);
 static TAILQ_HEAD(, script_q)	waitq = TAILQ_HEAD_INITIALIZER(waitq);
 static struct event_base	*script_base;
 static struct event		*retry_ev;
+static struct event		*spawn_ev;
 static unsigned			 max_jobs = 1;
 static unsigned			 timeout_ms = 60000;
 static unsigned			 nrunning;
@@ -67,6 +76,7 @@ static void			(*idle_cb)(void);
 
 static void	script_schedule(struct script_q *);
 static void	script_pump(void);
+static void	script_kick(void);
 static void	q_destroy(struct script_q *);
 
 /* The job that starts next: the undo job first. */
@@ -200,15 +210,17 @@ job_timeout_cb(int fd UNUSED, short what UNUSED, void *arg)
 	}
 }
 
-/* Fork and exec the job; false if the fork failed (try again later). */
+/* Spawn the job; false if the system could not (try again later). */
 static bool
 job_spawn(struct script_job *j)
 {
-	char		 cmd[1024];
-	struct timeval	 tv;
-	sigset_t	 all;
-	pid_t		 pid;
-	int		 fd, sig;
+	char				 cmd[1024];
+	struct timeval			 tv;
+	posix_spawnattr_t		 attr;
+	posix_spawn_file_actions_t	 fa;
+	sigset_t			 all, none;
+	pid_t				 pid;
+	int				 rc;
 
 	job_cmdline(j, cmd, sizeof(cmd));
 	if (access(j->path, X_OK) == -1) {
@@ -217,29 +229,35 @@ job_spawn(struct script_job *j)
 		    strerror(errno));
 		return true;	/* not retried: it would fail the same way */
 	}
-	pid = fork();
-	if (pid == -1) {
+	/*
+	 * Own session and process group, so a timeout kills it all; every
+	 * signal at its default, none blocked; stdin from /dev/null; nothing
+	 * of the daemon's, nor of whoever started it, above stderr.
+	 */
+	sigfillset(&all);
+	sigemptyset(&none);
+	posix_spawnattr_init(&attr);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID |
+	    POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+	posix_spawnattr_setsigdefault(&attr, &all);
+	posix_spawnattr_setsigmask(&attr, &none);
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_addclosefrom_np(&fa, 3);
+	rc = posix_spawn(&pid, j->path, &fa, &attr, j->argv, j->envp);
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&attr);
+	if (rc == EAGAIN || rc == ENOMEM) {
+		errno = rc;
 		log_warn("%sfork for %s script %s (will retry in 1 s)",
 		    j->label, kind_name(j->kind), j->path);
 		return false;
 	}
-	if (pid == 0) {
-		/* Own session and process group, so a timeout kills it all. */
-		setsid();
-		for (sig = 1; sig < NSIG; sig++)
-			signal(sig, SIG_DFL);
-		sigemptyset(&all);
-		sigprocmask(SIG_SETMASK, &all, NULL);
-		if ((fd = open("/dev/null", O_RDONLY)) != -1 && fd != 0) {
-			dup2(fd, 0);
-			close(fd);
-		}
-		/* Nothing of the daemon's, nor of whoever started it. */
-		close_range(3, ~0U, 0);
-		execve(j->path, j->argv, j->envp);
-		fprintf(stderr, "Unable to exec %s: %s\n", cmd,
-		    strerror(errno));
-		_exit(127);
+	if (rc != 0) {
+		log_msg(LOG_ERR, "%scannot run %s script %s: %s (make it an "
+		    "executable file with a #! line)", j->label,
+		    kind_name(j->kind), j->path, strerror(rc));
+		return true;
 	}
 	j->pid = pid;
 	j->started = clock_mono_us();
@@ -300,39 +318,62 @@ script_start(struct script_q *q)
 	q->running = j;
 }
 
-/* Start or line up whatever the queue has pending. */
+/*
+ * Line up whatever the queue has pending: a transition without a script
+ * is recorded at once, a script waits for the spawn timer (script_pump).
+ */
 static void
 script_schedule(struct script_q *q)
 {
 	while (q->running == NULL && q_next(q) != NULL && !q->waiting) {
-		/* Instances already waiting for a slot go first. */
-		if (q_next(q)->path != NULL && (nrunning >= max_jobs ||
-		    !TAILQ_EMPTY(&waitq))) {
+		if (q_next(q)->path != NULL) {
 			TAILQ_INSERT_TAIL(&waitq, q, wait_entry);
 			q->waiting = true;
+			script_kick();
 			return;
 		}
 		script_start(q);
 	}
 }
 
-/* Hand free slots to the queues that wait for one, in order. */
+/* Run script_pump on the next turn of the loop. */
+static void
+script_kick(void)
+{
+	struct timeval	now = { 0, 0 };
+
+	if (spawn_ev != NULL && !evtimer_pending(spawn_ev, NULL))
+		evtimer_add(spawn_ev, &now);
+}
+
+/*
+ * Start the first queue waiting for a slot, if there is a slot; one per
+ * turn of the loop, so that adverts due meanwhile go first.
+ */
 static void
 script_pump(void)
 {
 	struct script_q	*q;
 
-	while (nrunning < max_jobs && (q = TAILQ_FIRST(&waitq)) != NULL) {
+	if (nrunning < max_jobs && (q = TAILQ_FIRST(&waitq)) != NULL) {
 		TAILQ_REMOVE(&waitq, q, wait_entry);
 		q->waiting = false;
 		script_start(q);
-		if (q->waiting)		/* fork failed again */
-			break;
+		if (q->waiting)		/* the spawn failed: retry_ev */
+			return;
 		script_schedule(q);
 		q_reap_orphan(q);
+		if (nrunning < max_jobs && !TAILQ_EMPTY(&waitq))
+			script_kick();
 	}
 	if (idle_cb != NULL && script_idle())
 		idle_cb();
+}
+
+static void
+spawn_cb(int fd UNUSED, short what UNUSED, void *arg UNUSED)
+{
+	script_pump();
 }
 
 void
@@ -340,6 +381,7 @@ script_init(struct event_base *base, unsigned njobs, unsigned tmo_ms)
 {
 	script_base = base;
 	retry_ev = evtimer_new(base, retry_cb, NULL);
+	spawn_ev = evtimer_new(base, spawn_cb, NULL);
 	script_set_limits(njobs, tmo_ms);
 }
 
@@ -584,7 +626,8 @@ script_reap(void)
 			q_reap_orphan(q);
 		}
 	}
-	script_pump();
+	/* A slot is free: the next script starts on the next turn. */
+	script_kick();
 }
 
 void
@@ -615,4 +658,7 @@ script_shutdown(void)
 	if (retry_ev != NULL)
 		event_free(retry_ev);
 	retry_ev = NULL;
+	if (spawn_ev != NULL)
+		event_free(spawn_ev);
+	spawn_ev = NULL;
 }
