@@ -1,96 +1,132 @@
 #!/bin/bash
-# bench/failover.sh: crash failover, ours vs ucarp 1.5.2, in one run.
+# bench/failover.sh: how fast the backup of one virtual router takes over,
+# for ours, ucarp 1.5.2 and keepalived (VRRPv2 and VRRPv3), interleaved
+# (rep 1 of each daemon, then rep 2 of each, ...) so that all see the same
+# machine.  Two hosts on a bridge: A (advskew 0 / priority 150) is master,
+# B (advskew 100 / priority 100) backup; a capture on the bridge times the
+# adverts, B's up script stamps its own start.
 #
-# Two hosts in network namespaces on a bridge; the master (advskew 0) is
-# killed with SIGKILL and the backup (advskew 100, advbase 1, deadratio 3)
-# takes over.  Measured on the wire (tcpdump on the bridge): from the last
-# advert of the dead master to the first advert of the new one.  The
-# protocol's bound is advbase*deadratio + advskew/256 = 3.390625 s.
-# Pairs are interleaved (ours, ucarp, ours, ...) so both see the same noise.
+# Scenarios (default: all):
+#   crash     SIGKILL of every process of A, advbase 1 / advert_int 1
+#   fast      the same with sub-second timers: ours and ucarp advbase 0,
+#             advskew 26 / 78 (adverts every 0.102 s, down after 0.305 s;
+#             ucarp-compatible on the wire); keepalived VRRPv3 advert_int
+#             0.1.  Also the CPU of both hosts over a steady window.
+#   handover  SIGTERM of A (ours and ucarp with -z; keepalived resigns with
+#             a priority-0 advert)
+#   linkloss  A's cable pulled (its bridge port down: no carrier on A)
+# Metrics (seconds unless named otherwise):
+#   takeover  A's last advert on the wire -> B's first advert
+#   late_ms   takeover minus the protocol's bound (advbase x 3 +
+#             advskew/256; VRRP 3 x advert_int + (256 - prio)/256 x
+#             advert_int), in ms
+#   up        A's last advert -> B's up script started
+#   event     the kill, SIGTERM or cut -> B's first advert
+#   up_event  the kill, SIGTERM or cut -> B's up script started
+#   cpu_pct   (fast) CPU of A and B together, % of one core
+#   adv_rate  (fast) adverts per second on the wire
 #
-# usage: bench/failover.sh [-n REPS] [PATH_TO_OUR_UCARP]
-# Addresses: 198.18.0.0/15 only.  Needs root, iproute2, tcpdump.
-set -u
-reps=5
-if [ "${1:-}" = "-n" ]; then reps=$2; shift 2; fi
-ours=${1:-$(cd "$(dirname "$0")/.." && pwd)/build/src/ucarp}
-ref=/usr/sbin/ucarp
-[ -x "$ours" ] || { echo "no daemon at $ours" >&2; exit 1; }
-[ -x "$ref" ] || { echo "no ucarp 1.5.2 at $ref (apt-get install ucarp)" >&2; exit 1; }
+# usage: bench/failover.sh [-n REPS] [-w SECONDS] [SCENARIO...]
+# Writes raw results (see bench/lib.sh) to $BENCH_RAW, default stdout.
+. "$(dirname "$0")/lib.sh"
 
-tag=fo$$
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-	for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done
-	wait 2>/dev/null
-	for n in a b br; do ip netns del $tag$n 2>/dev/null; done
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+reps=5 window=10
+while [ $# -gt 0 ]; do
+	case $1 in
+	-n) reps=$2; shift 2 ;;
+	-w) window=$2; shift 2 ;;
+	-h|--help) sed -n '2,/^\. /p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+	*) break ;;
+	esac
+done
+scenarios=${*:-crash fast handover linkloss}
+bench_require
 
-ip netns add ${tag}br; ip netns add ${tag}a; ip netns add ${tag}b
-ip -n ${tag}br link add br0 type bridge
-ip -n ${tag}br link set br0 up
+echo "eth0 198.18.1.1 7 198.18.0.7" > "$TMP/ra"
+echo "eth0 198.18.1.2 7 198.18.0.7" > "$TMP/rb"
 for h in a b; do
-	ip link add ${tag}$h type veth peer name eth0 netns $tag$h
-	ip link set ${tag}$h netns ${tag}br
-	ip -n ${tag}br link set ${tag}$h master br0 up
-	ip -n $tag$h link set lo up
-	ip -n $tag$h link set eth0 up
+	printf '#!/bin/bash\necho "$EPOCHREALTIME $1 $2" >> "%s"\n' "$TMP/up$h.stamps" > "$TMP/up$h"
+	chmod 755 "$TMP/up$h"
 done
-ip -n ${tag}a addr add 198.18.1.1/16 dev eth0
-ip -n ${tag}b addr add 198.18.1.2/16 dev eth0
 
-# wait_for SECONDS CMD...: poll every 20 ms until CMD succeeds.
-wait_for() {
-	local end=$((SECONDS + $1)); shift
-	until "$@"; do
-		[ $SECONDS -ge $end ] && return 1
-		sleep 0.02
+impls_of() {
+	case $1 in
+	fast) echo "${BENCH_IMPLS:-ours ucarp kav3}" | sed 's/kav2//' ;;
+	*) echo "${BENCH_IMPLS:-ours ucarp kav2 kav3}" ;;
+	esac
+}
+
+fail() {	# SCENARIO IMPL REP WHY
+	local f
+	note "$1 $2 rep $3: $4"
+	for f in "$TMP/a.log" "$TMP/b.log"; do
+		[ -s "$f" ] && { note "last lines of ${f##*/}:"; tail -n 5 "$f" >&2; }
 	done
+	result "$1" "$2" failed "$3" 1
+	node_stop a; node_stop b
+	[ -n "${cap_pid:-}" ] && cap_stop "$cap_pid"
+	return 0
 }
 
-# run_one BIN: one crash failover; prints the gap in seconds.
-run_one() {
-	local bin=$1 pa pb pt cap=$tmp/cap.pcap
-	ip netns exec ${tag}a stdbuf -oL $bin -i eth0 -s 198.18.1.1 -v 7 -p bench \
-	    -a 198.18.0.7 -k 0 -n >$tmp/a.log 2>&1 & pa=$!; pids+=($pa)
-	wait_for 10 grep -q 'Switching to state: MASTER' $tmp/a.log || { echo fail; return; }
-	ip netns exec ${tag}b stdbuf -oL $bin -i eth0 -s 198.18.1.2 -v 7 -p bench \
-	    -a 198.18.0.7 -k 100 -n >$tmp/b.log 2>&1 & pb=$!; pids+=($pb)
-	wait_for 10 grep -q 'Switching to state: BACKUP' $tmp/b.log || { echo fail; return; }
-	ip netns exec ${tag}br tcpdump -i br0 -n -U -w $cap 'ip proto 112' \
-	    2>$tmp/td.log & pt=$!; pids+=($pt)
-	wait_for 5 grep -q 'listening on' $tmp/td.log
-	# Let the backup hear two adverts of the master on the capture.
-	wait_for 5 test "$(tcpdump -r $cap -n 2>/dev/null | grep -c 198.18.1.1)" -ge 2
-	kill -9 $pa
-	wait_for 10 grep -q 'Switching to state: MASTER' $tmp/b.log || { echo fail; return; }
-	wait_for 5 test "$(tcpdump -r $cap -n 2>/dev/null | grep -c '198.18.1.2 >')" -ge 1
-	kill $pt; wait $pt 2>/dev/null
-	[ -n "${BENCH_DEBUG:-}" ] && tcpdump -tt -n -r $cap 2>/dev/null | tail -4 >&2
-	kill -9 $pb; wait $pb $pa 2>/dev/null
-	tcpdump -tt -n -r $cap 2>/dev/null | awk '
-		/198\.18\.1\.1 >/ { last = $1 }
-		/198\.18\.1\.2 >/ && !first { first = $1 }
-		END { if (last && first) printf "%.4f\n", first - last; else print "fail" }'
+# one SCENARIO IMPL REP
+one() {
+	local sc=$1 impl=$2 rep=$3 timing=normal opt="" cap=$TMP/cap.pcap
+	local mre bre t_ev t0 c0 c1 last first up b
+	[ "$sc" = fast ] && timing=fast
+	[ "$sc" = handover ] && opt=shutdown
+	mre=$(node_master_re "$impl"); bre=$(node_backup_re "$impl")
+	rm -f "$TMP"/up?.stamps "$cap"
+	cap_pid=
+	net_bridge a b
+	node_start "$impl" ${TAG}a a master $timing "$TMP/ra" up="$TMP/upa" $opt
+	wait_for 20 at_least "$TMP/a.log" "$mre" 1 || { fail "$sc" "$impl" "$rep" "A never master"; return; }
+	node_start "$impl" ${TAG}b b backup $timing "$TMP/rb" up="$TMP/upb" $opt
+	wait_for 20 at_least "$TMP/b.log" "$bre" 1 || { fail "$sc" "$impl" "$rep" "B never backup"; return; }
+	cap_start ${TAG}br br0 "$cap"
+	cap_pid=$CAP_PID
+	wait_for 10 cap_has "$cap" 198.18.1.1 2 || { fail "$sc" "$impl" "$rep" "no adverts from A"; return; }
+	if [ "$sc" = fast ]; then
+		t0=$(now_us)
+		c0=$(cpu_ns $(node_pids a) $(node_pids b))
+		sleep "$window"
+		c1=$(cpu_ns $(node_pids a) $(node_pids b))
+		result "$sc" "$impl" cpu_pct "$rep" "$(awk -v c=$((c1 - c0)) -v t=$(( $(now_us) - t0 )) \
+		    'BEGIN { printf "%.3f", c / (t * 10) }')"
+		result "$sc" "$impl" adv_rate "$rep" "$(pcap rate "$cap")"
+	fi
+	if at_least "$TMP/b.log" "$mre" 1 || [ "$(cap_count "$cap" 198.18.1.2)" -gt 0 ]; then
+		fail "$sc" "$impl" "$rep" "B became master while A was alive (it cannot hold the backup state)"
+		return
+	fi
+	t_ev=$(now_s)
+	case $sc in
+	crash|fast) node_kill a KILL ;;
+	handover) node_kill a TERM ;;
+	linkloss) ip -n ${TAG}br link set pa down ;;
+	esac
+	wait_for 20 cap_has "$cap" 198.18.1.2 1 || { fail "$sc" "$impl" "$rep" "B never advertised"; return; }
+	wait_for 5 test -s "$TMP/upb.stamps" || { fail "$sc" "$impl" "$rep" "B's up script never ran"; return; }
+	cap_stop "$cap_pid"
+	read -r last first <<< "$(pcap failover "$cap" 198.18.1.1 198.18.1.2)"
+	read -r up _ < "$TMP/upb.stamps"
+	b=$(bound "$impl" $timing)
+	awk -v l="$last" -v f="$first" -v u="$up" -v e="$t_ev" -v b="$b" -v sc="$sc" 'BEGIN {
+		printf "takeover %.6f\nup %.6f\nevent %.6f\nup_event %.6f\n", f - l, u - l, f - e, u - e
+		# A handover is not bounded by the down timer.
+		if (sc != "handover") printf "late_ms %.3f\n", (f - l - b) * 1000 }' |
+	while read -r m v; do result "$sc" "$impl" "$m" "$rep" "$v"; done
+	node_stop a; node_stop b
 }
 
-stats() {	# median [min-max] of the numbers on stdin
-	sort -n | awk '{ v[NR] = $1 } END {
-		if (NR == 0) { print "n/a"; exit }
-		m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-		printf "%.4f s [%.4f-%.4f] (n=%d)", m, v[1], v[NR], NR }'
-}
-
-echo "crash failover, advbase 1, deadratio 3, backup advskew 100; bound 3.391 s"
-: >$tmp/ours; : >$tmp/ref
-for i in $(seq "$reps"); do
-	o=$(run_one "$ours"); r=$(run_one "$ref")
-	printf 'run %d: ours %s s, ucarp 1.5.2 %s s\n' "$i" "$o" "$r"
-	[ "$o" != fail ] && echo "$o" >>$tmp/ours
-	[ "$r" != fail ] && echo "$r" >>$tmp/ref
+for sc in $scenarios; do
+	case $sc in
+	crash|fast|handover|linkloss) ;;
+	*) die "unknown scenario $sc (crash, fast, handover, linkloss)" ;;
+	esac
+	for ((r = 1; r <= reps; r++)); do
+		for impl in $(impls_of "$sc"); do
+			one "$sc" "$impl" "$r"
+		done
+	done
 done
-printf 'ours:        %s\n' "$(stats <$tmp/ours)"
-printf 'ucarp 1.5.2: %s\n' "$(stats <$tmp/ref)"
+exit 0

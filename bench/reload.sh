@@ -1,269 +1,163 @@
 #!/bin/bash
-# bench/reload.sh: the cost of a configuration reload (SIGHUP) with N
-# virtual routers, ucarp (one process, one configuration file) against
-# keepalived's VRRP (one process, N vrrp_instances), in the same run.
+# bench/reload.sh: a configuration reload (SIGHUP) that changes one router
+# of N, for ours (one process, one file) and keepalived (one process, N
+# vrrp_instances; VRRPv2 and VRRPv3).  ucarp 1.5.2 has no reload (SIGHUP
+# stops it).  Interleaved: in each repetition every daemon is started,
+# settled and reloaded once.
 #
-# One host in a network namespace, joined by K = ceil(N/250) veth links
-# (a vhid is unique per interface) to a sink namespace that only listens.
-# Every instance is alone on its link, so all N become MASTER (advert
-# interval 1 s).  Then, R times, the file is edited so that exactly one
-# instance changes (ucarp: advskew 0 <-> 10 of eth0 vhid 1; keepalived:
-# priority 150 <-> 140 of the same router) and the daemon gets SIGHUP.
-# Measured, per reload:
-#   daemon	the daemon's own reload time: ucarp's "in T ms"; keepalived
-#		logs no duration, so the time from its "Reloading" line to its
-#		"Reload complete" line (stamped on arrival, as below)
-#   wall	from kill -HUP to the daemon's last reload line, each line
-#		time-stamped on arrival through a pipe (perl, Time::HiRes)
-#   gap	on the wire (tcpdump in the sink, eth0: 250 routers), for each
-#		unchanged router the gap between its last advert before the
-#		SIGHUP and its first one after; the longest (1 s = undisturbed)
-#   base	the longest gap between two adverts of one router before the
-#		SIGHUP, in the same capture (the steady-state jitter)
-#   burst	adverts on eth0 in the second after the SIGHUP (one per
-#		router in steady state: more means the reload re-advertised)
-#   arps	ARP frames on eth0 from the SIGHUP to the end of the capture
-#		(about 2 s): gratuitous ARPs sent again by the reload
-#   changes	state changes logged after the SIGHUP (target: 0)
+# Host A is joined by ceil(N/250) links to a sink S that only listens, so
+# all N routers are MASTER (advert interval 1 s).  The file is rewritten
+# with one router changed (ours: advskew 0 -> 10 of eth0 vhid 1;
+# keepalived: priority 150 -> 140 of the same router) and A gets SIGHUP.
+# The daemon's output is stamped on arrival (perl) and a capture on S (all
+# links) times the adverts.  Metrics:
+#   apply_ms    SIGHUP -> the daemon's last reload line (ours: "last reload
+#               applied"; keepalived: "Reload finished" or the like)
+#   daemon_ms   the daemon's own figure (ours: "in N ms"; keepalived logs
+#               none: its "Reloading" line -> its last reload line)
+#   gap_ms      over the unchanged routers, the longest gap between two of
+#               their adverts from 2 s before the SIGHUP to 3 s after
+#               (undisturbed: the 1000 ms interval; target: under 1020)
+#   mingap_ms   the shortest such gap (below 1000: an extra advert)
+#   base_ms     the longest gap in the 2 s before the SIGHUP (the jitter)
+#   extra       adverts in the 1 s after the SIGHUP beyond one per router
+#   changes     state changes logged after the SIGHUP (target: 0)
 #
-# usage: bench/reload.sh [-n N] [-r REPS] [-s SECONDS] [-K] [PATH_TO_OUR_UCARP]
-#   -n  instances (default 1000)
-#   -r  reloads per daemon (default 3)
-#   -s  pause between settling (N MASTER) and the first reload, so that
-#       start-up transients stay out of the "before" column (default 5)
-#   -K  skip keepalived
-# Addresses: 198.18.0.0/15 only (links 198.18.10+l.0/24, VIPs
-# 198.19.l.v).  Needs root, iproute2, tcpdump, perl; keepalived from
-# /usr/sbin/keepalived (Debian's package) unless -K.
-set -u
-n=1000 reps=3 skipk=0 pause=5
+# usage: bench/reload.sh [-n REPS] [N]   (default N 1000)
+. "$(dirname "$0")/lib.sh"
+
+reps=5
 while [ $# -gt 0 ]; do
 	case $1 in
-	-n) n=$2; shift 2 ;;
-	-r) reps=$2; shift 2 ;;
-	-s) pause=$2; shift 2 ;;
-	-K) skipk=1; shift ;;
-	-h|--help) sed -n '2,/^set -u/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+	-n) reps=$2; shift 2 ;;
+	-h|--help) sed -n '2,/^\. /p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
 	*) break ;;
 	esac
 done
-ours=${1:-$(cd "$(dirname "$0")/.." && pwd)/build/src/ucarp}
-keepalived=/usr/sbin/keepalived
-[ -x "$ours" ] || { echo "no daemon at $ours" >&2; exit 1; }
-[ "$(id -u)" -eq 0 ] || { echo "needs root" >&2; exit 1; }
-if [ $skipk -eq 0 ] && [ ! -x "$keepalived" ]; then
-	echo "no keepalived at $keepalived (apt-get install keepalived, or -K): skipping it" >&2
-	skipk=1
-fi
+n=${1:-1000}
+bench_require
+command -v perl >/dev/null || die "no perl (apt-get install perl)"
+impls=$(echo "${BENCH_IMPLS:-ours kav2 kav3}" | sed 's/ucarp//')
+k=$(links_for "$n")
 
-tag=rl$$
-tmp=$(mktemp -d /tmp/bench-reload.XXXXXX)
-pids=()
-cleanup() {
-	local p
-	for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done
-	wait 2>/dev/null
-	ip netns del ${tag}a 2>/dev/null
-	ip netns del ${tag}s 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
-
-k=$(( (n + 249) / 250 ))
-
-now_us() { echo "${EPOCHREALTIME/./}"; }
-
-# wait_for SECONDS CMD...: poll every 20 ms until CMD succeeds.
-wait_for() {
-	local end=$((SECONDS + $1))
-	shift
-	until "$@"; do
-		[ $SECONDS -ge $end ] && return 1
-		sleep 0.02
+# net_sink: A and a listening sink S joined by K links.
+net_sink() {
+	local l
+	net_reset
+	ns_new ${TAG}a
+	ns_new ${TAG}s
+	for ((l = 0; l < k; l++)); do
+		ip -n ${TAG}a link add eth$l type veth peer name eth$l netns ${TAG}s
+		ip -n ${TAG}a addr add 198.18.$((10 + l)).1/24 dev eth$l
+		ip -n ${TAG}s addr add 198.18.$((10 + l)).2/24 dev eth$l
+		ip -n ${TAG}a link set eth$l up
+		ip -n ${TAG}s link set eth$l up
 	done
 }
 
-net() {
-	local i h
-	for h in a s; do
-		ip netns del $tag$h 2>/dev/null
-		ip netns add $tag$h
-		ip netns exec $tag$h sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
-		    net.ipv6.conf.default.disable_ipv6=1 >/dev/null
-		ip netns exec $tag$h sysctl -qw net.ipv4.igmp_link_local_mcast_reports=0 >/dev/null
-		ip -n $tag$h link set lo up
-	done
-	for i in $(seq 0 $((k - 1))); do
-		ip -n ${tag}a link add eth$i type veth peer name eth$i netns ${tag}s
-		ip -n ${tag}a addr add 198.18.$((10 + i)).1/24 dev eth$i
-		ip -n ${tag}s addr add 198.18.$((10 + i)).2/24 dev eth$i
-		ip -n ${tag}a link set eth$i up
-		ip -n ${tag}s link set eth$i up
-	done
+# conf IMPL CHANGED: A's file; with CHANGED 1 the first router differs.
+conf() {
+	local impl=$1 ch=$2 i l v
+	case $impl in
+	ours)
+		echo 'defaults = { pass = "bench"; neutral = true; };'
+		echo 'instances = ('
+		for ((i = 0; i < n; i++)); do
+			l=$((i / 250)); v=$((i % 250 + 1))
+			printf '  { interface = "eth%d"; srcip = "198.18.%d.1"; vhid = %d; addr = "198.19.%d.%d"; advskew = %d; }%s\n' \
+			    $l $((10 + l)) $v $l $v $(( i == 0 && ch ? 10 : 0 )) "$([ $i -lt $((n - 1)) ] && echo ,)"
+		done
+		echo ');'
+		;;
+	kav*)
+		printf 'global_defs {\n  vrrp_version %s\n  max_auto_priority\n  vrrp_garp_master_delay 0\n}\n' "${impl#kav}"
+		for ((i = 0; i < n; i++)); do
+			l=$((i / 250)); v=$((i % 250 + 1))
+			printf 'vrrp_instance eth%d_%d {\n  state BACKUP\n  interface eth%d\n  virtual_router_id %d\n  priority %d\n  advert_int 1\n  virtual_ipaddress {\n    198.19.%d.%d/32\n  }\n}\n' \
+			    $l $v $l $v $(( i == 0 && ch ? 140 : 150 )) $l $v
+		done
+		;;
+	esac
 }
 
-# conf_ours SKEW1: ucarp's file; eth0 vhid 1 gets advskew SKEW1.
-conf_ours() {
-	local i link vhid skew
-	echo 'defaults = { pass = "bench"; neutral = true; };'
-	echo 'instances = ('
-	for i in $(seq 0 $((n - 1))); do
-		link=$((i / 250)); vhid=$((i % 250 + 1))
-		skew=0; [ $i -eq 0 ] && skew=$1
-		printf '  { interface = "eth%d"; srcip = "198.18.%d.1"; vhid = %d; addr = "198.19.%d.%d"; advskew = %d; }%s\n' \
-		    $link $((10 + link)) $vhid $link $vhid $skew "$([ $i -lt $((n - 1)) ] && echo ,)"
-	done
-	echo ');'
-}
-
-# conf_keepalived PRIO1: keepalived's file; eth0 vrid 1 gets priority PRIO1.
-conf_keepalived() {
-	local i link vhid prio
-	printf 'global_defs {\n  vrrp_version 2\n  max_auto_priority\n}\n'
-	for i in $(seq 0 $((n - 1))); do
-		link=$((i / 250)); vhid=$((i % 250 + 1))
-		prio=150; [ $i -eq 0 ] && prio=$1
-		printf 'vrrp_instance k%d_%d {\n  state BACKUP\n  interface eth%d\n  virtual_router_id %d\n  priority %d\n  advert_int 1\n  virtual_ipaddress {\n    198.19.%d.%d/32\n  }\n}\n' \
-		    $link $vhid $link $vhid $prio $link $vhid
-	done
-}
-
-count() { grep -c -- "$2" "$1" 2>/dev/null; }
 line_after() { tail -n +"$(( $2 + 1 ))" "$1" | grep -qE -- "$3"; }
-gone() { ! kill -0 "$1" 2>/dev/null; }
-at_least() { local c; c=$(count "$1" "$2"); [ "${c:-0}" -ge "$3" ]; }
+# The arrival stamp (s) of the first line after line MARK matching RE.
+stamp_after() { tail -n +"$(( $2 + 1 ))" "$1" | grep -m1 -E -- "$3" | awk '{ print $1 }'; }
 
-# The arrival stamp (us) of the first line after line MARK matching RE.
-stamp_after() {
-	tail -n +"$(( $2 + 1 ))" "$1" | grep -m1 -E -- "$3" | awk '{ t = $1; sub(/\./, "", t); print t }'
-}
-
-# adverts PCAP: "VRID TS_US" per VRRP/CARP advert.
-adverts() {
-	tcpdump -tt -n -r "$1" 'ip proto 112' 2>/dev/null | awk '{
-		for (i = 1; i < NF; i++) if ($i == "vrid") { v = $(i + 1); sub(/,$/, "", v) }
-		t = $1; sub(/\./, "", t)
-		if (v != "") print v, t
-		v = ""
-	}'
-}
-
-cap_after() {	# PCAP SINCE_US MIN: MIN adverts at or after SINCE
-	[ "$(adverts "$1" | awk -v s="$2" '$2 >= s' | wc -l)" -ge "$3" ]
-}
-
-# gaps PCAP T_US CHANGED_VRID: "MAXGAP_US VRID BASE_US MISSING" over the
-# unchanged routers on eth0.
-gaps() {
-	adverts "$1" | sort -k1,1n -k2,2n | awk -v t="$2" -v ch="$3" '
-		$1 == ch { next }
-		{
-			if ($2 < t) {
-				if ($1 in last && $2 - last[$1] > base) base = $2 - last[$1]
-				last[$1] = $2
-			} else if (!($1 in first)) first[$1] = $2
-		}
-		END {
-			for (v in last) {
-				if (!(v in first)) { miss++; continue }
-				g = first[v] - last[v]
-				if (g > max) { max = g; mv = v }
-			}
-			printf "%d %d %d %d\n", max, mv, base, miss
-		}'
-}
-
-ms() { awk -v u="$1" 'BEGIN { printf "%.1f", u / 1000 }'; }
-
-# run WHAT: start the daemon, settle, R reloads; one table row each.
-run() {
-	local what=$1 log=$tmp/$1.log fifo=$tmp/$1.fifo pid spid conf=$tmp/$1.conf
-	local master_re done_re start_re change_re settled r mark t_sig t_done t_start
-	local daemon_ms wall_ms cap cpid changes val t0 burst arps gmax gvrid gbase gmiss
-	net
+one() {	# IMPL REP
+	local impl=$1 rep=$2 log=$TMP/$1.log fifo=$TMP/$1.fifo conf=$TMP/$1.conf
+	local cap=$TMP/reload.pcap pid spid cpid mre done_re start_re mark t_sig t_done t_start
+	local hi hr lo lr nr base sc=reload_$n
+	net_sink
+	rm -f "$fifo" "$cap" "$TMP/k.pid" "$TMP/k.vrrp.pid"
 	mkfifo "$fifo"
 	perl -MTime::HiRes=time -ne 'BEGIN { $| = 1 } printf "%.6f %s", time, $_' < "$fifo" > "$log" &
-	spid=$!; pids+=($spid)
-	t0=$(now_us)
-	if [ "$what" = ucarp ]; then
-		conf_ours 0 > "$conf"
-		"$ours" -t -c "$conf" >/dev/null || { echo "| $what | $n | bad configuration |"; return; }
-		ip netns exec ${tag}a "$ours" -c "$conf" > "$fifo" 2>&1 < /dev/null &
-		pid=$!
-		master_re='Switching to state: MASTER'
+	spid=$!; PIDS+=("$spid")
+	conf "$impl" 0 > "$conf"
+	if [ "$impl" = ours ]; then
+		"$OURS" -t -c "$conf" > /dev/null || die "our configuration is refused"
+		BG_OUT=$fifo bg ${TAG}a "$OURS" -c "$conf"
 		start_re='SIGHUP: reloading'
 		done_re='last reload (applied|of .* refused)'
-		change_re='Switching to state'
 	else
-		conf_keepalived 150 > "$conf"
-		ip netns exec ${tag}a "$keepalived" -n -l -P -f "$conf" -p "$tmp/k.pid" \
-		    -r "$tmp/k.vrrp.pid" > "$fifo" 2>&1 < /dev/null &
-		pid=$!
-		master_re='Entering MASTER STATE'
+		BG_OUT=$fifo bg ${TAG}a "$KEEPALIVED" -n -l -D -P -f "$conf" -p "$TMP/k.pid" -r "$TMP/k.vrrp.pid"
 		start_re='Reloading \.\.\.'
-		done_re='Reload complete'
-		change_re='Entering [A-Z]+ STATE'
+		done_re='Reload finished|Reload complete'
 	fi
-	pids+=($pid)
-	if ! wait_for 180 at_least "$log" "$master_re" "$n"; then
-		echo "| $what | $n | did not settle in 180 s ($(count "$log" "$master_re") MASTER) | | | | | | | |"
-		kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null; wait $spid 2>/dev/null
+	pid=$BG_PID
+	mre=$(node_master_re "$impl")
+	cap_start ${TAG}s any "$cap"
+	cpid=$CAP_PID
+	if ! wait_for $((60 + n / 10)) at_least "$log" "$mre" "$n"; then
+		note "$impl rep $rep: $(count_in "$log" "$mre") of $n MASTER after $((60 + n / 10)) s"
+		result "$sc" "$impl" failed "$rep" 1
+		stop_pids $(tree "$pid" | tac); cap_stop "$cpid"; wait_for 10 gone "$spid"
 		return
 	fi
-	settled=$(( ($(now_us) - t0) / 1000 ))
-	echo "<!-- $what: $n MASTER after $settled ms -->" >&2
-	sleep "$pause"
-	for r in $(seq 1 "$reps"); do
-		cap=$tmp/$what.$r.pcap
-		ip netns exec ${tag}s tcpdump -i eth0 -n -U -s 128 -w "$cap" 'ip proto 112 or arp' 2>"$cap.err" &
-		cpid=$!; pids+=($cpid)
-		wait_for 10 grep -qs 'listening on' "$cap.err"
-		t_start=$(now_us)
-		# Two adverts of each of eth0's routers before the reload.
-		wait_for 10 cap_after "$cap" "$t_start" $(( 2 * (n < 250 ? n : 250) ))
-		if [ "$what" = ucarp ]; then
-			val=$(( r % 2 ? 10 : 0 )); conf_ours $val > "$conf"
-		else
-			val=$(( r % 2 ? 140 : 150 )); conf_keepalived $val > "$conf"
-		fi
-		mark=$(wc -l < "$log")
-		t_sig=$(now_us)
-		kill -HUP $pid
-		if ! wait_for 60 line_after "$log" "$mark" "$done_re"; then
-			echo "| $what | $n | $r | no reload verdict within 60 s | | | | | | |"
-			kill $cpid 2>/dev/null; wait $cpid 2>/dev/null
-			continue
-		fi
-		t_done=$(stamp_after "$log" "$mark" "$done_re")
-		wall_ms=$(ms $((t_done - t_sig)))
-		if [ "$what" = ucarp ]; then
-			daemon_ms=$(tail -n +"$((mark + 1))" "$log" | grep -m1 -oE 'in [0-9]+ ms' | awk '{ print $2 }')
-			tail -n +"$((mark + 1))" "$log" | grep -m1 -E -- "$done_re" | grep -q 'applied: .* 1 updated' ||
-			    echo "<!-- ucarp reload $r: $(tail -n +"$((mark + 1))" "$log" | grep -m1 -E -- "$done_re" | cut -d' ' -f2-) -->" >&2
-		else
-			daemon_ms=$(ms $(( t_done - $(stamp_after "$log" "$mark" "$start_re") )))
-		fi
-		# Two more adverts of each router after the reload, then stop.
-		wait_for 20 cap_after "$cap" "$t_done" $(( 2 * (n < 250 ? n : 250) ))
-		sleep 0.2
-		kill $cpid 2>/dev/null; wait $cpid 2>/dev/null
-		read -r gmax gvrid gbase gmiss <<< "$(gaps "$cap" "$t_sig" 1)"
-		changes=$(tail -n +"$((mark + 1))" "$log" | grep -cE -- "$change_re")
-		burst=$(adverts "$cap" | awk -v s="$t_sig" '$2 >= s && $2 < s + 1000000' | wc -l)
-		arps=$(tcpdump -tt -n -r "$cap" arp 2>/dev/null | awk -v s="$t_sig" '{ t = $1; sub(/\./, "", t) } t >= s' | wc -l)
-		printf '| %s | %d | %d | %s ms | %s ms | %s ms (vrid %s)%s | %s ms | %d | %d | %d |\n' \
-		    "$what" "$n" "$r" "$daemon_ms" "$wall_ms" "$(ms "$gmax")" "$gvrid" \
-		    "$([ "$gmiss" -gt 0 ] && echo ", $gmiss silent")" "$(ms "$gbase")" "$burst" "$arps" "$changes"
-	done
-	kill -TERM $pid 2>/dev/null
-	wait_for 30 gone $pid || kill -9 $pid 2>/dev/null
-	wait $pid 2>/dev/null
-	wait $spid 2>/dev/null
+	# Two full rounds of adverts before the reload.
+	t_start=$(now_s)
+	wait_for 20 test "$(pcap window "$cap" "$t_start" 9e9 | awk '{ print $1 }')" -ge $((3 * n))
+	conf "$impl" 1 > "$conf"
+	mark=$(wc -l < "$log")
+	t_sig=$(now_s)
+	kill -HUP "$pid"
+	if ! wait_for 60 line_after "$log" "$mark" "$done_re"; then
+		note "$impl rep $rep: no reload verdict within 60 s"
+		result "$sc" "$impl" failed "$rep" 1
+		stop_pids $(tree "$pid" | tac); cap_stop "$cpid"; wait_for 10 gone "$spid"
+		return
+	fi
+	t_done=$(stamp_after "$log" "$mark" "$done_re")
+	# Three more seconds of adverts, then stop.
+	wait_for 20 test "$(pcap window "$cap" "$(awk -v t="$t_sig" 'BEGIN { printf "%.6f", t + 3 }')" 9e9 | awk '{ print $1 }')" -ge 1
+	cap_stop "$cpid"
+	read -r hi hr lo lr nr <<< "$(pcap gapwin "$cap" "$(awk -v t="$t_sig" 'BEGIN { printf "%.6f", t - 2 }')" \
+	    "$(awk -v t="$t_sig" 'BEGIN { printf "%.6f", t + 3 }')" 10/1)"
+	read -r base _ <<< "$(pcap gapwin "$cap" "$(awk -v t="$t_sig" 'BEGIN { printf "%.6f", t - 2 }')" "$t_sig" 10/1)"
+	result "$sc" "$impl" apply_ms "$rep" "$(awk -v a="$t_sig" -v b="$t_done" 'BEGIN { printf "%.2f", (b - a) * 1000 }')"
+	if [ "$impl" = ours ]; then
+		result "$sc" "$impl" daemon_ms "$rep" "$(tail -n +"$((mark + 1))" "$log" | grep -m1 -oE 'in [0-9.]+ ms' | awk '{ print $2 }')"
+		tail -n +"$((mark + 1))" "$log" | grep -m1 -E -- "$done_re" | grep -q ' 1 updated' ||
+		    note "ours rep $rep: unexpected verdict: $(tail -n +"$((mark + 1))" "$log" | grep -m1 -E -- "$done_re" | cut -d' ' -f2-)"
+	else
+		result "$sc" "$impl" daemon_ms "$rep" "$(awk -v a="$(stamp_after "$log" "$mark" "$start_re")" -v b="$t_done" \
+		    'BEGIN { printf "%.2f", (b - a) * 1000 }')"
+	fi
+	result "$sc" "$impl" gap_ms "$rep" "$(awk -v g="$hi" 'BEGIN { printf "%.2f", g * 1000 }')"
+	result "$sc" "$impl" mingap_ms "$rep" "$(awk -v g="$lo" 'BEGIN { printf "%.2f", g * 1000 }')"
+	result "$sc" "$impl" base_ms "$rep" "$(awk -v g="$base" 'BEGIN { printf "%.2f", g * 1000 }')"
+	result "$sc" "$impl" extra "$rep" "$(pcap window "$cap" "$t_sig" "$(awk -v t="$t_sig" 'BEGIN { printf "%.6f", t + 1 }')" |
+	    awk -v n="$n" '{ print $1 - n }')"
+	result "$sc" "$impl" changes "$rep" "$(tail -n +"$((mark + 1))" "$log" | grep -cE 'Switching to state|Entering [A-Z]+ STATE')"
+	[ "$nr" -lt $((n - 1)) ] && note "$impl rep $rep: only $nr of $((n - 1)) unchanged routers seen"
+	kill -TERM "$pid" 2>/dev/null
+	wait_for 30 gone "$pid" || stop_pids $(tree "$pid" | tac)
+	wait_for 10 gone "$spid"
 }
 
-echo "N = $n routers on $k links, all MASTER, advert interval 1 s; one router changed per reload"
-echo "| daemon | N | reload | daemon's time | SIGHUP to done (wall) | longest gap across the reload (unchanged, eth0) | longest gap before | adverts on eth0 in the 1 s after SIGHUP (steady: $(( n < 250 ? n : 250 ))) | ARPs on eth0 after SIGHUP | state changes |"
-echo "|---|---|---|---|---|---|---|---|---|---|"
-run ucarp
-[ $skipk -eq 1 ] || run keepalived
+for ((r = 1; r <= reps; r++)); do
+	for impl in $impls; do
+		one "$impl" "$r"
+	done
+done
+exit 0

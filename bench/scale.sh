@@ -1,139 +1,94 @@
 #!/bin/bash
-# bench/scale.sh: memory and CPU of N virtual IPs: one ucarp daemon with
-# N instances (from one configuration file) against N ucarp 1.5.2
-# processes, in the same run.
+# bench/scale.sh: the cost of N virtual routers on one host pair, for ours
+# (one process per host, one configuration file), ucarp 1.5.2 (N processes
+# per host) and keepalived (one process per host with N vrrp_instances,
+# VRRPv2 and VRRPv3), interleaved within each repetition.
 #
-# A pair of hosts in network namespaces, joined by K = ceil(N/250) links
-# (a vhid is unique per interface, so 1000 VIPs need 4 interfaces).  Host A
-# runs every VIP with advskew 0 (master), host B with advskew 100 (backup).
-# After every VIP is settled (A has one MASTER line per instance), RSS and
-# CPU time of both hosts' processes are read from /proc over a steady
-# window.  Adverts per second are counted on one link with tcpdump.
+# Hosts A (every router advskew 0 / priority 150) and B (advskew 100 /
+# priority 100) are joined by ceil(N/250) links (a vhid or VRID is unique
+# per link).  Both hosts start together; a capture on B (all links) tells
+# when the pair has settled: in the last 1.5 s A advertised all N routers
+# and B none.  Then, over a steady window:
+#   rss_mib   resident memory of every process of both hosts (MiB)
+#   pss_mib   the same, shared pages divided among their users (MiB)
+#   cpu_pct   CPU of both hosts together, % of one core
+#   adv_rate  adverts per second on the wire (expected: N)
+#   settle    start of both hosts -> settled (s)
+#   procs     processes of both hosts
+# A pair that has not settled within the deadline is recorded as failed
+# (and still measured).
 #
-# usage: bench/scale.sh [-w SECONDS] [-r] N [N...] [-- PATH_TO_OUR_UCARP]
-#   -w  steady-state window (default 30 s)
-#   -r  skip ucarp 1.5.2 (N processes per host; at 1000 it needs ~10 GiB)
-# Addresses: 198.18.0.0/15 only.  Needs root.
-set -u
-window=30 skipref=0 sizes=()
+# usage: bench/scale.sh [-n REPS] [-w SECONDS] [N...]   (default N: 1 100 1000)
+# Writes raw results (see bench/lib.sh) to $BENCH_RAW, default stdout.
+. "$(dirname "$0")/lib.sh"
+
+reps=5 window=30
 while [ $# -gt 0 ]; do
 	case $1 in
+	-n) reps=$2; shift 2 ;;
 	-w) window=$2; shift 2 ;;
-	-r) skipref=1; shift ;;
-	--) shift; break ;;
-	*) sizes+=("$1"); shift ;;
+	-h|--help) sed -n '2,/^\. /p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+	*) break ;;
 	esac
 done
-ours=${1:-$(cd "$(dirname "$0")/.." && pwd)/build/src/ucarp}
-ref=/usr/sbin/ucarp
-[ ${#sizes[@]} -gt 0 ] || sizes=(100 1000)
-[ -x "$ours" ] || { echo "no daemon at $ours" >&2; exit 1; }
+sizes=${*:-1 100 1000}
+bench_require
+impls=${BENCH_IMPLS:-ours ucarp kav2 kav3}
 
-tag=sc$$
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-	for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done
-	wait 2>/dev/null
-	for h in a b; do ip netns del $tag$h 2>/dev/null; done
-	rm -rf "$tmp"
+settled() {	# CAP N
+	[ "$(pcap settled "$1" "$2" 1 2 "$(now_s)" 1.5)" = yes ]
 }
-trap cleanup EXIT
 
-hz=$(getconf CLK_TCK)
-
-# net K: hosts a and b joined by K veth links eth0..eth{K-1}.
-net() {
-	local k=$1 i h
-	for h in a b; do ip netns del $tag$h 2>/dev/null; ip netns add $tag$h; ip -n $tag$h link set lo up; done
-	for i in $(seq 0 $((k - 1))); do
-		ip -n ${tag}a link add eth$i type veth peer name eth$i netns ${tag}b
-		ip -n ${tag}a addr add 198.18.$((10 + i)).1/24 dev eth$i
-		ip -n ${tag}b addr add 198.18.$((10 + i)).2/24 dev eth$i
-		ip -n ${tag}a link set eth$i up
-		ip -n ${tag}b link set eth$i up
+one() {	# IMPL N REP
+	local impl=$1 n=$2 rep=$3 k cap=$TMP/scale.pcap t0 t1 c0 c1 mem sc=scale_$2 ok=1
+	local deadline=$((60 + n / 10)) all
+	[ "$impl" = ucarp ] && deadline=$((60 + n / 2))
+	k=$(links_for "$n")
+	net_pair "$k"
+	routers_pair "$n" 1 > "$TMP/ra"
+	routers_pair "$n" 2 > "$TMP/rb"
+	rm -f "$cap"
+	cap_start ${TAG}b any "$cap"
+	local cpid=$CAP_PID
+	t0=$(now_us)
+	node_start "$impl" ${TAG}a a master normal "$TMP/ra"
+	node_start "$impl" ${TAG}b b backup normal "$TMP/rb"
+	# Poll every half second: parsing the growing capture costs CPU.
+	until settled "$cap" "$n"; do
+		if [ $(( $(now_us) - t0 )) -gt $((deadline * 1000000)) ]; then
+			note "$impl N=$n rep $rep: not settled after $deadline s ($(pcap settled "$cap" "$n" 1 2 "$(now_s)" 1.5))"
+			result "$sc" "$impl" failed "$rep" 1
+			ok=0
+			break
+		fi
+		sleep 0.5
 	done
-}
-
-# conf N HOST SKEW: our configuration file for one host.
-conf() {
-	local n=$1 h=$2 skew=$3 i link vhid
-	echo "defaults = { pass = \"bench\"; advskew = $skew; neutral = true; };"
-	echo "instances = ("
-	for i in $(seq 0 $((n - 1))); do
-		link=$((i / 250)); vhid=$((i % 250 + 1))
-		printf '  { interface = "eth%d"; srcip = "198.18.%d.%d"; vhid = %d; addr = "198.19.%d.%d"; }%s\n' \
-		    $link $((10 + link)) $h $vhid $link $vhid $([ $i -lt $((n - 1)) ] && echo ,)
-	done
-	echo ");"
-}
-
-# procstats PID...: "RSS_KiB CPU_TICKS" summed over the processes.
-procstats() {
-	local rss=0 cpu=0 p r t
-	for p in "$@"; do
-		r=$(awk '/^VmRSS:/ { print $2 }' /proc/$p/status 2>/dev/null)
-		t=$(awk '{ print $14 + $15 }' /proc/$p/stat 2>/dev/null)
-		rss=$((rss + ${r:-0})); cpu=$((cpu + ${t:-0}))
-	done
-	echo "$rss $cpu"
-}
-
-wait_lines() {	# FILE PATTERN COUNT SECONDS
-	local end=$((SECONDS + $4))
-	while [ "$(cat $1 2>/dev/null | grep -c "$2")" -lt "$3" ]; do
-		[ $SECONDS -ge $end ] && return 1
-		sleep 0.1
-	done
-}
-
-# measure WHAT N: start both hosts, settle, measure; prints one table row.
-measure() {
-	local what=$1 n=$2 k t0 settle
-	local procs=() i link vhid before after cpu_s pct rss_mib adverts
-	k=$(( ($n + 249) / 250 ))
-	net $k
-	t0=$(date +%s.%N)
-	if [ "$what" = ours ]; then
-		conf $n 1 0 >$tmp/a.conf; conf $n 2 100 >$tmp/b.conf
-		ip netns exec ${tag}a $ours -c $tmp/a.conf >$tmp/a.log 2>&1 & procs+=($!); pids+=($!)
-		ip netns exec ${tag}b $ours -c $tmp/b.conf >$tmp/b.log 2>&1 & procs+=($!); pids+=($!)
-	else
-		: >$tmp/a.log
-		for i in $(seq 0 $((n - 1))); do
-			link=$((i / 250)); vhid=$((i % 250 + 1))
-			ip netns exec ${tag}a $ref -i eth$link -s 198.18.$((10 + link)).1 -v $vhid -p bench \
-			    -a 198.19.$link.$vhid -k 0 -n >>$tmp/a.log 2>&1 & procs+=($!); pids+=($!)
-			ip netns exec ${tag}b $ref -i eth$link -s 198.18.$((10 + link)).2 -v $vhid -p bench \
-			    -a 198.19.$link.$vhid -k 100 -n >/dev/null 2>&1 & procs+=($!); pids+=($!)
-		done
-	fi
-	if ! wait_lines $tmp/a.log 'Switching to state: MASTER' $n 180; then
-		echo "| $what | $n | did not settle in 180 s |"; kill -9 "${procs[@]}" 2>/dev/null; wait 2>/dev/null; return
-	fi
-	settle=$(echo "$(date +%s.%N) - $t0" | bc)
-	sleep 2	# let start-up transients pass before the window
-	ip netns exec ${tag}a timeout $((window + 1)) tcpdump -i eth0 -n -w $tmp/w.pcap 'ip proto 112' 2>/dev/null & pids+=($!)
-	before=$(procstats "${procs[@]}")
+	[ $ok -eq 1 ] && result "$sc" "$impl" settle "$rep" \
+	    "$(awk -v d=$(( $(now_us) - t0 )) 'BEGIN { printf "%.3f", d / 1e6 }')"
+	all="$(node_pids a) $(node_pids b)"
+	t0=$(now_us)
+	c0=$(cpu_ns $all)
 	sleep "$window"
-	after=$(procstats "${procs[@]}")
-	wait $! 2>/dev/null
-	adverts=$(tcpdump -r $tmp/w.pcap -n 2>/dev/null | wc -l)
-	cpu_s=$(echo "scale=2; (${after#* } - ${before#* }) / $hz" | bc)
-	pct=$(echo "scale=2; 100 * $cpu_s / $window" | bc)
-	rss_mib=$(echo "scale=1; ${after% *} / 1024" | bc)
-	printf '| %s | %d | %d | %s MiB | %s s | %s %% | %.1f/s on eth0 | %.1f s |\n' \
-	    "$what" "$n" "${#procs[@]}" "$rss_mib" "$cpu_s" "$pct" \
-	    "$(echo "$adverts / $window" | bc -l)" "$settle"
-	kill -9 "${procs[@]}" 2>/dev/null
-	wait "${procs[@]}" 2>/dev/null
+	c1=$(cpu_ns $all)
+	t1=$(now_us)
+	mem=$(mem_kib $all)
+	cap_stop "$cpid"
+	result "$sc" "$impl" cpu_pct "$rep" "$(awk -v c=$((c1 - c0)) -v t=$((t1 - t0)) 'BEGIN { printf "%.3f", c / (t * 10) }')"
+	result "$sc" "$impl" rss_mib "$rep" "$(awk -v m="${mem% *}" 'BEGIN { printf "%.2f", m / 1024 }')"
+	result "$sc" "$impl" pss_mib "$rep" "$(awk -v m="${mem#* }" 'BEGIN { printf "%.2f", m / 1024 }')"
+	result "$sc" "$impl" procs "$rep" "$(echo $all | wc -w)"
+	result "$sc" "$impl" adv_rate "$rep" "$(pcap window "$cap" "$(awk -v t=$t0 'BEGIN { printf "%.6f", t / 1e6 }')" \
+	    "$(awk -v t=$t1 'BEGIN { printf "%.6f", t / 1e6 }')" |
+	    awk -v t=$((t1 - t0)) '{ printf "%.2f", $1 / (t / 1e6) }')"
+	node_stop a
+	node_stop b
 }
 
-echo "steady window ${window} s, both hosts together; CPU % of one core"
-echo "| daemon | VIPs | processes | RSS | CPU in window | CPU | adverts | settle |"
-echo "|---|---|---|---|---|---|---|---|"
-for n in "${sizes[@]}"; do
-	measure ours "$n"
-	[ $skipref -eq 1 ] || measure "ucarp-1.5.2" "$n"
+for ((r = 1; r <= reps; r++)); do
+	for n in $sizes; do
+		for impl in $impls; do
+			one "$impl" "$n" "$r"
+		done
+	done
 done
 exit 0

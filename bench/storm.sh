@@ -1,0 +1,86 @@
+#!/bin/bash
+# bench/storm.sh: a script storm.  N routers fail over at once and every
+# new master runs an up script that takes 20 ms, for ours (its script
+# queue, script_jobs at the default, and at other values as ours_jN),
+# ucarp 1.5.2 (N processes, each running its script before it advertises)
+# and keepalived (notify_master; VRRPv2 and VRRPv3), interleaved.
+#
+# Hosts A (all N masters) and B (all backups) are joined by ceil(N/250)
+# links; once settled, every process of A is killed (SIGKILL) and B takes
+# all N over.  A capture on B times the adverts; the scripts stamp their
+# end.  Metrics:
+#   done        the kill -> the last up script finished (s)
+#   scripts     up scripts finished (expected: N)
+#   moved       routers B took over (expected: N)
+#   take_late_ms  the longest silence of a router at takeover (A's last
+#               advert -> B's first) minus the protocol's bound, in ms:
+#               what the storm added to the slowest takeover
+#   adv_late_ms the longest gap between two adverts of one new master,
+#               beyond its interval, until 3 s after the last script (ms)
+#
+# usage: bench/storm.sh [-n REPS] [N]   (default N 1000)
+. "$(dirname "$0")/lib.sh"
+
+reps=5
+while [ $# -gt 0 ]; do
+	case $1 in
+	-n) reps=$2; shift 2 ;;
+	-h|--help) sed -n '2,/^\. /p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+	*) break ;;
+	esac
+done
+n=${1:-1000}
+bench_require
+impls=${BENCH_IMPLS:-ours ours_j1 ours_j64 ucarp kav2 kav3}
+k=$(links_for "$n")
+printf '#!/bin/bash\nsleep 0.02\necho "$EPOCHREALTIME $1 $2" >> "%s"\n' "$TMP/up.stamps" > "$TMP/up"
+chmod 755 "$TMP/up"
+
+settled() { [ "$(pcap settled "$1" "$n" 1 2 "$(now_s)" 1.5)" = yes ]; }
+lines() { local c; c=$(wc -l 2>/dev/null < "$1"); [ "${c:-0}" -ge "$2" ]; }
+
+one() {	# IMPL REP
+	local impl=$1 rep=$2 cap=$TMP/storm.pcap t_kill last end cpid sc=storm_$n
+	local routers moved take late lastfirst b interval=1.390625
+	case $impl in kav*) interval=1 ;; esac
+	net_pair "$k"
+	routers_pair "$n" 1 > "$TMP/ra"
+	routers_pair "$n" 2 > "$TMP/rb"
+	rm -f "$cap" "$TMP/up.stamps"
+	cap_start ${TAG}b any "$cap"
+	cpid=$CAP_PID
+	node_start "$impl" ${TAG}a a master normal "$TMP/ra"
+	node_start "$impl" ${TAG}b b backup normal "$TMP/rb" up="$TMP/up"
+	if ! wait_for $((60 + n / 5)) settled "$cap"; then
+		note "$impl rep $rep: not settled ($(pcap settled "$cap" "$n" 1 2 "$(now_s)" 1.5))"
+		result "$sc" "$impl" failed "$rep" 1
+		node_stop a; node_stop b; cap_stop "$cpid"
+		return
+	fi
+	t_kill=$(now_s)
+	node_kill a KILL
+	if ! wait_for $((30 + n / 10)) lines "$TMP/up.stamps" "$n"; then
+		note "$impl rep $rep: $(wc -l < "$TMP/up.stamps" 2>/dev/null) of $n up scripts finished"
+		result "$sc" "$impl" failed "$rep" 1
+	fi
+	last=$(sort -g "$TMP/up.stamps" | tail -n 1 | awk '{ print $1 }')
+	end=$(awk -v t="$last" 'BEGIN { printf "%.6f", t + 3 }')
+	wait_for 10 test "$(pcap window "$cap" "$end" 9e9 | awk '{ print $1 }')" -ge 1
+	cap_stop "$cpid"
+	read -r routers moved take late lastfirst <<< "$(pcap takeover "$cap" 1 2 "$interval")"
+	b=$(bound "$impl" normal)
+	result "$sc" "$impl" "done" "$rep" "$(awk -v a="$t_kill" -v b="$last" 'BEGIN { printf "%.3f", b - a }')"
+	result "$sc" "$impl" scripts "$rep" "$(wc -l < "$TMP/up.stamps")"
+	result "$sc" "$impl" moved "$rep" "$moved"
+	result "$sc" "$impl" take_late_ms "$rep" "$(awk -v t="$take" -v b="$b" 'BEGIN { printf "%.1f", (t - b) * 1000 }')"
+	result "$sc" "$impl" adv_late_ms "$rep" "$(awk -v l="$late" 'BEGIN { printf "%.1f", l * 1000 }')"
+	node_stop a
+	node_stop b
+}
+
+for ((r = 1; r <= reps; r++)); do
+	for impl in $impls; do
+		one "$impl" "$r"
+	done
+done
+exit 0
