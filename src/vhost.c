@@ -279,7 +279,7 @@ vhost_script(struct vhost *vh, const struct carp_action *a)
 {
 	vhost_queue(vh, vh->cfg, vh->cfg->addr_strs, vh->cfg->naddrs,
 	    a->type == CARP_ACT_SCRIPT_UP ? SCRIPT_UP : SCRIPT_DOWN,
-	    vh->fsm.state, vh->last_from, carp_cause_name(a->cause), VQ_PUSH);
+	    a->to, vh->last_from, carp_cause_name(a->cause), VQ_PUSH);
 }
 
 /* Log a transition as ucarp did, plus why. */
