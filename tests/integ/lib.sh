@@ -349,6 +349,7 @@ stop_ours_at_exit() {
 		rc=$?
 		NODE_PID[i]=""
 		NODE_RC[i]=$rc
+		log "node $i (ours) ended at the clean-up ($how): $(rc_text "$rc")"
 		judge_end "node $i (ours, run ${NODE_RUN[i]})" "$how" "$rc" "${NODE_LOG[i]}" "${NODE_VGLOG[i]:-}"
 		END_PROBLEMS+=("${JUDGED[@]}")
 	done
@@ -399,6 +400,7 @@ cleanup() {
 	scan_tmpd
 	if [ ${#END_PROBLEMS[@]} -gt 0 ]; then
 		for p in "${END_PROBLEMS[@]}"; do log "FAIL (at clean-up): $p"; done
+		[ "$rc" -ne 0 ] || log "FAIL: the test's own checks passed, but the end of our daemon did not (above)"
 		rc=1
 	fi
 	[ ${#SAN_SEEN[@]} -eq 0 ] || show_reports

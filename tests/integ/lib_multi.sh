@@ -77,6 +77,7 @@ mend_at_exit() {
 	rc=$?
 	D_PID[h]=""
 	D_RC[h]=$rc
+	log "host $h: ucarp ended at the clean-up ($how): $(rc_text "$rc")"
 	judge_end "host $h (run ${D_RUN[h]})" "$how" "$rc" "${D_LOG[h]}" "${D_VGLOG[h]:-}"
 	END_PROBLEMS+=("${JUDGED[@]}")
 }
