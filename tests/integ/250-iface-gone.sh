@@ -11,7 +11,13 @@
 #      address, up): the daemon logs "eth1: interface is back, capture
 #      reopened" and the eth1 instances become MASTER again and advertise
 #      on link 2.
-#   3. Over the whole period, the eth0 instances advertised on time: the
+#   3. eth1's link goes down and up, twice: carrier loss (the bridge end
+#      of its veth down, then up), then eth1 itself set down and up (ip
+#      link set eth1 down/up).  Each time the daemon logs "eth1: link
+#      down", every eth1 instance goes to BACKUP ("link down") and sends
+#      nothing on link 2; when the link is back they become MASTER again
+#      and advertise on link 2.
+#   4. Over the whole period, the eth0 instances advertised on time: the
 #      largest gap between two adverts of each vhid stays under its
 #      interval + 100 ms, with no state change.
 . "$(dirname "$0")/lib_multi.sh"
@@ -77,7 +83,52 @@ for v in 11 12 13; do
 done
 mcheck_running 1
 
-# ---- 3. eth0 was never disturbed --------------------------------------------------------
+# ---- 3. eth1's link down and up ----------------------------------------------------------
+# since_has ERE: host 1's log has a line matching ERE since line $FROM.
+since_has() { tail -n +"$FROM" "${D_LOG[1]}" | grep -qE -- "$1"; }
+link_cycle() {
+	local how=$1 v n t_down t_up
+	FROM=$(( $(wc -l < "${D_LOG[1]}") + 1 ))
+	case $how in
+	carrier) ip -n "$MBR_NS" link set p1l2 down || test_fail "$how: bridge port p1l2 down" ;;
+	admin) ip -n "${M_NS[1]}" link set eth1 down || test_fail "$how: ip link set eth1 down" ;;
+	esac
+	t_down=$(now_us)
+	wait_until 5 since_has 'eth1: link down' || test_fail "$how: no 'eth1: link down' logged"
+	wait_until 5 e1_down || test_fail "$how: the eth1 instances did not leave MASTER: $(mstates 1 | tr '\n' ' ')"
+	for v in 11 12 13; do
+		since_has "eth1 vhid $v \(e1v$v\): Switching to state: BACKUP \(link down\)" ||
+		    test_fail "$how: e1v$v: no 'Switching to state: BACKUP (link down)'"
+	done
+	# The eth0 instances advertise meanwhile (2 adverts each).
+	for v in 1 2 3; do
+		wait_until 10 mcap_count_ge link1 "$(haddr 1 1)" $v 2 "$t_down" ||
+		    test_fail "$how: vhid $v on eth0: no adverts while eth1's link was down"
+	done
+	mcheck_running 1
+	t_up=$(now_us)
+	case $how in
+	carrier) ip -n "$MBR_NS" link set p1l2 up || test_fail "$how: bridge port p1l2 up" ;;
+	admin) ip -n "${M_NS[1]}" link set eth1 up || test_fail "$how: ip link set eth1 up" ;;
+	esac
+	wait_until 5 mport_up 1 2 || test_fail "$how: eth1 has no carrier again"
+	wait_until 5 since_has 'eth1: (link up|interface is back, capture reopened)' ||
+	    test_fail "$how: no 'eth1: link up' logged"
+	wait_until 10 mall_state 1 MASTER 6 ||
+	    test_fail "$how: the eth1 instances did not become MASTER again: $(mstates 1 | tr '\n' ' ')"
+	for v in 11 12 13; do
+		wait_until 10 mcap_count_ge link2 "$(haddr 1 2)" $v 2 "$t_up" ||
+		    test_fail "$how: vhid $v on eth1: no adverts on link 2 after the link came back"
+		n=$(mcap_adverts link2 "$(haddr 1 2)" | awk -v v=$v -v a="$t_down" -v b="$t_up" '$1 == v && $2 > a + 100000 && $2 < b' | wc -l)
+		[ "$n" -eq 0 ] || test_fail "$how: vhid $v: $n adverts on link 2 while eth1's link was down"
+	done
+	mcheck_running 1
+	log "3. $how: eth1 down $(( (t_up - t_down) / 1000 )) ms; its instances went BACKUP and came back MASTER"
+}
+link_cycle carrier
+link_cycle admin
+
+# ---- 4. eth0 was never disturbed --------------------------------------------------------
 mcap_stop link1
 mcap_stop link2
 [ "$(mlog_count 1 '\(e0v[0-9]+\): Switching to state')" -eq "$E0_SWITCHES" ] ||

@@ -1,11 +1,12 @@
 #!/bin/bash
 # Flood: A (master) and B (backup), vhid 77, and an attacker on the same
-# bridge sending FLOOD_PPS (default 20000) junk frames per second for
-# FLOOD_SECS (default 10) seconds, bounded by count as well.  The mix
-# (weights): wrong-HMAC adverts for the pair's vhid 4, wrong-HMAC adverts
-# claiming advbase 0 advskew 1 2, wrong vhid 2, and 1 each of bad TTL, bad
-# version, bad type, bad IP checksum, bad CARP checksum, bad group,
-# fragment, truncated (50 and 24 bytes) and keepalived's VRRPv2/v3 adverts.
+# bridge sending FLOOD_PPS (default 20000; 2000 under valgrind) junk
+# frames per second for FLOOD_SECS (default 10) seconds, bounded by count
+# as well.  The mix (weights): wrong-HMAC adverts for the pair's vhid 4,
+# wrong-HMAC adverts claiming advbase 0 advskew 1 2, wrong vhid 2, and 1
+# each of bad TTL, bad version, bad type, bad IP checksum, bad CARP
+# checksum, bad group, fragment, truncated (50 and 24 bytes) and
+# keepalived's VRRPv2/v3 adverts.
 #
 # Asserted:
 #   - the injector reached at least FLOOD_MIN_PPS (default: FLOOD_PPS less
@@ -13,8 +14,9 @@
 #   - no state change on A or B (A MASTER with the VIP, B BACKUP);
 #   - every frame is counted: on A and on B the rejection counters rose
 #     in all by at least 95 % of what the injector sent and by no more
-#     than it sent, each reason by no more than the frames of its kinds
-#     (kernel drops on the path are printed: veth/bridge statistics);
+#     than it sent, and each reason by at least 90 % and at most 100 % of
+#     the frames of its kinds (so no reason can hide behind the others'
+#     total; kernel drops on the path are printed: veth/bridge statistics);
 #   - A's log (debug on) has at most one line per drop reason per second
 #     during the flood, and so has B's;
 #   - A's adverts stay on schedule: on A's bridge port (frames from A
@@ -24,6 +26,13 @@
 hostile_init
 hpair_start
 
+# Under valgrind (UCARP_TEST_VALGRIND=1) the daemons run some 20 times
+# slower: that run is about memory errors on the reject paths, so the
+# flood is a tenth of the rate; the rate itself is proven by the others.
+if [ $VG_ALL -eq 1 ] && [ -z "${FLOOD_PPS:-}" ]; then
+	FLOOD_PPS=2000
+	log "NOTE: under valgrind: flood of $FLOOD_PPS frames/s"
+fi
 : "${FLOOD_PPS:=20000}"
 : "${FLOOD_SECS:=10}"
 : "${FLOOD_MIN_PPS:=$(( FLOOD_PPS * 95 / 100 ))}"
@@ -107,6 +116,8 @@ check_counted() {
 		[ "$d" -ne 0 ] || [ -n "${want[$k]:-}" ] && line="$line $k=$d/${want[$k]:-0}"
 		[ "$d" -le "${want[$k]:-0}" ] ||
 		    FAILS+=("host $h counted $d frames as $k; only ${want[$k]:-0} such frames were sent")
+		[ $(( d * 100 )) -ge $(( ${want[$k]:-0} * 90 )) ] ||
+		    FAILS+=("host $h counted only $d frames as $k of the ${want[$k]} such frames sent (< 90 %)")
 	done
 	d=$(hdelta "$before" "$after" transitions)
 	[ "$d" -eq 0 ] || FAILS+=("host $h: transitions +$d during the flood")

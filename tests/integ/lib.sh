@@ -27,7 +27,17 @@
 #   capture_start NAME FILTER, capture_hex NAME FILTER, capture_stop NAME
 # Environment: UCARP, REF_UCARP, top_srcdir, top_builddir, TESTDATA (set by
 # automake, defaulted here), UCARP_TEST_SCALE (deadline multiplier),
-# UCARP_TEST_KEEP=1 (keep the temp dir with every log).
+# UCARP_TEST_KEEP=1 (keep the temp dir with every log),
+# UCARP_TEST_VALGRIND=1 (every daemon of ours under valgrind memcheck;
+# deadlines x UCARP_TEST_VALGRIND_SCALE, default 3).
+#
+# Every run of our daemon is judged when it ends (stop_node, and the
+# clean-up for those still running, which stops them with SIGTERM): a
+# SIGTERM/INT/QUIT/HUP stop must give exit 0 within its deadline (else
+# SIGKILL, itself a failure), a daemon found dead must have exited 0, and
+# no log in the temp dir may hold a sanitizer report or a valgrind error,
+# whatever the test asserted.  A deliberate SIGKILL (stop_node I KILL) is
+# exempt from the exit status only.  The reference is only reaped.
 #
 # Exit status (automake): 0 pass, 1 fail, 77 skip.
 
@@ -44,6 +54,21 @@ LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 : "${UCARP_TEST_SCALE:=1}"
 export top_srcdir top_builddir UCARP REF_UCARP TESTDATA
 
+# Sanitizer builds (configure --enable-asan): stop at the first report
+# with a status of its own (ASan and LeakSanitizer 66, UBSan 67), exit
+# normally rather than abort (no core, the status is kept), and check for
+# leaks at every exit.  Reports go to the daemon's stderr, i.e. its log.
+# Options already in the environment come last and so take precedence.
+SAN_ASAN_RC=66
+SAN_UBSAN_RC=67
+VG_RC=99			# valgrind --error-exitcode
+ASAN_OPTIONS="halt_on_error=1:abort_on_error=0:detect_leaks=1:exitcode=$SAN_ASAN_RC:handle_abort=1:print_summary=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
+LSAN_OPTIONS="exitcode=$SAN_ASAN_RC${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
+UBSAN_OPTIONS="halt_on_error=1:abort_on_error=0:print_stacktrace=1:exitcode=$SAN_UBSAN_RC${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
+export ASAN_OPTIONS LSAN_OPTIONS UBSAN_OPTIONS
+# What a sanitizer report looks like in a log.
+SAN_RE='(AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|ThreadSanitizer|MemorySanitizer)|: runtime error: '
+
 TEST_NAME=$(basename "$0" .sh)
 P="uc$$"			# prefix of every namespace name
 BR_NS="${P}br"
@@ -56,7 +81,7 @@ VHID=42
 PASS=love
 declare -a HOST_NS HOST_ADDR NODE_IMPL NODE_PID NODE_RC NODE_RUN NODE_LOG \
     NODE_EVENTS NODE_ARGV NODE_CMD NODE_VHID NODE_VIP NODE_PASS NODE_WRAP \
-    NODE_XLOGS
+    NODE_XLOGS NODE_VG NODE_VGLOG
 declare -A CAP_PID CAP_FILE
 
 log()	{ printf '%s: %s\n' "$TEST_NAME" "$*"; }
@@ -177,13 +202,208 @@ reap_pid() {
 	wait "$pid" 2>/dev/null
 }
 
+# ---- judging the end of our daemon -------------------------------------------
+
+# True when $UCARP is built with a sanitizer (valgrind cannot run it).
+ucarp_sanitized() {
+	ldd "$UCARP" 2>/dev/null | grep -qE 'lib(asan|ubsan)\.so' ||
+	    grep -qa -m 1 -e __asan_init -e __ubsan_handle "$UCARP" 2>/dev/null
+}
+
+# vg_find: VG_BIN = valgrind; false when it is not installed.
+VG_BIN=""
+vg_find() { VG_BIN=$(command -v valgrind); }
+
+# Deadlines for valgrind (once): x UCARP_TEST_VALGRIND_SCALE (default 3).
+VG_SCALED=0
+vg_scale() {
+	[ $VG_SCALED -eq 1 ] && return 0
+	VG_SCALED=1
+	UCARP_TEST_SCALE=$(( UCARP_TEST_SCALE * ${UCARP_TEST_VALGRIND_SCALE:-3} ))
+}
+
+# vg_setup (test_init, multi_init): UCARP_TEST_VALGRIND=1 puts every daemon
+# of ours under valgrind (VG_ALL=1), unless the binary has sanitizers.
+VG_ALL=0
+vg_setup() {
+	[ "${UCARP_TEST_VALGRIND:-0}" = 1 ] || return 0
+	if ucarp_sanitized; then
+		log "NOTE: UCARP_TEST_VALGRIND=1 ignored: $UCARP is built with sanitizers, which check instead"
+		return 0
+	fi
+	vg_find || test_fail "UCARP_TEST_VALGRIND=1 but valgrind is not installed"
+	VG_ALL=1
+	vg_scale
+	log "NOTE: every daemon of ours runs under valgrind; deadlines x$UCARP_TEST_SCALE"
+}
+
+# vg_cmd LOGFILE: VG_CMD = valgrind memcheck logging to LOGFILE; any error,
+# and any definite, indirect or possible leak at exit, makes the exit
+# status VG_RC.  Scripts (fork + exec) run natively.
+vg_cmd() {
+	VG_CMD=("$VG_BIN" --tool=memcheck --leak-check=full
+	    --show-leak-kinds=definite,indirect,possible
+	    --errors-for-leak-kinds=definite,indirect,possible
+	    --error-exitcode=$VG_RC --child-silent-after-fork=yes
+	    --num-callers=30 --log-file="$1")
+}
+
+# vg_first_error LOG: the first error or leak record valgrind wrote to LOG
+# (a line followed by a stack, valgrind's own "Warning:" notes aside).
+vg_first_error() {
+	awk '/^==[0-9]+== +(at|by) 0x/ {
+		if (prev !~ /^==[0-9]+== +(at|by) 0x/ && prev !~ /Warning:/ && prev ~ /^==[0-9]+== [^ ]/) {
+			sub(/^==[0-9]+== /, "", prev); print prev; exit
+		}
+	}
+	{ prev = $0 }' "$1"
+}
+
+# What an exit status of our daemon means.
+rc_text() {
+	case $1 in
+	"$SAN_ASAN_RC")	echo "exit status $1 (AddressSanitizer or LeakSanitizer report)" ;;
+	"$SAN_UBSAN_RC") echo "exit status $1 (UndefinedBehaviorSanitizer report)" ;;
+	"$VG_RC")	echo "exit status $1 (valgrind found errors or leaks)" ;;
+	129|1[3-9][0-9]|2[0-5][0-9])
+		echo "killed by signal $(( $1 - 128 )) (SIG$(kill -l $(( $1 - 128 )) 2>/dev/null))" ;;
+	*)	echo "exit status $1" ;;
+	esac
+}
+
+# How a stop by signal SIG is judged: TERM, INT, QUIT and HUP (legacy
+# mode: exit) must end in exit 0; any other signal is a deliberate kill.
+sig_how() {
+	case ${1#SIG} in
+	TERM|INT|QUIT|HUP|15|2|3|1) echo clean ;;
+	*) echo killed ;;
+	esac
+}
+
+# judge_end WHAT HOW RC LOG [VGLOG]: JUDGED = the problems with one end of
+# our daemon, none when it ended cleanly.  HOW: clean (stopped by TERM,
+# INT, QUIT or HUP), died (found dead, nobody stopped it): exit 0
+# expected; killed (SIGKILL or another signal on purpose): any status.
+# In every case LOG must hold no sanitizer report and VGLOG no valgrind
+# error; after an exit, valgrind must have written "ERROR SUMMARY: 0".
+JUDGED=()
+declare -A SAN_SEEN=()		# files whose reports are already counted
+judge_end() {
+	local what=$1 how=$2 rc=$3 lg=$4 vg=${5:-} line
+	JUDGED=()
+	if [ "$how" != killed ] && [ "$rc" != 0 ] && [ $OURS_IS_REF -eq 0 ]; then
+		if [ "$how" = clean ]; then
+			JUDGED+=("$what: $(rc_text "$rc") where a clean exit (0) was expected")
+		else
+			JUDGED+=("$what: the daemon died on its own: $(rc_text "$rc")")
+		fi
+	fi
+	if [ -f "$lg" ] && line=$(grep -m 1 -nE -- "$SAN_RE" "$lg"); then
+		JUDGED+=("$what: sanitizer report in $(basename "$lg") line ${line%%:*}: ${line#*:}")
+		SAN_SEEN[$lg]=1
+	fi
+	[ -n "$vg" ] || return 0
+	if [ ! -f "$vg" ]; then
+		JUDGED+=("$what: no valgrind log $(basename "$vg")")
+		return 0
+	fi
+	line=$(vg_first_error "$vg")
+	if [ -n "$line" ]; then
+		JUDGED+=("$what: valgrind in $(basename "$vg"): $line")
+		SAN_SEEN[$vg]=1
+	fi
+	[ "$how" = killed ] && return 0
+	line=$(grep -m 1 'ERROR SUMMARY:' "$vg")
+	case $line in
+	*"ERROR SUMMARY: 0 errors"*) ;;
+	"") JUDGED+=("$what: valgrind wrote no ERROR SUMMARY to $(basename "$vg")") ;;
+	*) JUDGED+=("$what: valgrind: ${line#*== }"); SAN_SEEN[$vg]=1 ;;
+	esac
+	return 0
+}
+
+# stop_ours_at_exit: every node of ours still recorded gets SIGTERM (after
+# SIGCONT, in case a test left it stopped) and CLEAN_STOP_SECS (default
+# 15, scaled) to exit; a node found dead is reaped.  Problems go to
+# END_PROBLEMS.
+END_PROBLEMS=()
+stop_ours_at_exit() {
+	local i pid rc how t=${CLEAN_STOP_SECS:-15}
+	for ((i = 1; i <= NHOSTS; i++)); do
+		pid=${NODE_PID[i]:-}
+		[ -n "$pid" ] && [ "${NODE_IMPL[i]:-}" = ours ] || continue
+		if pid_alive "$pid"; then
+			kill -s CONT "$pid" 2>/dev/null
+			kill -s TERM "$pid" 2>/dev/null
+			how=clean
+			if ! wait_until "$t" pid_dead "$pid"; then
+				END_PROBLEMS+=("node $i (ours, pid $pid) did not exit within ${t} s (x$UCARP_TEST_SCALE) of SIGTERM at the clean-up: SIGKILLed")
+				kill -s KILL "$pid" 2>/dev/null
+				wait_until 5 pid_dead "$pid"
+				how=killed
+			fi
+		else
+			how=died
+		fi
+		wait "$pid" 2>/dev/null
+		rc=$?
+		NODE_PID[i]=""
+		NODE_RC[i]=$rc
+		log "node $i (ours) ended at the clean-up ($how): $(rc_text "$rc")"
+		judge_end "node $i (ours, run ${NODE_RUN[i]})" "$how" "$rc" "${NODE_LOG[i]}" "${NODE_VGLOG[i]:-}"
+		END_PROBLEMS+=("${JUDGED[@]}")
+	done
+}
+
+# scan_tmpd: any sanitizer report or valgrind error in any log of the temp
+# dir (every run of our daemon, ucarp -t outputs...) not counted yet.
+scan_tmpd() {
+	local f line
+	[ -n "$TMPD" ] && [ -d "$TMPD" ] || return 0
+	while read -r f; do
+		[ -n "$f" ] && [ -z "${SAN_SEEN[$f]:-}" ] || continue
+		SAN_SEEN[$f]=1
+		line=$(grep -m 1 -nE -- "$SAN_RE" "$f")
+		END_PROBLEMS+=("sanitizer report in $(basename "$f") line ${line%%:*}: ${line#*:}")
+	done < <(grep -rlIE --exclude='*.pcap' -- "$SAN_RE" "$TMPD" 2>/dev/null)
+	for f in "$TMPD"/vg.*.log; do
+		[ -f "$f" ] && [ -z "${SAN_SEEN[$f]:-}" ] || continue
+		line=$(vg_first_error "$f")
+		[ -n "$line" ] || continue
+		SAN_SEEN[$f]=1
+		END_PROBLEMS+=("valgrind in $(basename "$f"): $line")
+	done
+}
+
+# The reports behind SAN_SEEN, for the test log: each file from its first
+# report on (at most 60 lines).
+show_reports() {
+	local f n
+	for f in "${!SAN_SEEN[@]}"; do
+		[ -f "$f" ] || continue
+		n=$(grep -m 1 -nE -e "$SAN_RE" -e '^==[0-9]+== [^ ]' "$f" | cut -d: -f1)
+		case $f in */vg.*) n=$(grep -m 1 -n -F "$(vg_first_error "$f")" "$f" | cut -d: -f1) ;; esac
+		echo "----- $(basename "$f") from line ${n:-1}:"
+		tail -n +"${n:-1}" "$f" | head -n 60
+	done
+}
+
 cleanup() {
-	local rc=$? pid ns
+	local rc=$? pid ns p
 	trap - EXIT INT TERM HUP
+	set +u		# nothing may cut the clean-up short
+	stop_ours_at_exit
 	for pid in "${BG_PIDS[@]}"; do
 		pid_alive "$pid" || { wait "$pid" 2>/dev/null; continue; }
 		reap_pid "$pid" TERM
 	done
+	scan_tmpd
+	if [ ${#END_PROBLEMS[@]} -gt 0 ]; then
+		for p in "${END_PROBLEMS[@]}"; do log "FAIL (at clean-up): $p"; done
+		[ "$rc" -ne 0 ] || log "FAIL: the test's own checks passed, but the end of our daemon did not (above)"
+		rc=1
+	fi
+	[ ${#SAN_SEEN[@]} -eq 0 ] || show_reports
 	for ns in "${NS_LIST[@]}"; do
 		ip netns del "$ns" 2>/dev/null
 	done
@@ -223,6 +443,7 @@ test_init() {
 	# Probe: can we create a namespace at all (containers may forbid it)?
 	ip netns add "${P}probe" 2>/dev/null || test_skip "cannot create a network namespace"
 	ip netns del "${P}probe"
+	vg_setup
 	log "UCARP=$UCARP REF_UCARP=$REF_UCARP"
 }
 
@@ -306,7 +527,8 @@ EOF
 # -i eth0 -s ADDR -v VHID -p PASS -a VIP -u UP -d DOWN -D and EXTRA_ARGS.
 # NODE_VHID[I], NODE_VIP[I], NODE_PASS[I] override the defaults; an empty
 # NODE_PASS[I] ("-") omits -p (pass -o in EXTRA_ARGS then).  NODE_WRAP[I]
-# is put in front of our binary (valgrind).
+# is put in front of our binary; NODE_VG[I]=1 (or UCARP_TEST_VALGRIND=1)
+# runs it under valgrind, logging to NODE_VGLOG[I] (call vg_find first).
 start_node() {
 	local i=$1 impl=$2
 	shift 2
@@ -335,12 +557,19 @@ start_node_raw() {
 	: > "${NODE_EVENTS[i]}"
 	: > "${NODE_ARGV[i]}"
 	write_scripts "$i"
-	local -a cmd
+	local -a cmd wrap=(${NODE_WRAP[i]:-})
+	NODE_VGLOG[i]=""
+	if [ "$impl" = ours ] && { [ "${NODE_VG[i]:-0}" = 1 ] || [ $VG_ALL -eq 1 ]; }; then
+		NODE_VGLOG[i]=$TMPD/vg.n$i.r$r.log
+		NODE_XLOGS[i]="${NODE_XLOGS[i]:-} ${NODE_VGLOG[i]}"
+		vg_cmd "${NODE_VGLOG[i]}"
+		wrap+=("${VG_CMD[@]}")
+	fi
 	case $impl in
 	ours)	if [ $OURS_IS_REF -eq 1 ]; then
-			cmd=("$STDBUF" -oL ${NODE_WRAP[i]:-} "$UCARP" "$@")
+			cmd=("$STDBUF" -oL "${wrap[@]}" "$UCARP" "$@")
 		else
-			cmd=(${NODE_WRAP[i]:-} "$UCARP" "$@")
+			cmd=("${wrap[@]}" "$UCARP" "$@")
 		fi ;;
 	ref)	cmd=("$STDBUF" -oL "$REF_UCARP" "$@") ;;
 	*)	test_fail "start_node: unknown implementation $impl" ;;
@@ -359,10 +588,14 @@ ours_fixed() { [ $OURS_IS_REF -eq 0 ]; }
 node_running() { pid_alive "${NODE_PID[$1]:-}"; }
 
 # stop_node I [SIGNAL] [SECONDS]: signal node I (default TERM), wait for it
-# to exit, store its exit status in NODE_RC[I].  Fails on timeout.
+# to exit, store its exit status in NODE_RC[I].  Fails on timeout, and for
+# our daemon on anything judge_end finds (a TERM, INT, QUIT or HUP stop
+# must give exit 0; KILL may give any status).
 stop_node() {
 	local i=$1 sig=${2:-TERM} t=${3:-10} pid=${NODE_PID[$1]:-}
 	[ -n "$pid" ] || return 0
+	sig=${sig#SIG}
+	kill -s CONT "$pid" 2>/dev/null	# in case a test left it stopped
 	kill -s "$sig" "$pid" 2>/dev/null
 	if ! wait_until "$t" pid_dead "$pid"; then
 		kill -s KILL "$pid" 2>/dev/null
@@ -376,6 +609,9 @@ stop_node() {
 	NODE_RC[i]=$?
 	NODE_PID[i]=""
 	log "node $i (${NODE_IMPL[i]}) exited with status ${NODE_RC[i]} after SIG$sig"
+	[ "${NODE_IMPL[i]}" = ours ] || return 0
+	judge_end "node $i (ours)" "$(sig_how "$sig")" "${NODE_RC[i]}" "${NODE_LOG[i]}" "${NODE_VGLOG[i]:-}"
+	[ ${#JUDGED[@]} -eq 0 ] || test_fail "$(printf '%s; ' "${JUDGED[@]}")"
 }
 
 # Node I must still be running (did not crash or exit).

@@ -53,24 +53,11 @@ faults_init() {
 	trap faults_cleanup EXIT
 }
 
-# fstart H CONF NINST [ARGS...]: as mstart, with ARGS given to the daemon.
+# fstart H CONF NINST [ARGS...]: mstart, and the log window starts at
+# line 1.
 fstart() {
-	local h=$1 conf=$2 ninst=$3 r
-	shift 3
-	if pid_alive "${D_PID[h]:-}"; then test_fail "host $h already runs ucarp"; fi
-	r=$(( ${D_RUN[h]:-0} + 1 ))
-	D_RUN[h]=$r
-	D_NINST[h]=$ninst
-	D_LOG[h]=$TMPD/h$h.r$r.log
-	D_LOGS[h]="${D_LOGS[h]:-} ${D_LOG[h]}"
-	"$UCARP" -t -c "$conf" > "$TMPD/h$h.r$r.t" 2>&1 ||
-	    test_fail "ucarp -t -c $conf: $(cat "$TMPD/h$h.r$r.t")"
-	ip netns exec "${M_NS[h]}" env MTEST_TAG="$P" "$UCARP" -c "$conf" "$@" \
-	    > "${D_LOG[h]}" 2>&1 < /dev/null &
-	D_PID[h]=$!
-	BG_PIDS+=("$!")
-	F_MARK[h]=1
-	log "host $h: ucarp -c $conf $* ($ninst instances) started, pid ${D_PID[h]}"
+	mstart "$@"
+	F_MARK[$1]=1
 }
 
 # ---- log windows ---------------------------------------------------------------

@@ -13,7 +13,8 @@
 #			address 198.18.<l>.<h>/24
 #   mconf_inst		one instance block of a configuration file
 #   mscript_write	up/down scripts that log start/end events
-#   mstart/mstop	run a daemon on a host (its log: D_LOG[h])
+#   mstart/mstop	run a daemon on a host (its log: D_LOG[h]); D_VG[h]=1
+#			(or UCARP_TEST_VALGRIND=1) runs it under valgrind
 #   mstates, musr1	instance states from the log / from SIGUSR1
 #			(instances must be named: the log prefix
 #			"eth0 vhid 42 (NAME): " identifies them)
@@ -25,10 +26,15 @@
 # clean-up kills exactly the processes carrying our tag, so a script left
 # hanging by a failed test (sleep 300) cannot outlive it, and nothing else
 # is ever touched.  Only 198.18.0.0/15 and 224.0.0.18 are used.
+#
+# Every end of a daemon is judged as in lib.sh (judge_end): mstop with
+# TERM, INT or QUIT and the clean-up (SIGTERM to the daemons still
+# running) require exit 0 and no sanitizer or valgrind report; mstop H
+# KILL is a deliberate kill, exempt from the exit status.
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-declare -a D_PID D_LOG D_RUN D_NINST D_EVENTS
+declare -a D_PID D_LOG D_RUN D_NINST D_EVENTS D_RC D_VG D_VGLOG
 declare -a D_LOGS		# every log of host h, over its runs
 declare -A MCAP_PID MCAP_FILE
 MNET_HOSTS=0
@@ -48,14 +54,43 @@ mtagged_pids() {
 	done
 }
 
+# mend_at_exit H: host H's daemon, if still recorded, gets SIGCONT and
+# SIGTERM and CLEAN_STOP_SECS (default 15, scaled) to exit (else SIGKILL,
+# a failure); one found dead is reaped.  Problems go to END_PROBLEMS.
+mend_at_exit() {
+	local h=$1 pid=${D_PID[$1]:-} rc how t=${CLEAN_STOP_SECS:-15}
+	[ -n "$pid" ] || return 0
+	if pid_alive "$pid"; then
+		kill -s CONT "$pid"
+		kill -s TERM "$pid"
+		how=clean
+		if ! wait_until "$t" pid_dead "$pid"; then
+			END_PROBLEMS+=("host $h: ucarp (pid $pid) did not exit within $t s (x$UCARP_TEST_SCALE) of SIGTERM at the clean-up: SIGKILLed")
+			kill -s KILL "$pid"
+			wait_until 5 pid_dead "$pid"
+			how=killed
+		fi
+	else
+		how=died
+	fi
+	wait "$pid"
+	rc=$?
+	D_PID[h]=""
+	D_RC[h]=$rc
+	log "host $h: ucarp ended at the clean-up ($how): $(rc_text "$rc")"
+	judge_end "host $h (run ${D_RUN[h]})" "$how" "$rc" "${D_LOG[h]}" "${D_VGLOG[h]:-}"
+	END_PROBLEMS+=("${JUDGED[@]}")
+}
+
 multi_cleanup() {
-	local rc=$? pid n
+	local rc=$? h n
 	local -a left
 	trap - EXIT INT TERM HUP
+	set +u		# nothing may cut the clean-up short
 	exec 2>/dev/null	# no "Killed" job notices
-	# Daemons first (no orderly exit needed), then whatever they left.
-	for pid in "${D_PID[@]}"; do
-		[ -n "$pid" ] && pid_alive "$pid" && kill -KILL "$pid"
+	# Daemons first, each judged, then whatever they left (scripts).
+	for h in "${!D_PID[@]}"; do
+		mend_at_exit "$h"
 	done
 	for n in 1 2 3 4 5 6 7 8 9 10; do
 		mapfile -t left < <(mtagged_pids)
@@ -63,8 +98,7 @@ multi_cleanup() {
 		kill -KILL "${left[@]}"
 		sleep 0.1
 	done
-	set_status() { return "$1"; }
-	set_status "$rc"
+	(exit "$rc")
 	cleanup
 }
 
@@ -83,6 +117,7 @@ multi_init() {
 	trap 'exit 1' INT TERM HUP
 	ip netns add "${P}probe" 2>/dev/null || test_skip "cannot create a network namespace"
 	ip netns del "${P}probe"
+	vg_setup
 	log "UCARP=$UCARP"
 }
 
@@ -213,22 +248,34 @@ mscript_write() {
 
 # ---- daemons ---------------------------------------------------------------------------
 
-# mstart H CONF NINST: run ucarp -c CONF on host H (NINST instances).
+# mstart H CONF NINST [ARGS...]: run ucarp -c CONF [ARGS...] on host H
+# (NINST instances).  Under valgrind (D_VG[h]=1 after vg_find, or
+# UCARP_TEST_VALGRIND=1) its report goes to D_VGLOG[h].
 mstart() {
-	local h=$1 conf=$2 r
+	local h=$1 conf=$2 ninst=$3 r
+	shift 3
 	if pid_alive "${D_PID[h]:-}"; then test_fail "host $h already runs ucarp"; fi
 	r=$(( ${D_RUN[h]:-0} + 1 ))
 	D_RUN[h]=$r
-	D_NINST[h]=$3
+	D_NINST[h]=$ninst
 	D_LOG[h]=$TMPD/h$h.r$r.log
 	D_LOGS[h]="${D_LOGS[h]:-} ${D_LOG[h]}"
+	D_RC[h]=""
 	"$UCARP" -t -c "$conf" > "$TMPD/h$h.r$r.t" 2>&1 ||
 	    test_fail "ucarp -t -c $conf: $(cat "$TMPD/h$h.r$r.t")"
-	ip netns exec "${M_NS[h]}" env MTEST_TAG="$P" "$UCARP" -c "$conf" \
+	local -a cmd=("$UCARP" -c "$conf" "$@")
+	D_VGLOG[h]=""
+	if [ "${D_VG[h]:-0}" = 1 ] || [ $VG_ALL -eq 1 ]; then
+		D_VGLOG[h]=$TMPD/vg.h$h.r$r.log
+		D_LOGS[h]="${D_LOGS[h]} ${D_VGLOG[h]}"
+		vg_cmd "${D_VGLOG[h]}"
+		cmd=("${VG_CMD[@]}" "${cmd[@]}")
+	fi
+	ip netns exec "${M_NS[h]}" env MTEST_TAG="$P" "${cmd[@]}" \
 	    > "${D_LOG[h]}" 2>&1 < /dev/null &
 	D_PID[h]=$!
 	BG_PIDS+=("$!")
-	log "host $h: ucarp -c $conf ($3 instances) started, pid ${D_PID[h]}"
+	log "host $h: ${cmd[*]} (${D_NINST[h]} instances) started, pid ${D_PID[h]}"
 }
 
 mrunning() { pid_alive "${D_PID[$1]:-}"; }
@@ -240,19 +287,35 @@ mcheck_running() {
 	done
 }
 
-# mstop H [SIG]: stop host H's daemon and wait for it.
+# mstop H [SIG] [SECONDS]: stop host H's daemon (SIGCONT first, in case a
+# test left it stopped), wait for it (default 10 s, scaled), D_RC[h] = its
+# exit status.  Fails on a timeout and on what judge_end finds (TERM, INT
+# and QUIT must give exit 0; KILL any status).
 mstop() {
-	local h=$1 sig=${2:-TERM} pid=${D_PID[$1]:-}
-	local rc
+	local h=$1 sig=${2:-TERM} t=${3:-10} pid=${D_PID[$1]:-} rc=""
 	[ -n "$pid" ] || return 0
+	sig=${sig#SIG}
 	{
+		kill -s CONT "$pid"
 		kill -s "$sig" "$pid"
-		wait_until 10 pid_dead "$pid" || test_fail "host $h did not exit on SIG$sig"
-		wait "$pid"
-		rc=$?
+		if wait_until "$t" pid_dead "$pid"; then
+			wait "$pid"
+			rc=$?
+		else
+			kill -s KILL "$pid"
+			wait_until 5 pid_dead "$pid"
+			wait "$pid"
+		fi
 	} 2>/dev/null	# not bash's "Killed" job notice
-	log "host $h: ucarp exited with status $rc after SIG$sig"
 	D_PID[h]=""
+	if [ -z "$rc" ]; then
+		D_RC[h]=killed
+		test_fail "host $h did not exit within $t s (x$UCARP_TEST_SCALE) of SIG$sig: SIGKILLed"
+	fi
+	D_RC[h]=$rc
+	log "host $h: ucarp exited with status $rc after SIG$sig"
+	judge_end "host $h" "$(sig_how "$sig")" "$rc" "${D_LOG[h]}" "${D_VGLOG[h]:-}"
+	[ ${#JUDGED[@]} -eq 0 ] || test_fail "$(printf '%s; ' "${JUDGED[@]}")"
 }
 
 # mstates H [LOG]: "NAME STATE" for every instance that logged a state

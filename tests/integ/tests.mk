@@ -14,6 +14,7 @@ INTEG_TESTS = \
 	tests/integ/120-link-down.sh \
 	tests/integ/130-cli.sh \
 	tests/integ/140-valgrind.sh \
+	tests/integ/145-valgrind-conf.sh \
 	tests/integ/150-subsecond.sh \
 	tests/integ/160-garp-timing.sh \
 	tests/integ/210-many-instances.sh \
