@@ -102,9 +102,13 @@ iface_query(struct iface *ifp)
 	return true;
 }
 
-/* Open the capture; on failure log why and return false. */
+/*
+ * Open the capture; on failure log why and return false.  An interface
+ * that came back but is not up yet (revive) is no error: the capture opens
+ * at its next netlink event.
+ */
 static bool
-iface_open_pcap(struct iface *ifp)
+iface_open_pcap(struct iface *ifp, bool revive)
 {
 	char			 errbuf[PCAP_ERRBUF_SIZE];
 	struct bpf_program	 prog;
@@ -128,7 +132,13 @@ iface_open_pcap(struct iface *ifp)
 		pcap_close(p);
 		return false;
 	}
-	if ((rc = pcap_activate(p)) < 0) {
+	if ((rc = pcap_activate(p)) == PCAP_ERROR_IFACE_NOT_UP && revive) {
+		log_debug("%s: back but not up yet: the capture opens once it "
+		    "is", ifp->name);
+		pcap_close(p);
+		return false;
+	}
+	if (rc < 0) {
 		log_msg(LOG_ERR, "%s: cannot capture: %s (run as root, or "
 		    "check that the interface exists and is up)", ifp->name,
 		    pcap_geterr(p));
@@ -240,7 +250,7 @@ iface_get(const char *name, bool may_wait)
 		TAILQ_INSERT_TAIL(&ifaces, ifp, entry);
 		return ifp;
 	}
-	if (!iface_open_pcap(ifp)) {
+	if (!iface_open_pcap(ifp, false)) {
 		if (!may_wait)
 			goto fail;
 		ifp->running = false;
@@ -546,7 +556,7 @@ iface_revive(struct iface *ifp)
 
 	if (ifp->pcap != NULL)
 		return;
-	if (!iface_query(ifp) || !iface_open_pcap(ifp))
+	if (!iface_query(ifp) || !iface_open_pcap(ifp, true))
 		return;
 	log_info("%s: interface is back, capture reopened", ifp->name);
 	for (i = 0; i < ifp->ngroups; i++)
