@@ -16,12 +16,13 @@
 # Only the window counts: start-up, the election and libcrypto's one-time
 # set-up (about 6 million instructions at the first HMAC) are left out.
 #
-# usage: bench/cost.sh [-w SECONDS] [N...]   (default N: 1 100)
+# usage: bench/cost.sh [-n REPS] [-w SECONDS] [N...]   (default N: 1 100)
 . "$(dirname "$0")/lib.sh"
 
-window=20
+window=20 reps=1
 while [ $# -gt 0 ]; do
 	case $1 in
+	-n) reps=$2; shift 2 ;;
 	-w) window=$2; shift 2 ;;
 	-h|--help) sed -n '2,/^\. /p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
 	*) break ;;
@@ -32,8 +33,8 @@ sizes=${*:-1 100}
 [ -x "$OURS" ] || die "no daemon at $OURS"
 command -v valgrind >/dev/null || die "no valgrind (apt-get install valgrind)"
 
-one() {	# N
-	local n=$1 timing=normal h pid sent recv
+one() {	# N REP
+	local n=$1 rep=$2 timing=normal h pid sent recv
 	[ "$n" -eq 1 ] && timing=fast
 	net_pair "$(links_for "$n")"
 	routers_pair "$n" 1 > "$TMP/ra"
@@ -79,13 +80,15 @@ one() {	# N
 	read -r _ _ recv_ir < <(python3 "$BENCH_DIR/callgrind.py" "$TMP/cg.b.2" iface_read_cb)
 	read -r _ _ loop_b < <(python3 "$BENCH_DIR/callgrind.py" "$TMP/cg.b.2" TOTAL)
 	[ "$sent" -gt 0 ] && [ "$recv" -gt 0 ] || die "N=$n: no advert sent ($sent) or received ($recv)"
-	result cost_$n ours sent 1 "$sent"
-	result cost_$n ours received 1 "$recv"
-	result cost_$n ours send_ir 1 $((send_ir / sent))
-	result cost_$n ours recv_ir 1 $((recv_ir / recv))
-	result cost_$n ours loop_send_ir 1 $((loop_a / sent))
-	result cost_$n ours loop_recv_ir 1 $((loop_b / recv))
+	result cost_$n ours sent "$rep" "$sent"
+	result cost_$n ours received "$rep" "$recv"
+	result cost_$n ours send_ir "$rep" $((send_ir / sent))
+	result cost_$n ours recv_ir "$rep" $((recv_ir / recv))
+	result cost_$n ours loop_send_ir "$rep" $((loop_a / sent))
+	result cost_$n ours loop_recv_ir "$rep" $((loop_b / recv))
 }
 
-for n in $sizes; do one "$n"; done
+for ((r = 1; r <= reps; r++)); do
+	for n in $sizes; do one "$n" "$r"; done
+done
 exit 0
