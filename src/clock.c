@@ -26,17 +26,26 @@ clock_wall_us(void)
 	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
 }
 
-/* 64 random bits; counters and IP ids, as ucarp's arc4random(). */
+/*
+ * 64 random bits; counters and IP ids, as ucarp's arc4random().  Drawn
+ * from a pool refilled 512 bytes at a time: every state machine event
+ * takes one, and one getrandom() each was a system call per advert
+ * received and three per advert sent.
+ */
 uint64_t
 clock_random64(void)
 {
-	uint64_t	v;
+	static uint64_t	pool[64];
+	static size_t	left;
 	ssize_t		n;
 
-	do
-		n = getrandom(&v, sizeof(v), 0);
-	while (n < 0 && errno == EINTR);
-	if (n != (ssize_t)sizeof(v))
-		fatal("getrandom");
-	return v;
+	if (left == 0) {
+		do
+			n = getrandom(pool, sizeof(pool), 0);
+		while (n < 0 && errno == EINTR);
+		if (n != (ssize_t)sizeof(pool))
+			fatal("getrandom");
+		left = sizeof(pool) / sizeof(pool[0]);
+	}
+	return pool[--left];
 }

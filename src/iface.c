@@ -529,6 +529,12 @@ iface_read_cb(int fd UNUSED, short what UNUSED, void *arg)
 		total += n;
 		if (ifp->pcap == NULL)
 			return;
+		/*
+		 * Fewer frames than asked for: the ring is empty.  Asking
+		 * again would only cost libpcap a poll() to find that out.
+		 */
+		if (n < IFACE_BATCH - (total - n))
+			break;
 	}
 }
 
