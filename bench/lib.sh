@@ -297,6 +297,7 @@ node_start() {
 			done < "$routers"
 			echo ");"
 		} > "$conf"
+		chmod 600 "$conf"	# it holds the password
 		if [ "$n" -eq 1 ]; then
 			# One router: the legacy command line, word for word
 			# the same as ucarp 1.5.2's below.
@@ -325,8 +326,13 @@ node_start() {
 		local conf=$TMP/$name.keepalived.conf ver=${impl#kav} int=1 prio
 		[ "$timing" = fast ] && int=0.1
 		prio=$(prio_of "$role")
+		# max_auto_priority -1: keepalived's default (no automatic
+		# realtime priority) without its start-up warning.  With it on,
+		# a busy start-up of 100 or more instances here made keepalived
+		# raise itself to realtime, and the kernel killed its VRRP child
+		# for exceeding RLIMIT_RTTIME, again and again.
 		{
-			printf 'global_defs {\n  vrrp_version %s\n  script_user root\n  max_auto_priority\n' "$ver"
+			printf 'global_defs {\n  vrrp_version %s\n  script_user root\n  max_auto_priority -1\n' "$ver"
 			printf '  vrrp_garp_master_delay 0\n}\n'
 			while read -r ifc src vhid vip; do
 				printf 'vrrp_instance %s_%s {\n  state BACKUP\n  interface %s\n' "$ifc" "$vhid" "$ifc"

@@ -70,7 +70,7 @@ conf() {
 		echo ');'
 		;;
 	kav*)
-		printf 'global_defs {\n  vrrp_version %s\n  max_auto_priority\n  vrrp_garp_master_delay 0\n}\n' "${impl#kav}"
+		printf 'global_defs {\n  vrrp_version %s\n  max_auto_priority -1\n  vrrp_garp_master_delay 0\n}\n' "${impl#kav}"
 		for ((i = 0; i < n; i++)); do
 			l=$((i / 250)); v=$((i % 250 + 1))
 			printf 'vrrp_instance eth%d_%d {\n  state BACKUP\n  interface eth%d\n  virtual_router_id %d\n  priority %d\n  advert_int 1\n  virtual_ipaddress {\n    198.19.%d.%d/32\n  }\n}\n' \

@@ -46,24 +46,34 @@ class Data:
     def __init__(self, path):
         self.v = collections.defaultdict(list)	# (sc, impl, metric) -> values
         self.failed = collections.Counter()	# (sc, impl) -> reps failed
+        self.unsettled = collections.Counter()	# (sc, impl) -> reps measured unsettled
         self.scenarios = []
+        rows, dead = [], set()
         with open(path) as f:
             for line in f:
                 parts = line.rstrip('\n').split('\t')
                 if len(parts) != 5:
                     continue
-                sc, impl, metric, _, value = parts
+                sc, impl, metric, rep, value = parts
                 if sc not in self.scenarios:
                     self.scenarios.append(sc)
                 if metric == 'failed':
                     self.failed[(sc, impl)] += 1
-                    continue
-                try:
-                    x = float(value)
-                except ValueError:
-                    continue
-                if math.isfinite(x):
-                    self.v[(sc, impl, metric)].append(x)
+                    dead.add((sc, impl, rep))
+                elif metric == 'unsettled':
+                    self.unsettled[(sc, impl)] += 1
+                else:
+                    rows.append((sc, impl, metric, rep, value))
+        # A failed repetition gave no figure worth a median.
+        for sc, impl, metric, rep, value in rows:
+            if (sc, impl, rep) in dead:
+                continue
+            try:
+                x = float(value)
+            except ValueError:
+                continue
+            if math.isfinite(x):
+                self.v[(sc, impl, metric)].append(x)
 
     def impls(self, sc):
         seen = {i for (s, i, _) in self.v if s == sc} | \
@@ -131,6 +141,8 @@ def cell(d, sc, impl, metric, unit, ratio=True):
             s += ' (%sx)' % ('%.2g' % r if r < 10 else '%d' % round(r))
     if d.failed[(sc, impl)]:
         s += ', %d failed' % d.failed[(sc, impl)]
+    if d.unsettled[(sc, impl)]:
+        s += ', %d unsettled' % d.unsettled[(sc, impl)]
     return s
 
 
