@@ -158,6 +158,14 @@ net_pair() {
 	done
 }
 
+# give_up IMPL N / gave_up IMPL N: a daemon that could not settle N
+# routers once in a part does not get the full deadline again in that
+# part.  On this 2-core machine keepalived never settled 1000 instances,
+# and five full waits per part cost most of an hour; the report says so.
+# bench/run shares the verdict between parts through BENCH_STATE.
+give_up() { : > "${BENCH_STATE:-$TMP}/gave-up.$1.$2"; }
+gave_up() { [ -e "${BENCH_STATE:-$TMP}/gave-up.$1.$2" ]; }
+
 links_for() { echo $(( ($1 + 249) / 250 )); }
 
 # ---- captures ---------------------------------------------------------------

@@ -88,6 +88,11 @@ one() {	# IMPL REP
 	local impl=$1 rep=$2 log=$TMP/$1.log fifo=$TMP/$1.fifo conf=$TMP/$1.conf
 	local cap=$TMP/reload.pcap pid spid cpid mre done_re start_re mark t_sig t_done t_start
 	local hi hr lo lr nr base sc=reload_$n
+	if gave_up "$impl" "$n"; then
+		note "$impl rep $rep: not run, as it did not settle before"
+		result "$sc" "$impl" failed "$rep" 1
+		return
+	fi
 	net_sink
 	rm -f "$fifo" "$cap" "$TMP/k.pid" "$TMP/k.vrrp.pid"
 	mkfifo "$fifo"
@@ -111,6 +116,7 @@ one() {	# IMPL REP
 	if ! wait_for $((60 + n / 10)) at_least "$log" "$mre" "$n"; then
 		note "$impl rep $rep: $(count_in "$log" "$mre") of $n MASTER after $((60 + n / 10)) s"
 		result "$sc" "$impl" failed "$rep" 1
+		give_up "$impl" "$n"
 		stop_pids $(tree "$pid" | tac); cap_stop "$cpid"; wait_for 10 gone "$spid"
 		return
 	fi

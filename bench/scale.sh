@@ -47,6 +47,8 @@ settled() {	# CAP N
 one() {	# IMPL N REP
 	local impl=$1 n=$2 rep=$3 k cap=$TMP/scale.pcap t0 t1 c0 c1 mem sc=scale_$2 ok=1
 	local deadline=${BENCH_SETTLE:-$((60 + n / 10))} all
+	# Unsettled once: the later repetitions are measured after 30 s.
+	gave_up "$impl" "$n" && deadline=30
 	# (ucarp 1.5.2 gets no longer: one that has not settled by then is
 	# recorded as failed, and measured as it is)
 	k=$(links_for "$n")
@@ -75,6 +77,7 @@ one() {	# IMPL N REP
 		# Still running, just not settled: measured as it is.
 		note "$impl N=$n rep $rep: not settled after $deadline s ($(pcap settled "$cap" "$n" 1 2 "$(now_s)" 1.5)); measured as it is"
 		result "$sc" "$impl" unsettled "$rep" 1
+		give_up "$impl" "$n"
 	else
 		note "$impl N=$n rep $rep: a process died before settling ($(pcap settled "$cap" "$n" 1 2 "$(now_s)" 1.5)); last lines of its logs:"
 		tail -n 5 "$TMP/a.log" "$TMP/b.log" >&2

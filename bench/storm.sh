@@ -43,6 +43,11 @@ one() {	# IMPL REP
 	local impl=$1 rep=$2 cap=$TMP/storm.pcap t_kill last end cpid sc=storm_$n
 	local routers moved take late lastfirst b interval=1.390625
 	case $impl in kav*) interval=1 ;; esac
+	if gave_up "$impl" "$n"; then
+		note "$impl rep $rep: not run, as it did not settle before"
+		result "$sc" "$impl" failed "$rep" 1
+		return
+	fi
 	net_pair "$k"
 	routers_pair "$n" 1 > "$TMP/ra"
 	routers_pair "$n" 2 > "$TMP/rb"
@@ -54,6 +59,7 @@ one() {	# IMPL REP
 	if ! wait_for $((60 + n / 5)) settled "$cap"; then
 		note "$impl rep $rep: not settled ($(pcap settled "$cap" "$n" 1 2 "$(now_s)" 1.5))"
 		result "$sc" "$impl" failed "$rep" 1
+		give_up "$impl" "$n"
 		node_stop a; node_stop b; cap_stop "$cpid"
 		return
 	fi
