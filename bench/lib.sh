@@ -353,7 +353,11 @@ node_start() {
 		# process; those of a node killed before are stale, and their
 		# pids may have been reused since.
 		rm -f "$TMP/$name.pid" "$TMP/$name.vrrp.pid"
-		BG_OUT=$log bg "$ns" "$KEEPALIVED" -n -l -D -P -f "$conf" -p "$TMP/$name.pid" \
+		# -G: with -l and no syslog daemon, keepalived's syslog() falls
+		# back to /dev/console (LOG_CONS); on a serial console 1000
+		# instances' messages stalled the machine for minutes (soft
+		# lockups) and keepalived with it.  Its log is its stdout here.
+		BG_OUT=$log bg "$ns" "$KEEPALIVED" -n -l -G -D -P -f "$conf" -p "$TMP/$name.pid" \
 		    -r "$TMP/$name.vrrp.pid"
 		NODE_PIDS=("$BG_PID")
 		;;

@@ -105,7 +105,7 @@ one() {	# IMPL REP
 		start_re='SIGHUP: reloading'
 		done_re='last reload (applied|of .* refused)'
 	else
-		BG_OUT=$fifo bg ${TAG}a "$KEEPALIVED" -n -l -D -P -f "$conf" -p "$TMP/k.pid" -r "$TMP/k.vrrp.pid"
+		BG_OUT=$fifo bg ${TAG}a "$KEEPALIVED" -n -l -G -D -P -f "$conf" -p "$TMP/k.pid" -r "$TMP/k.vrrp.pid"
 		start_re='Reloading \.\.\.'
 		done_re='Reload finished|Reload complete'
 	fi

@@ -31,7 +31,7 @@ while [ $# -gt 0 ]; do
 done
 n=${1:-1000}
 bench_require
-impls=${BENCH_IMPLS:-ours ours_j1 ours_j64 ucarp kav2 kav3}
+impls=${BENCH_IMPLS:-ours ours_j1 ucarp kav2 kav3}
 k=$(links_for "$n")
 printf '#!/bin/bash\nsleep 0.02\necho "$EPOCHREALTIME $1 $2" >> "%s"\n' "$TMP/up.stamps" > "$TMP/up"
 chmod 755 "$TMP/up"
