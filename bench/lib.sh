@@ -273,7 +273,7 @@ bound() {
 node_start() {
 	local impl=$1 ns=$2 name=$3 role=$4 timing=$5 routers=$6
 	shift 6
-	local up="" shutdown=0 jobs="" o ifc src vhid vip log=$TMP/$name.log
+	local up="" shutdown=0 jobs="" o ifc src vhid vip sep log=$TMP/$name.log
 	for o in "$@"; do
 		case $o in
 		up=*) up=${o#up=} ;;
@@ -298,10 +298,13 @@ node_start() {
 			[ $shutdown -eq 1 ] && echo "  shutdown = true;"
 			echo "};"
 			echo "instances = ("
+			# No subshell per line: scale.sh times the start, and a
+			# fork per router cost ours a second at N = 1000.
 			while read -r ifc src vhid vip; do
 				i=$((i + 1))
+				sep=,; [ $i -lt "$n" ] || sep=
 				printf '  { interface = "%s"; srcip = "%s"; vhid = %d; addr = "%s"; }%s\n' \
-				    "$ifc" "$src" "$vhid" "$vip" "$([ $i -lt "$n" ] && echo ,)"
+				    "$ifc" "$src" "$vhid" "$vip" "$sep"
 			done < "$routers"
 			echo ");"
 		} > "$conf"
