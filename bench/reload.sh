@@ -88,11 +88,7 @@ one() {	# IMPL REP
 	local impl=$1 rep=$2 log=$TMP/$1.log fifo=$TMP/$1.fifo conf=$TMP/$1.conf
 	local cap=$TMP/reload.pcap pid spid cpid mre done_re start_re mark t_sig t_done t_start
 	local hi hr lo lr nr base sc=reload_$n
-	if gave_up "$impl" "$n"; then
-		note "$impl rep $rep: not run, as it did not settle before"
-		result "$sc" "$impl" failed "$rep" 1
-		return
-	fi
+	skip_given_up "$sc" "$impl" "$n" "$rep" && return
 	net_sink
 	rm -f "$fifo" "$cap" "$TMP/k.pid" "$TMP/k.vrrp.pid"
 	mkfifo "$fifo"
@@ -105,7 +101,7 @@ one() {	# IMPL REP
 		start_re='SIGHUP: reloading'
 		done_re='last reload (applied|of .* refused)'
 	else
-		BG_OUT=$fifo bg ${TAG}a "$KEEPALIVED" -n -l -G -D -P -f "$conf" -p "$TMP/k.pid" -r "$TMP/k.vrrp.pid"
+		BG_OUT=$fifo bg ${TAG}a "$KEEPALIVED" "${KEEPALIVED_FLAGS[@]}" -f "$conf" -p "$TMP/k.pid" -r "$TMP/k.vrrp.pid"
 		start_re='Reloading \.\.\.'
 		done_re='Reload finished|Reload complete'
 	fi

@@ -50,7 +50,7 @@ one() {	# IMPL N REP
 	# Unsettled once: the later repetitions are measured after 30 s.
 	gave_up "$impl" "$n" && deadline=30
 	# (ucarp 1.5.2 gets no longer: one that has not settled by then is
-	# recorded as failed, and measured as it is)
+	# recorded as unsettled, and measured as it is)
 	k=$(links_for "$n")
 	net_pair "$k"
 	routers_pair "$n" 1 > "$TMP/ra"
@@ -93,8 +93,9 @@ one() {	# IMPL N REP
 	c1=$(cpu_ns $all)
 	t1=$(now_us)
 	mem=$(mem_kib $all)
-	# Daemons first: a keepalived that flaps 1000 addresses keeps the
-	# kernel so busy that tcpdump took minutes to exit after them.
+	# Daemons first, so that nothing they do while exiting holds up the
+	# capture's exit (tcpdump once took minutes behind a keepalived
+	# writing to the serial console).
 	node_stop a
 	node_stop b
 	cap_stop "$cpid"

@@ -43,11 +43,7 @@ one() {	# IMPL REP
 	local impl=$1 rep=$2 cap=$TMP/storm.pcap t_kill last end cpid sc=storm_$n
 	local routers moved take late lastfirst b interval=1.390625
 	case $impl in kav*) interval=1 ;; esac
-	if gave_up "$impl" "$n"; then
-		note "$impl rep $rep: not run, as it did not settle before"
-		result "$sc" "$impl" failed "$rep" 1
-		return
-	fi
+	skip_given_up "$sc" "$impl" "$n" "$rep" && return
 	net_pair "$k"
 	routers_pair "$n" 1 > "$TMP/ra"
 	routers_pair "$n" 2 > "$TMP/rb"
