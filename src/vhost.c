@@ -812,9 +812,3 @@ vhost_cfg(const struct vhost *vh)
 {
 	return vh->cfg;
 }
-
-bool
-vhost_scripts_idle(const struct vhost *vh)
-{
-	return script_q_idle(vh->sq);
-}

@@ -40,6 +40,5 @@ void		 vhost_log_status(const struct vhost *);
 
 enum carp_state	 vhost_state(const struct vhost *);
 const struct cfg_vhost *vhost_cfg(const struct vhost *);
-bool		 vhost_scripts_idle(const struct vhost *);
 
 #endif /* VHOST_H */
