@@ -30,6 +30,7 @@
 #include "iface.h"
 #include "log.h"
 #include "notify.h"
+#include "proc.h"
 #include "reload.h"
 #include "script.h"
 #include "vhost.h"
@@ -231,7 +232,7 @@ signal_cb(int sig, short what UNUSED, void *arg UNUSED)
 
 	switch (sig) {
 	case SIGCHLD:
-		script_reap();
+		proc_reap();
 		break;
 	case SIGUSR1:
 		for (i = 0; i < nvhosts; i++)
@@ -299,6 +300,7 @@ main(int argc, char **argv)
 		fatalx("cannot create the event loop");
 
 	iface_init(base);
+	proc_init(base);
 	script_init(base, cfg->script_jobs, cfg->script_timeout_ms);
 	vhost_init(base, cfg->legacy);
 	vhosts = xcalloc(cfg->nvhosts, sizeof(*vhosts));
@@ -328,6 +330,7 @@ out:
 		vhost_free(vhosts[i]);
 	free(vhosts);
 	script_shutdown();
+	proc_shutdown();
 	iface_shutdown();
 	event_base_free(base);
 	libevent_global_shutdown();

@@ -7,22 +7,19 @@
  * undo job (script_q_push_undo) is the exception: it is never replaced.
  * Across instances at most `jobs` scripts run at the same time.  Every
  * script runs in its own session with a timeout (SIGTERM to its process
- * group, SIGKILL 2 s later); children are reaped from SIGCHLD on the event
- * loop and each outcome is logged.  Nothing here ever blocks.
+ * group, SIGKILL 2 s later); proc.c spawns and reaps them, and each
+ * outcome is logged.  Nothing here ever blocks.  The rules themselves are
+ * runq.c's, pure; this file holds the scripts and starts them.
  */
 #ifndef SCRIPT_H
 #define SCRIPT_H
 
 #include <stdbool.h>
 
+#include "runq.h"		/* enum script_kind */
+
 struct event_base;
 struct script_q;
-
-enum script_kind {
-	SCRIPT_NONE = 0,
-	SCRIPT_UP,
-	SCRIPT_DOWN
-};
 
 /* Once per process; jobs >= 1, timeout_ms >= 1. */
 void		 script_init(struct event_base *, unsigned jobs,
@@ -69,16 +66,9 @@ enum script_kind script_q_waiting(const struct script_q *);
 void		 script_q_repoint(struct script_q *, const char *path,
 		    char *const argv[], char *const env[]);
 
-/* Nothing running or waiting in this queue. */
-bool		 script_q_idle(const struct script_q *);
 /* Nothing running or waiting anywhere. */
 bool		 script_idle(void);
 /* Called (from the loop) each time the whole queue becomes idle. */
 void		 script_on_idle(void (*)(void));
-
-/* SIGCHLD arrived: reap every exited child. */
-void		 script_reap(void);
-
-unsigned	 script_running(void);
 
 #endif /* SCRIPT_H */

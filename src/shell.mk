@@ -10,6 +10,7 @@ src_libucarp_shell_a_SOURCES = \
 	src/iface.c src/iface.h \
 	src/log.c src/log.h \
 	src/notify.c src/notify.h \
+	src/proc.c src/proc.h \
 	src/reload.c src/reload.h \
 	src/script.c src/script.h \
 	src/vhost.c src/vhost.h \
