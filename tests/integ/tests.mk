@@ -22,6 +22,7 @@ INTEG_TESTS = \
 	tests/integ/225-script-env.sh \
 	tests/integ/230-script-timeout.sh \
 	tests/integ/240-no-zombies.sh \
+	tests/integ/245-stray-child.sh \
 	tests/integ/250-iface-gone.sh \
 	tests/integ/260-pcap-per-iface.sh \
 	tests/integ/310-reload-identical.sh \
