@@ -227,7 +227,8 @@ proc_spawn(const struct proc_spec *s, pid_t *pidp)
 	if (s->timeout_ms > 0)
 		proc_arm(p, s->timeout_ms);
 	TAILQ_INSERT_TAIL(&procs, p, entry);
-	*pidp = pid;
+	if (pidp != NULL)
+		*pidp = pid;
 	return PROC_STARTED;
 }
 

@@ -55,7 +55,8 @@ enum proc_rc {
 void		 proc_init(struct event_base *);
 /* Forget every child (no callback): the daemon is exiting. */
 void		 proc_shutdown(void);
-/* Start a child; on PROC_STARTED *pid is set and cb will be called. */
+/* Start a child; on PROC_STARTED *pid is set (if pid is not NULL) and cb
+   will be called. */
 enum proc_rc	 proc_spawn(const struct proc_spec *, pid_t *pid);
 /* SIGTERM to the child's group now, SIGKILL after the grace; cb reports. */
 void		 proc_kill(pid_t);

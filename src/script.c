@@ -39,7 +39,6 @@ struct script_job {
 	char		**argv;
 	char		**envp;
 	char		*label;
-	pid_t		 pid;
 };
 
 struct script_q {
@@ -205,7 +204,7 @@ job_exit_cb(const struct proc_exit *e, void *arg)
 	struct runq		*q;
 
 	log_msg(e->ok ? LOG_INFO : LOG_WARNING, "%s%s script %s (pid %ld) %s",
-	    j->label, kind_name(j->rj.kind), j->path, (long)j->pid, e->cause);
+	    j->label, kind_name(j->rj.kind), j->path, (long)e->pid, e->cause);
 	TAILQ_REMOVE(&jobs, j, entry);
 	q = runq_exited(&pool, &j->rj);
 	job_free(j);
@@ -227,7 +226,7 @@ job_start(struct script_job *j)
 	xasprintf(&name, "%s%s script %s", j->label, kind, j->path);
 	ps = (struct proc_spec){ j->path, j->argv, j->envp, timeout_ms, name,
 	    job_exit_cb, j };
-	rc = proc_spawn(&ps, &j->pid);
+	rc = proc_spawn(&ps, NULL);
 	err = errno;
 	free(name);
 	errno = err;
