@@ -64,7 +64,6 @@ struct iface {
 	bool		 running;
 	struct iface_group *groups;
 	size_t		 ngroups;
-	unsigned	 nslots;
 	struct iface_slot slots[256];
 	uint64_t	 counters[CARP_VERDICT_MAX];
 	struct log_rate	 rate[CARP_VERDICT_MAX];
@@ -244,23 +243,19 @@ iface_get(const char *name, bool may_wait)
 		log_msg(LOG_ERR, "%s: check the interface name with `ip link`%s",
 		    name, may_wait ? "; its instances wait until it appears" :
 		    "");
-		if (!may_wait)
-			goto fail;
-		ifp->running = false;
+	} else if (iface_open_pcap(ifp, false)) {
 		TAILQ_INSERT_TAIL(&ifaces, ifp, entry);
+		log_info("Local advertised ethernet address is "
+		    "[%02x:%02x:%02x:%02x:%02x:%02x]", ifp->mac[0],
+		    ifp->mac[1], ifp->mac[2], ifp->mac[3], ifp->mac[4],
+		    ifp->mac[5]);
 		return ifp;
 	}
-	if (!iface_open_pcap(ifp, false)) {
-		if (!may_wait)
-			goto fail;
-		ifp->running = false;
-		TAILQ_INSERT_TAIL(&ifaces, ifp, entry);
-		return ifp;
-	}
+	if (!may_wait)
+		goto fail;
+	/* Closed, link down: netlink reports when the interface is usable. */
+	ifp->running = false;
 	TAILQ_INSERT_TAIL(&ifaces, ifp, entry);
-	log_info("Local advertised ethernet address is "
-	    "[%02x:%02x:%02x:%02x:%02x:%02x]", ifp->mac[0], ifp->mac[1],
-	    ifp->mac[2], ifp->mac[3], ifp->mac[4], ifp->mac[5]);
 	return ifp;
 fail:
 	if (ifp->sock != -1)
@@ -294,7 +289,6 @@ iface_attach(struct iface *ifp, uint8_t vhid, iface_input_cb input,
 	s->input = input;
 	s->link = link;
 	s->arg = arg;
-	ifp->nslots++;
 	return true;
 }
 
@@ -306,7 +300,6 @@ iface_detach(struct iface *ifp, uint8_t vhid)
 	if (s->input == NULL)
 		return;
 	memset(s, 0, sizeof(*s));
-	ifp->nslots--;
 }
 
 void
@@ -369,12 +362,6 @@ iface_send(struct iface *ifp, const uint8_t *frame, size_t len)
 	return 0;
 }
 
-const char *
-iface_name(const struct iface *ifp)
-{
-	return ifp->name;
-}
-
 const uint8_t *
 iface_mac(const struct iface *ifp)
 {
@@ -385,48 +372,6 @@ bool
 iface_running(const struct iface *ifp)
 {
 	return ifp->pcap != NULL && ifp->running;
-}
-
-int
-iface_fd(const struct iface *ifp)
-{
-	return ifp->pcap != NULL ? pcap_get_selectable_fd(ifp->pcap) : -1;
-}
-
-unsigned
-iface_count(void)
-{
-	struct iface	*ifp;
-	unsigned	 n = 0;
-
-	TAILQ_FOREACH(ifp, &ifaces, entry)
-		if (ifp->pcap != NULL)
-			n++;
-	return n;
-}
-
-/*
- * Count a dropped frame and log it, at most one line per reason per
- * second: a noisy segment (a VRRPv3 router, a flood) cannot flood syslog.
- */
-void
-iface_count_verdict(struct iface *ifp, enum carp_verdict v)
-{
-	unsigned	held;
-
-	if (v >= CARP_VERDICT_MAX)
-		return;
-	ifp->counters[v]++;
-	if (v == CARP_OK || v == CARP_OWN)
-		return;
-	if (!log_rate_ok(&ifp->rate[v], clock_mono_us(), IFACE_WARN_PERIOD_US,
-	    &held))
-		return;
-	if (held > 0)
-		log_msg(LOG_WARNING, "%s: dropped a frame: %s (%u more since "
-		    "the last report; %llu in all)", ifp->name,
-		    carp_verdict_name(v), held,
-		    (unsigned long long)ifp->counters[v]);
 }
 
 void
@@ -450,12 +395,18 @@ iface_format_counters(const struct iface *ifp, char *buf, size_t len)
 	}
 }
 
-/* Log the first drop of each reason at once, with the packet's field. */
+/*
+ * Count a dropped frame and log it, at most one line per reason per
+ * second: a noisy segment (a VRRPv3 router, a flood) cannot flood syslog.
+ * The first drop of each reason is logged at once, with the packet's
+ * field for the reasons ucarp 1.5.2 reported ("Bad TTL: [N]").
+ */
 static void
 iface_drop(struct iface *ifp, enum carp_verdict v,
     const struct carp_advert *adv)
 {
-	unsigned	held;
+	const char	*field;
+	unsigned	 held, value;
 
 	ifp->counters[v]++;
 	if (!log_rate_ok(&ifp->rate[v], clock_mono_us(), IFACE_WARN_PERIOD_US,
@@ -463,25 +414,27 @@ iface_drop(struct iface *ifp, enum carp_verdict v,
 		return;
 	switch (v) {
 	case CARP_BAD_TTL:
-		log_msg(LOG_WARNING, "%s: Bad TTL: [%u]%s", ifp->name,
-		    adv->ttl, held ? " (and more, rate-limited)" : "");
+		field = "TTL";
+		value = adv->ttl;
 		break;
 	case CARP_BAD_VERSION:
-		log_msg(LOG_WARNING, "%s: Bad version: [%u]%s", ifp->name,
-		    adv->version, held ? " (and more, rate-limited)" : "");
+		field = "version";
+		value = adv->version;
 		break;
 	case CARP_BAD_TYPE:
-		log_msg(LOG_WARNING, "%s: Bad type: [%u]%s", ifp->name,
-		    adv->type, held ? " (and more, rate-limited)" : "");
+		field = "type";
+		value = adv->type;
 		break;
 	case CARP_BAD_VHID:
 		log_debug("%s: Ignoring vhid: [%u]", ifp->name, adv->vhid);
-		break;
+		return;
 	default:
 		log_debug("%s: dropped a frame: %s", ifp->name,
 		    carp_verdict_name(v));
-		break;
+		return;
 	}
+	log_msg(LOG_WARNING, "%s: Bad %s: [%u]%s", ifp->name, field, value,
+	    held ? " (and more, rate-limited)" : "");
 }
 
 /* One captured frame: stage-1 checks, then dispatch by vhid. */

@@ -47,14 +47,8 @@ void		 iface_leave(struct iface *, const uint8_t group[4]);
 /* Send a whole Ethernet frame; 0 on success, -1 (errno set) on failure. */
 int		 iface_send(struct iface *, const uint8_t *frame, size_t len);
 
-const char	*iface_name(const struct iface *);
 const uint8_t	*iface_mac(const struct iface *);
 bool		 iface_running(const struct iface *);
-int		 iface_fd(const struct iface *);	/* pcap fd, -1 if closed */
-unsigned	 iface_count(void);			/* open handles */
-
-/* Count a verdict decided outside (by the instance) and its log line. */
-void		 iface_count_verdict(struct iface *, enum carp_verdict);
 
 /* "too_short=N not_carp=N ..." for the verdicts counted per interface. */
 void		 iface_format_counters(const struct iface *, char *, size_t);
