@@ -4,9 +4,9 @@
  * Capture is in immediate mode (ucarp 1.5.2's buffered capture delivered
  * adverts up to a second late), incoming direction only (our own adverts
  * never come back), filtered in the kernel to IPv4 protocol 112.  Link
- * state comes from one netlink socket for the whole process, so nothing
- * polls and nothing sleeps; an interface that disappears is closed and
- * reopened when an interface of that name comes back.
+ * state comes from nl.c, so nothing polls and nothing sleeps; an interface
+ * that disappears is closed and reopened when an interface of that name
+ * comes back.
  */
 #include "config.h"
 
@@ -17,8 +17,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/netlink.h>
-#include <linux/rtnetlink.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <pcap/pcap.h>
@@ -32,6 +30,7 @@
 #include "clock.h"
 #include "iface.h"
 #include "log.h"
+#include "nl.h"
 #include "xmalloc.h"
 
 #define IFACE_SNAPLEN		256	/* Ethernet + IP with options + CARP */
@@ -71,8 +70,6 @@ struct iface {
 
 static TAILQ_HEAD(, iface) ifaces = TAILQ_HEAD_INITIALIZER(ifaces);
 static struct event_base	*iface_base;
-static int			 nl_fd = -1;
-static struct event		*nl_ev;
 
 static void	iface_read_cb(int, short, void *);
 static void	iface_set_running(struct iface *, bool);
@@ -253,7 +250,7 @@ iface_get(const char *name, bool may_wait)
 	}
 	if (!may_wait)
 		goto fail;
-	/* Closed, link down: netlink reports when the interface is usable. */
+	/* Closed, link down: nl.c reports when the interface is usable. */
 	ifp->running = false;
 	TAILQ_INSERT_TAIL(&ifaces, ifp, entry);
 	return ifp;
@@ -551,102 +548,40 @@ iface_resync(void)
 	}
 }
 
-/* One RTM_NEWLINK / RTM_DELLINK message. */
+/* A link appeared, changed or went away (from nl.c). */
 static void
-iface_netlink_msg(const struct nlmsghdr *nh)
+iface_nl_link_cb(const struct nl_link *l)
 {
-	const struct ifinfomsg	*ifi = NLMSG_DATA(nh);
-	const struct rtattr	*rta;
-	struct iface		*ifp;
-	const char		*name = NULL;
-	int			 len;
+	struct iface	*ifp;
 
-	if (nh->nlmsg_len < NLMSG_LENGTH(sizeof(*ifi)))
-		return;
-	len = (int)(nh->nlmsg_len - NLMSG_LENGTH(sizeof(*ifi)));
-	for (rta = IFLA_RTA(ifi); RTA_OK(rta, len); rta = RTA_NEXT(rta, len))
-		if (rta->rta_type == IFLA_IFNAME && RTA_PAYLOAD(rta) > 0 &&
-		    ((const char *)RTA_DATA(rta))[RTA_PAYLOAD(rta) - 1] == '\0')
-			name = RTA_DATA(rta);
 	TAILQ_FOREACH(ifp, &ifaces, entry) {
-		if (ifp->pcap != NULL && ifp->ifindex == (unsigned)ifi->ifi_index) {
-			if (nh->nlmsg_type == RTM_DELLINK) {
+		if (ifp->pcap != NULL && ifp->ifindex == l->index) {
+			if (l->gone) {
 				log_msg(LOG_WARNING, "%s: interface removed",
 				    ifp->name);
 				iface_close_pcap(ifp);
 				iface_set_running(ifp, false);
 			} else
-				iface_set_running(ifp, (ifi->ifi_flags & IFF_UP) &&
-				    (ifi->ifi_flags & IFF_RUNNING));
-		} else if (ifp->pcap == NULL && nh->nlmsg_type == RTM_NEWLINK &&
-		    name != NULL && strcmp(name, ifp->name) == 0)
+				iface_set_running(ifp, l->up);
+		} else if (ifp->pcap == NULL && !l->gone && l->name != NULL &&
+		    strcmp(l->name, ifp->name) == 0)
 			iface_revive(ifp);
-	}
-}
-
-static void
-iface_netlink_cb(int fd, short what UNUSED, void *arg UNUSED)
-{
-	char			 buf[16384];
-	const struct nlmsghdr	*nh;
-	ssize_t			 n;
-	unsigned int		 len;
-
-	for (;;) {
-		n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
-		if (n < 0) {
-			if (errno == ENOBUFS) {
-				/* Events were lost: ask the kernel again. */
-				iface_resync();
-				continue;
-			}
-			return;
-		}
-		len = (unsigned int)n;
-		for (nh = (const struct nlmsghdr *)buf; NLMSG_OK(nh, len);
-		    nh = NLMSG_NEXT(nh, len))
-			if (nh->nlmsg_type == RTM_NEWLINK ||
-			    nh->nlmsg_type == RTM_DELLINK)
-				iface_netlink_msg(nh);
 	}
 }
 
 int
 iface_init(struct event_base *base)
 {
-	struct sockaddr_nl	sa;
-
 	iface_base = base;
-	nl_fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK,
-	    NETLINK_ROUTE);
-	if (nl_fd == -1) {
-		log_warn("netlink socket (link state will not be followed)");
+	if (nl_init(base) == -1)
 		return -1;
-	}
-	memset(&sa, 0, sizeof(sa));
-	sa.nl_family = AF_NETLINK;
-	sa.nl_groups = RTMGRP_LINK;
-	if (bind(nl_fd, (struct sockaddr *)&sa, sizeof(sa)) == -1) {
-		log_warn("netlink bind (link state will not be followed)");
-		close(nl_fd);
-		nl_fd = -1;
-		return -1;
-	}
-	nl_ev = event_new(base, nl_fd, EV_READ | EV_PERSIST, iface_netlink_cb,
-	    NULL);
-	event_add(nl_ev, NULL);
-	return 0;
+	return nl_watch_links(iface_nl_link_cb, iface_resync);
 }
 
 void
 iface_shutdown(void)
 {
-	if (nl_ev != NULL)
-		event_free(nl_ev);
-	nl_ev = NULL;
-	if (nl_fd != -1)
-		close(nl_fd);
-	nl_fd = -1;
+	nl_shutdown();
 }
 
 char *

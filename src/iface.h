@@ -1,8 +1,8 @@
 /*
  * iface.h: one network interface, shared by every instance on it: a
  * libpcap handle in immediate mode that sees only incoming CARP, a send
- * path, the multicast memberships, and link state from netlink.  Adverts
- * are dispatched to instances by vhid through a 256-slot table.
+ * path, the multicast memberships, and link state (nl.c).  Adverts are
+ * dispatched to instances by vhid through a 256-slot table.
  */
 #ifndef IFACE_H
 #define IFACE_H
@@ -22,7 +22,7 @@ typedef void	(*iface_input_cb)(void *arg, const uint8_t *frame, size_t len,
 /* Called when the interface's link goes up or down (or disappears). */
 typedef void	(*iface_link_cb)(void *arg, bool up);
 
-/* Start the netlink link watcher; once per process. */
+/* Start following links (nl.c); once per process. */
 int		 iface_init(struct event_base *);
 void		 iface_shutdown(void);
 

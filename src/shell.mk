@@ -9,6 +9,7 @@ src_libucarp_shell_a_SOURCES = \
 	src/clock.c src/clock.h \
 	src/iface.c src/iface.h \
 	src/log.c src/log.h \
+	src/nl.c src/nl.h \
 	src/notify.c src/notify.h \
 	src/proc.c src/proc.h \
 	src/reload.c src/reload.h \
@@ -16,4 +17,4 @@ src_libucarp_shell_a_SOURCES = \
 	src/vhost.c src/vhost.h \
 	src/xmalloc.c src/xmalloc.h
 src_libucarp_shell_a_CFLAGS = $(AM_CFLAGS) $(PCAP_CFLAGS) $(CONFIG_CFLAGS) \
-	$(EVENT_CFLAGS) $(CRYPTO_CFLAGS)
+	$(EVENT_CFLAGS) $(CRYPTO_CFLAGS) $(MNL_CFLAGS)
