@@ -1,12 +1,14 @@
 /*
- * iface.c: one libpcap handle per interface, shared by all its instances.
+ * iface.c: one libpcap handle per interface, shared by all its instances,
+ * and the dispatch of its adverts to them by vhid.
  *
  * Capture is in immediate mode (ucarp 1.5.2's buffered capture delivered
  * adverts up to a second late), incoming direction only (our own adverts
  * never come back), filtered in the kernel to IPv4 protocol 112.  Link
  * state comes from nl.c, so nothing polls and nothing sleeps; an interface
  * that disappears is closed and reopened when an interface of that name
- * comes back.
+ * comes back.  Its multicast memberships (mcast.c) are held exactly while
+ * the capture is open, so that none is asked before the interface exists.
  */
 #include "config.h"
 
@@ -18,7 +20,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <net/if.h>
-#include <netinet/in.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +31,7 @@
 #include "clock.h"
 #include "iface.h"
 #include "log.h"
+#include "mcast.h"
 #include "nl.h"
 #include "xmalloc.h"
 
@@ -45,12 +47,6 @@ struct iface_slot {
 	void		*arg;
 };
 
-struct iface_group {
-	uint8_t		 addr[4];
-	unsigned	 refs;
-	bool		 joined;
-};
-
 struct iface {
 	TAILQ_ENTRY(iface) entry;
 	char		*name;
@@ -59,10 +55,9 @@ struct iface {
 	uint8_t		 mac[6];
 	pcap_t		*pcap;
 	struct event	*ev;
-	int		 sock;		/* multicast memberships, ioctls */
+	int		 sock;		/* ioctls */
 	bool		 running;
-	struct iface_group *groups;
-	size_t		 ngroups;
+	struct mcast	*mc;
 	struct iface_slot slots[256];
 	uint64_t	 counters[CARP_VERDICT_MAX];
 	struct log_rate	 rate[CARP_VERDICT_MAX];
@@ -171,12 +166,14 @@ iface_open_pcap(struct iface *ifp, bool revive)
 	ifp->ev = event_new(iface_base, fd, EV_READ | EV_PERSIST,
 	    iface_read_cb, ifp);
 	event_add(ifp->ev, NULL);
+	mcast_attach(ifp->mc, ifp->ifindex);
 	return true;
 }
 
 static void
 iface_close_pcap(struct iface *ifp)
 {
+	mcast_detach(ifp->mc);
 	if (ifp->ev != NULL) {
 		event_free(ifp->ev);
 		ifp->ev = NULL;
@@ -185,27 +182,6 @@ iface_close_pcap(struct iface *ifp)
 		pcap_close(ifp->pcap);
 		ifp->pcap = NULL;
 	}
-}
-
-/* Join one group on the interface (kernel multicast filter, IGMP). */
-static void
-iface_join_group(struct iface *ifp, struct iface_group *g)
-{
-	struct ip_mreqn	mr;
-
-	memset(&mr, 0, sizeof(mr));
-	memcpy(&mr.imr_multiaddr, g->addr, 4);
-	mr.imr_ifindex = (int)ifp->ifindex;
-	if (setsockopt(ifp->sock, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr,
-	    sizeof(mr)) == -1 && errno != EADDRINUSE) {
-		log_msg(LOG_WARNING, "%s: cannot join multicast group "
-		    "%u.%u.%u.%u: %s (adverts may not be received; check the "
-		    "interface's IPv4 setup)", ifp->name, g->addr[0],
-		    g->addr[1], g->addr[2], g->addr[3], strerror(errno));
-		g->joined = false;
-		return;
-	}
-	g->joined = true;
 }
 
 struct iface *
@@ -222,6 +198,7 @@ iface_get(const char *name, bool may_wait)
 	ifp = xcalloc(1, sizeof(*ifp));
 	ifp->name = xstrdup(name);
 	ifp->refs = 1;
+	ifp->mc = mcast_new(name);
 	ifp->sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (ifp->sock == -1) {
 		log_warn("%s: socket", name);
@@ -257,6 +234,7 @@ iface_get(const char *name, bool may_wait)
 fail:
 	if (ifp->sock != -1)
 		close(ifp->sock);
+	mcast_free(ifp->mc);
 	free(ifp->name);
 	free(ifp);
 	return NULL;
@@ -269,8 +247,8 @@ iface_put(struct iface *ifp)
 		return;
 	TAILQ_REMOVE(&ifaces, ifp, entry);
 	iface_close_pcap(ifp);
-	close(ifp->sock);	/* drops the memberships */
-	free(ifp->groups);
+	close(ifp->sock);
+	mcast_free(ifp->mc);
 	free(ifp->name);
 	free(ifp);
 }
@@ -302,44 +280,13 @@ iface_detach(struct iface *ifp, uint8_t vhid)
 void
 iface_join(struct iface *ifp, const uint8_t group[4])
 {
-	size_t	i;
-
-	for (i = 0; i < ifp->ngroups; i++) {
-		if (memcmp(ifp->groups[i].addr, group, 4) == 0) {
-			ifp->groups[i].refs++;
-			return;
-		}
-	}
-	ifp->groups = xreallocarray(ifp->groups, ifp->ngroups + 1,
-	    sizeof(*ifp->groups));
-	memset(&ifp->groups[ifp->ngroups], 0, sizeof(*ifp->groups));
-	memcpy(ifp->groups[ifp->ngroups].addr, group, 4);
-	ifp->groups[ifp->ngroups].refs = 1;
-	iface_join_group(ifp, &ifp->groups[ifp->ngroups]);
-	ifp->ngroups++;
+	mcast_join(ifp->mc, group);
 }
 
 void
 iface_leave(struct iface *ifp, const uint8_t group[4])
 {
-	struct ip_mreqn	mr;
-	size_t		i;
-
-	for (i = 0; i < ifp->ngroups; i++) {
-		if (memcmp(ifp->groups[i].addr, group, 4) != 0)
-			continue;
-		if (--ifp->groups[i].refs > 0)
-			return;
-		if (ifp->groups[i].joined) {
-			memset(&mr, 0, sizeof(mr));
-			memcpy(&mr.imr_multiaddr, group, 4);
-			mr.imr_ifindex = (int)ifp->ifindex;
-			setsockopt(ifp->sock, IPPROTO_IP, IP_DROP_MEMBERSHIP,
-			    &mr, sizeof(mr));
-		}
-		ifp->groups[i] = ifp->groups[--ifp->ngroups];
-		return;
-	}
+	mcast_leave(ifp->mc, group);
 }
 
 int
@@ -508,15 +455,11 @@ iface_set_running(struct iface *ifp, bool up)
 static void
 iface_revive(struct iface *ifp)
 {
-	size_t	i;
-
 	if (ifp->pcap != NULL)
 		return;
 	if (!iface_query(ifp) || !iface_open_pcap(ifp, true))
 		return;
 	log_info("%s: interface is back, capture reopened", ifp->name);
-	for (i = 0; i < ifp->ngroups; i++)
-		iface_join_group(ifp, &ifp->groups[i]);
 	/* iface_query() refreshed running; report the edge to instances. */
 	if (ifp->running) {
 		ifp->running = false;

@@ -1,8 +1,8 @@
 /*
  * iface.h: one network interface, shared by every instance on it: a
  * libpcap handle in immediate mode that sees only incoming CARP, a send
- * path, the multicast memberships, and link state (nl.c).  Adverts are
- * dispatched to instances by vhid through a 256-slot table.
+ * path, its multicast memberships (mcast.c), and link state (nl.c).
+ * Adverts are dispatched to instances by vhid through a 256-slot table.
  */
 #ifndef IFACE_H
 #define IFACE_H
@@ -40,7 +40,10 @@ bool		 iface_attach(struct iface *, uint8_t vhid, iface_input_cb,
 		    iface_link_cb, void *arg);
 void		 iface_detach(struct iface *, uint8_t vhid);
 
-/* Join (or with -M skip) the group on this interface; counted per group. */
+/*
+ * Join the group on this interface, counted per group; joined once the
+ * interface exists, dropped while it is gone.
+ */
 void		 iface_join(struct iface *, const uint8_t group[4]);
 void		 iface_leave(struct iface *, const uint8_t group[4]);
 

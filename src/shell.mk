@@ -9,6 +9,7 @@ src_libucarp_shell_a_SOURCES = \
 	src/clock.c src/clock.h \
 	src/iface.c src/iface.h \
 	src/log.c src/log.h \
+	src/mcast.c src/mcast.h \
 	src/nl.c src/nl.h \
 	src/notify.c src/notify.h \
 	src/proc.c src/proc.h \

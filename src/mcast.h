@@ -1,0 +1,25 @@
+/*
+ * mcast.h: the IPv4 multicast memberships (IGMP) of one interface,
+ * reference-counted per group, held only while the interface exists.
+ */
+#ifndef MCAST_H
+#define MCAST_H
+
+#include <stdint.h>
+
+struct mcast;
+
+/* The memberships of interface name (none held until mcast_attach). */
+struct mcast	*mcast_new(const char *name);
+void		 mcast_free(struct mcast *);
+
+/* Count a user of group; joined now if the interface exists, else later. */
+void		 mcast_join(struct mcast *, const uint8_t group[4]);
+void		 mcast_leave(struct mcast *, const uint8_t group[4]);
+
+/* The interface exists as ifindex: join every group on it. */
+void		 mcast_attach(struct mcast *, unsigned ifindex);
+/* The interface is gone (or its capture closed): drop every membership. */
+void		 mcast_detach(struct mcast *);
+
+#endif /* MCAST_H */
