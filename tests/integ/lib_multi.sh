@@ -166,6 +166,14 @@ mport_up() {
 	ip -n "${M_NS[$1]}" link show dev "eth$(($2 - 1))" 2>/dev/null | grep -q LOWER_UP
 }
 
+# mport_back H L: host H's port on link L, deleted by the test, made again
+# (mnet_port) and waited for until it has carrier.
+mport_back() {
+	mnet_port "$1" "$2"
+	wait_until 5 mport_up "$1" "$2" ||
+	    test_fail "the new eth$(($2 - 1)) of host $1 has no carrier"
+}
+
 mnet_make() {
 	local h l
 	MNET_HOSTS=$1
