@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include "carp_fsm.h"
 
@@ -58,10 +59,27 @@ static const char *const carp_cause_names[CARP_CAUSE_MAX] = {
 	"non-preferred master",
 	"link down",
 	"link up",
-	"step-down (SIGUSR2)",
+	"step-down",
 	"shutdown",
 	"demoted (send errors)",
 	"promoted",
+	"unexpected event",
+};
+
+#define EV(e)		(1u << CARP_EV_##e)
+#define EV_ALL		((1u << CARP_EV_MAX) - 1)
+
+/*
+ * The events each state handles (as ospfd's tables do); any other is
+ * reported as unexpected and changes nothing.  A handled event may still
+ * change nothing: a timer woken early, a repeated link event, the result
+ * of the bow-out advert sent on the way to INIT.
+ */
+static const unsigned carp_expected[CARP_STATE_MAX] = {
+	[CARP_INIT] = EV(START) | EV(LINK_DOWN) | EV(LINK_UP) |
+	    EV(SHUTDOWN) | EV(SEND_OK) | EV(SEND_FAIL),
+	[CARP_BACKUP] = EV_ALL & ~(EV(START) | EV(STEPDOWN)),
+	[CARP_MASTER] = EV_ALL & ~EV(START),
 };
 
 static const char *const carp_action_names[CARP_ACT_MAX] = {
@@ -218,17 +236,22 @@ stagger_us(const struct carp_fsm *fsm)
 	    CARP_BOWOUT_SKEW_DIV;
 }
 
-/* Append one action; a full list drops it rather than overflow. */
+/*
+ * Append one action, tagged with the current state.  The list has room
+ * for CARP_ACTIONS_WORST by construction: running out is a bug, and an
+ * abort is better than a state changed without its script.
+ */
 static struct carp_action *
-push(struct carp_actions *acts, enum carp_action_type type,
-    enum carp_cause cause)
+push(const struct carp_fsm *fsm, struct carp_actions *acts,
+    enum carp_action_type type, enum carp_cause cause)
 {
 	struct carp_action	*a;
 
 	if (acts->n >= CARP_ACTIONS_MAX)
-		return NULL;
+		abort();
 	a = &acts->a[acts->n++];
-	*a = (struct carp_action){ .type = type, .cause = cause };
+	*a = (struct carp_action){ .type = type, .cause = cause,
+	    .from = fsm->state, .to = fsm->state };
 	return a;
 }
 
@@ -237,12 +260,7 @@ static void
 transition(struct carp_fsm *fsm, enum carp_state to, enum carp_cause cause,
     struct carp_actions *acts)
 {
-	struct carp_action	*a;
-
-	if ((a = push(acts, CARP_ACT_TRANSITION, cause)) != NULL) {
-		a->from = fsm->state;
-		a->to = to;
-	}
+	push(fsm, acts, CARP_ACT_TRANSITION, cause)->to = to;
 	fsm->state = to;
 }
 
@@ -251,30 +269,21 @@ static void
 script(struct carp_fsm *fsm, enum carp_action_type type,
     enum carp_cause cause, struct carp_actions *acts)
 {
-	struct carp_action	*a;
-
-	if ((a = push(acts, type, cause)) != NULL)
-		a->from = a->to = fsm->state;
+	push(fsm, acts, type, cause);
 }
 
 /* A log-only notice. */
 static void
 notice(struct carp_fsm *fsm, enum carp_cause cause, struct carp_actions *acts)
 {
-	struct carp_action	*a;
-
-	if ((a = push(acts, CARP_ACT_NOTICE, cause)) != NULL)
-		a->from = a->to = fsm->state;
+	push(fsm, acts, CARP_ACT_NOTICE, cause);
 }
 
 /* One gratuitous ARP for the virtual address. */
 static void
 send_garp(struct carp_fsm *fsm, struct carp_actions *acts)
 {
-	struct carp_action	*a;
-
-	if ((a = push(acts, CARP_ACT_SEND_GARP, CARP_CAUSE_NONE)) != NULL)
-		a->from = a->to = fsm->state;
+	push(fsm, acts, CARP_ACT_SEND_GARP, CARP_CAUSE_NONE);
 }
 
 /*
@@ -299,12 +308,10 @@ send_advert(struct carp_fsm *fsm, uint8_t advbase, uint8_t advskew,
 		fsm->counter = ev->rand;
 	else
 		fsm->counter++;
-	if ((a = push(acts, CARP_ACT_SEND_ADVERT, CARP_CAUSE_NONE)) != NULL) {
-		a->from = a->to = fsm->state;
-		a->advbase = advbase;
-		a->advskew = advskew;
-		a->counter = fsm->counter;
-	}
+	a = push(fsm, acts, CARP_ACT_SEND_ADVERT, CARP_CAUSE_NONE);
+	a->advbase = advbase;
+	a->advskew = advskew;
+	a->counter = fsm->counter;
 }
 
 /* An advert with our own interval (demotion applied). */
@@ -347,13 +354,18 @@ become_backup(struct carp_fsm *fsm, enum carp_cause cause,
 	fsm->md_cause = CARP_CAUSE_NONE;
 }
 
+/* The link is down and not ignored: act as without carrier. */
+static bool
+link_lost(const struct carp_fsm *fsm)
+{
+	return fsm->carrier_down && !fsm->p.ignoreifstate;
+}
+
 /* INIT -> BACKUP: every node waits a full master-down interval first. */
 static void
 on_start(struct carp_fsm *fsm, const struct carp_event *ev,
     struct carp_actions *acts)
 {
-	if (fsm->state != CARP_INIT)
-		return;
 	transition(fsm, CARP_BACKUP, CARP_CAUSE_START, acts);
 	if (!fsm->p.neutral)
 		script(fsm, CARP_ACT_SCRIPT_DOWN, CARP_CAUSE_START, acts);
@@ -363,6 +375,7 @@ on_start(struct carp_fsm *fsm, const struct carp_event *ev,
 	 * new START): the down timer waits for LINK_UP, otherwise a past
 	 * deadline that cannot fire would be left for the caller to spin on.
 	 */
+	fsm->link_down = link_lost(fsm);
 	if (fsm->link_down)
 		fsm->md_at = 0;
 	else
@@ -408,7 +421,7 @@ on_advert(struct carp_fsm *fsm, const struct carp_event *ev,
 {
 	int64_t	local, remote;
 
-	if (fsm->state == CARP_INIT || fsm->link_down)
+	if (fsm->link_down)
 		return;
 
 	/*
@@ -478,13 +491,10 @@ on_advert(struct carp_fsm *fsm, const struct carp_event *ev,
 	}
 }
 
-/* Carrier lost: a master steps down, nothing runs until the link returns. */
+/* Act as without carrier: a master steps down, a backup stops its timer. */
 static void
-on_link_down(struct carp_fsm *fsm, struct carp_actions *acts)
+go_link_down(struct carp_fsm *fsm, struct carp_actions *acts)
 {
-	if (fsm->p.ignoreifstate || fsm->link_down ||
-	    fsm->state == CARP_INIT)
-		return;
 	fsm->link_down = true;
 	fsm->md_cause = CARP_CAUSE_NONE;
 	if (fsm->state == CARP_MASTER)
@@ -495,12 +505,26 @@ on_link_down(struct carp_fsm *fsm, struct carp_actions *acts)
 	fsm->md_at = 0;
 }
 
+/*
+ * Carrier lost: nothing runs until the link returns.  The carrier is
+ * recorded even when ignored, so that a reload changing ignoreifstate
+ * acts on the real link.
+ */
+static void
+on_link_down(struct carp_fsm *fsm, struct carp_actions *acts)
+{
+	fsm->carrier_down = true;
+	if (fsm->state != CARP_INIT && !fsm->link_down && link_lost(fsm))
+		go_link_down(fsm, acts);
+}
+
 /* Carrier back: wait a full down interval (or hear the master) first. */
 static void
 on_link_up(struct carp_fsm *fsm, const struct carp_event *ev,
     struct carp_actions *acts)
 {
-	if (fsm->p.ignoreifstate || !fsm->link_down)
+	fsm->carrier_down = false;
+	if (!fsm->link_down)
 		return;
 	fsm->link_down = false;
 	if (fsm->state == CARP_INIT)
@@ -518,8 +542,6 @@ static void
 on_stepdown(struct carp_fsm *fsm, const struct carp_event *ev,
     struct carp_actions *acts)
 {
-	if (fsm->state != CARP_MASTER)
-		return;
 	if (fsm->p.bowout)
 		send_advert(fsm, CARP_BOWOUT_BASE, CARP_BOWOUT_SKEW, ev,
 		    acts);
@@ -586,11 +608,25 @@ on_send_result(struct carp_fsm *fsm, const struct carp_event *ev,
 	}
 }
 
+/* An event the state does not handle: reported, nothing changes. */
+static void
+on_unexpected(struct carp_fsm *fsm, enum carp_event_type type,
+    struct carp_actions *acts)
+{
+	push(fsm, acts, CARP_ACT_NOTICE, CARP_CAUSE_UNEXPECTED)->event = type;
+}
+
 /* Feed one event; actions are appended to acts. */
 void
 carp_fsm_step(struct carp_fsm *fsm, const struct carp_event *ev,
     struct carp_actions *acts)
 {
+	if ((unsigned)ev->type >= CARP_EV_MAX ||
+	    (unsigned)fsm->state >= CARP_STATE_MAX ||
+	    (carp_expected[fsm->state] & (1u << ev->type)) == 0) {
+		on_unexpected(fsm, ev->type, acts);
+		return;
+	}
 	switch (ev->type) {
 	case CARP_EV_START:
 		on_start(fsm, ev, acts);
@@ -618,7 +654,6 @@ carp_fsm_step(struct carp_fsm *fsm, const struct carp_event *ev,
 		on_send_result(fsm, ev, acts);
 		break;
 	default:
-		/* Unknown events are ignored, never a crash. */
 		break;
 	}
 }
@@ -636,14 +671,25 @@ carp_fsm_step(struct carp_fsm *fsm, const struct carp_event *ev,
  * down.  The next advert heard arms the timer with the new settings
  * only.  A MASTER advertises at the new rate from its next advert and at
  * once brings a deadline forward if the new interval is shorter.
+ *
+ * ignoreifstate is applied to the carrier as last reported.  Set while
+ * the link is down, the machine runs again as if the carrier had just
+ * returned (a full down interval from now); cleared while it is down, it
+ * acts as on LINK_DOWN, so a master steps down.
  */
 void
 carp_fsm_set_params(struct carp_fsm *fsm, const struct carp_params *p,
-    int64_t now)
+    int64_t now, struct carp_actions *acts)
 {
 	int64_t	due;
 
 	fsm->p = *p;
+	if (fsm->state != CARP_INIT && fsm->link_down && !link_lost(fsm)) {
+		fsm->link_down = false;
+		arm_down(fsm, now);
+	} else if (fsm->state != CARP_INIT && !fsm->link_down &&
+	    link_lost(fsm))
+		go_link_down(fsm, acts);
 	if (fsm->state == CARP_BACKUP && fsm->md_at != 0) {
 		due = fsm->md_from + (fsm->md_cause == CARP_CAUSE_SLOW_MASTER ?
 		    stagger_us(fsm) : carp_fsm_down_us(fsm));

@@ -30,7 +30,7 @@ enum carp_event_type {
 	CARP_EV_ADVERT,		/* an authenticated advert from a peer */
 	CARP_EV_LINK_DOWN,	/* carrier lost / interface down or gone */
 	CARP_EV_LINK_UP,	/* carrier back */
-	CARP_EV_STEPDOWN,	/* SIGUSR2: a master yields */
+	CARP_EV_STEPDOWN,	/* a master yields (SIGUSR2) */
 	CARP_EV_SHUTDOWN,	/* -z exit: bow out, down script if not BACKUP */
 	CARP_EV_SEND_OK,	/* an advert was sent */
 	CARP_EV_SEND_FAIL,	/* sending an advert failed */
@@ -49,10 +49,13 @@ enum carp_cause {
 	CARP_CAUSE_NONPREFERRED_MASTER,	/* notice: we reassert with a GARP */
 	CARP_CAUSE_LINK_DOWN,
 	CARP_CAUSE_LINK_UP,
-	CARP_CAUSE_STEPDOWN,		/* SIGUSR2 */
+	CARP_CAUSE_STEPDOWN,		/* asked to yield: the shell logs
+					   by whom (SIGUSR2) */
 	CARP_CAUSE_SHUTDOWN,		/* -z exit */
 	CARP_CAUSE_DEMOTED,		/* notice: 3 send failures, advskew 240 */
 	CARP_CAUSE_PROMOTED,		/* notice: sends work again */
+	CARP_CAUSE_UNEXPECTED,		/* notice: event (in .event) not
+					   expected in state .from; ignored */
 	CARP_CAUSE_MAX
 };
 
@@ -71,12 +74,27 @@ struct carp_action {
 	enum carp_state		from;
 	enum carp_state		to;
 	enum carp_cause		cause;
+	enum carp_event_type	event;		/* NOTICE (unexpected) */
 	uint8_t			advbase;	/* SEND_ADVERT */
 	uint8_t			advskew;	/* SEND_ADVERT */
 	uint64_t		counter;	/* SEND_ADVERT */
 };
 
-#define CARP_ACTIONS_MAX	8
+/*
+ * The most actions one call appends: a takeover (transition, gratuitous
+ * ARP, advert, up script).  Every other step appends at most three: a
+ * master that yields sends one more advert, then the transition and the
+ * down script.  test_fsm drives every (state, event) pair, reloads and
+ * address changes and checks this bound.
+ */
+#define CARP_ACTIONS_WORST	4
+
+/*
+ * Room in a list.  A caller must leave CARP_ACTIONS_WORST free before each
+ * call; twice that leaves a margin.  Overflowing is a bug, never a dropped
+ * action: the core aborts.
+ */
+#define CARP_ACTIONS_MAX	(2 * CARP_ACTIONS_WORST)
 
 struct carp_actions {
 	size_t			n;
@@ -116,7 +134,9 @@ struct carp_event {
 struct carp_fsm {
 	struct carp_params	p;
 	enum carp_state		state;
-	bool			link_down;
+	bool			link_down;	/* acting as without carrier */
+	bool			carrier_down;	/* as last reported, even while
+						   ignoreifstate ignores it */
 	bool			counter_random;	/* no peer heard yet */
 	uint64_t		counter;	/* last counter sent or heard */
 	int64_t			ad_at;		/* next advert, 0 = none */
@@ -143,10 +163,13 @@ void		 carp_fsm_init(struct carp_fsm *, const struct carp_params *);
 
 /*
  * Replace the settings in place (reload); deadlines are re-derived, never
- * later than they were: a takeover already due is not postponed.
+ * later than they were: a takeover already due is not postponed.  A
+ * change of ignoreifstate applies the carrier as last reported: a master
+ * that now sees its link down steps down (the actions are appended).
  */
 void		 carp_fsm_set_params(struct carp_fsm *,
-		    const struct carp_params *, int64_t now);
+		    const struct carp_params *, int64_t now,
+		    struct carp_actions *);
 
 /*
  * Reload changed the virtual addresses: a master announces the new ones
@@ -155,7 +178,11 @@ void		 carp_fsm_set_params(struct carp_fsm *,
 void		 carp_fsm_addrs_changed(struct carp_fsm *,
 		    struct carp_actions *);
 
-/* Feed one event; actions are appended to acts (acts->n is not reset). */
+/*
+ * Feed one event; actions are appended to acts (acts->n is not reset).  An
+ * event the state does not expect changes nothing and appends a notice
+ * with cause CARP_CAUSE_UNEXPECTED.
+ */
 void		 carp_fsm_step(struct carp_fsm *, const struct carp_event *,
 		    struct carp_actions *);
 

@@ -243,6 +243,8 @@ signal_cb(int sig, short what UNUSED, void *arg UNUSED)
 	case SIGUSR2:
 		if (exiting)
 			break;
+		/* The machine's cause is "step-down"; the trigger is ours. */
+		log_info("SIGUSR2: every master steps down");
 		for (i = 0; i < nvhosts; i++)
 			vhost_stepdown(vhosts[i]);
 		break;

@@ -327,6 +327,11 @@ vhost_notice(struct vhost *vh, const struct carp_action *a)
 		    "advertising with advskew 240 until sends work again",
 		    vh->prefix);
 		break;
+	case CARP_CAUSE_UNEXPECTED:
+		log_debug("%sevent %s not expected in state %s: ignored",
+		    vh->prefix, carp_event_name(a->event),
+		    carp_state_name(a->from));
+		break;
 	default:
 		log_info("%s%s: %s", vh->prefix, vh->cfg->interface,
 		    carp_cause_name(a->cause));
@@ -714,6 +719,7 @@ vhost_update(struct vhost *vh, struct cfg_vhost *cv, unsigned changed)
 {
 	struct carp_auth	 na;
 	struct carp_params	 p;
+	struct carp_actions	 acts;
 	struct cfg_vhost	*old = vh->cfg;
 	struct vhost_pend	*pd = &vh->pend;
 	enum script_kind	 waiting;
@@ -758,8 +764,9 @@ vhost_update(struct vhost *vh, struct cfg_vhost *cv, unsigned changed)
 	}
 	if (changed & CFG_CH_PROTO) {
 		vhost_params(cv, &p);
-		carp_fsm_set_params(&vh->fsm, &p, clock_mono_us());
-		vhost_arm(vh);
+		acts.n = 0;
+		carp_fsm_set_params(&vh->fsm, &p, clock_mono_us(), &acts);
+		vhost_exec(vh, &acts, 0);
 	}
 	if (!undo && waiting != SCRIPT_NONE &&
 	    (moved || (changed & (CFG_CH_SCRIPTS | CFG_CH_NAME)))) {
@@ -785,12 +792,15 @@ void
 vhost_remove(struct vhost *vh)
 {
 	struct carp_params	p;
+	struct carp_actions	acts;
 	struct carp_event	ev;
 
 	if (vh->fsm.state == CARP_MASTER) {
 		vhost_params(vh->cfg, &p);
 		p.bowout = true;
-		carp_fsm_set_params(&vh->fsm, &p, clock_mono_us());
+		acts.n = 0;
+		carp_fsm_set_params(&vh->fsm, &p, clock_mono_us(), &acts);
+		vhost_exec(vh, &acts, 0);
 		memset(&ev, 0, sizeof(ev));
 		ev.type = CARP_EV_SHUTDOWN;
 		vhost_step(vh, &ev, 0);

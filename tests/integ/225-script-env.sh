@@ -206,7 +206,7 @@ mark_b=$(wc -l < "${D_LOG[B]}")
 kill -USR2 "${D_PID[A]}"
 wait_until 5 both_in $A BACKUP || test_fail "A did not step down on SIGUSR2: $(roles)"
 wait_roles $A $B "after the step-down hold"
-expect2 $A down BACKUP MASTER "step-down (SIGUSR2)"
+expect2 $A down BACKUP MASTER "step-down"
 expect $B def up MASTER BACKUP "master too slow"	# A's bow-out advert
 if tail -n +"$((mark_b + 1))" "${D_LOG[B]}" | grep -q 'vhid 22 (db): Spawning \[.*db-up'; then
 	expect $B db up MASTER BACKUP "master down"	# no shutdown: timed out

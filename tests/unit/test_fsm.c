@@ -9,12 +9,16 @@
  *
  * Usage: test_fsm [seed]
  */
+#include <sys/wait.h>
+
 #include <inttypes.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "carp_fsm.h"
 #include "check.h"
@@ -87,6 +91,14 @@ ev_at(struct rig *r, enum carp_event_type type, int64_t now, uint64_t rnd)
 
 	r->acts.n = 0;
 	carp_fsm_step(&r->f, &ev, &r->acts);
+}
+
+/* Reload with new settings, replacing the previous step's actions. */
+static void
+reload_at(struct rig *r, const struct carp_params *p, int64_t now)
+{
+	r->acts.n = 0;
+	carp_fsm_set_params(&r->f, p, now, &r->acts);
 }
 
 /* Deliver a peer's advert. */
@@ -203,6 +215,15 @@ check_none(const struct carp_actions *acts)
 	CHECKF(acts->n == 0, "%zu actions, expected none", acts->n);
 	if (acts->n != 0)
 		dump_acts(acts);
+}
+
+/* The last step only reported event e as unexpected. */
+static bool
+is_unexpected(const struct carp_actions *acts, int e)
+{
+	return acts->n == 1 && acts->a[0].type == CARP_ACT_NOTICE &&
+	    acts->a[0].cause == CARP_CAUSE_UNEXPECTED &&
+	    (int)acts->a[0].event == e;
 }
 
 /* Number of actions of one type in the last step. */
@@ -324,20 +345,23 @@ struct mrow {
 #define NT(c)	X_NOTE(CARP_CAUSE_##c)
 
 static const struct mrow matrix[] = {
-	/* INIT: only START and SHUTDOWN do anything. */
+	/*
+	 * INIT: only START and SHUTDOWN do anything; link events are
+	 * recorded and the result of a bow-out advert may come in.
+	 */
 	{ "INIT start", SU_INIT, CARP_EV_START, EB, NULL,
 	  BACKUP, false, 0, EB + TMD, 0, true, 0,
 	  { X_TR(INIT, BACKUP, CARP_CAUSE_START), DN(START) } },
 	{ "INIT timer", SU_INIT, CARP_EV_TIMER, EB, NULL,
-	  INIT, false, 0, 0, 0, true, 0, { { 0 } } },
+	  INIT, false, 0, 0, 0, true, 0, { NT(UNEXPECTED) } },
 	{ "INIT advert", SU_INIT, CARP_EV_ADVERT, EB, ip_2_1,
-	  INIT, false, 0, 0, 0, true, 0, { { 0 } } },
+	  INIT, false, 0, 0, 0, true, 0, { NT(UNEXPECTED) } },
 	{ "INIT link down", SU_INIT, CARP_EV_LINK_DOWN, EB, NULL,
 	  INIT, false, 0, 0, 0, true, 0, { { 0 } } },
 	{ "INIT link up", SU_INIT, CARP_EV_LINK_UP, EB, NULL,
 	  INIT, false, 0, 0, 0, true, 0, { { 0 } } },
 	{ "INIT stepdown", SU_INIT, CARP_EV_STEPDOWN, EB, NULL,
-	  INIT, false, 0, 0, 0, true, 0, { { 0 } } },
+	  INIT, false, 0, 0, 0, true, 0, { NT(UNEXPECTED) } },
 	{ "INIT shutdown", SU_INIT, CARP_EV_SHUTDOWN, EB, NULL,
 	  INIT, false, 0, 0, 0, true, 0, { DN(SHUTDOWN) } },
 	{ "INIT send ok", SU_INIT, CARP_EV_SEND_OK, EB, NULL,
@@ -347,7 +371,7 @@ static const struct mrow matrix[] = {
 
 	/* BACKUP, down timer due at T1. */
 	{ "BACKUP start", SU_BACKUP, CARP_EV_START, EB, NULL,
-	  BACKUP, false, 0, T1, 0, true, 0, { { 0 } } },
+	  BACKUP, false, 0, T1, 0, true, 0, { NT(UNEXPECTED) } },
 	{ "BACKUP timer due", SU_BACKUP, CARP_EV_TIMER, T1, NULL,
 	  MASTER, false, T1 + TAD, 0, ERND, true, 0,
 	  { X_TR(BACKUP, MASTER, CARP_CAUSE_MASTER_DOWN), X_GARP,
@@ -361,7 +385,7 @@ static const struct mrow matrix[] = {
 	{ "BACKUP link up", SU_BACKUP, CARP_EV_LINK_UP, EB, NULL,
 	  BACKUP, false, 0, T1, 0, true, 0, { { 0 } } },
 	{ "BACKUP stepdown", SU_BACKUP, CARP_EV_STEPDOWN, EB, NULL,
-	  BACKUP, false, 0, T1, 0, true, 0, { { 0 } } },
+	  BACKUP, false, 0, T1, 0, true, 0, { NT(UNEXPECTED) } },
 	{ "BACKUP shutdown", SU_BACKUP, CARP_EV_SHUTDOWN, EB, NULL,
 	  INIT, false, 0, 0, 0, true, 0,
 	  { X_TR(BACKUP, INIT, CARP_CAUSE_SHUTDOWN) } },
@@ -372,7 +396,7 @@ static const struct mrow matrix[] = {
 
 	/* MASTER since T1, next advert at T1 + TAD, counter still random. */
 	{ "MASTER start", SU_MASTER, CARP_EV_START, EM, NULL,
-	  MASTER, false, T1 + TAD, 0, SRND, true, 0, { { 0 } } },
+	  MASTER, false, T1 + TAD, 0, SRND, true, 0, { NT(UNEXPECTED) } },
 	{ "MASTER timer due", SU_MASTER, CARP_EV_TIMER, T1 + TAD, NULL,
 	  MASTER, false, T1 + 2 * TAD, 0, ERND, true, 0,
 	  { X_ADV(1, 0, ERND) } },
@@ -404,7 +428,7 @@ static const struct mrow matrix[] = {
 
 	/* BACKUP without carrier: deaf and timerless until LINK_UP. */
 	{ "BACKUP/ld start", SU_BACKUP_LD, CARP_EV_START, EB, NULL,
-	  BACKUP, true, 0, 0, 0, true, 0, { { 0 } } },
+	  BACKUP, true, 0, 0, 0, true, 0, { NT(UNEXPECTED) } },
 	{ "BACKUP/ld timer at old deadline", SU_BACKUP_LD, CARP_EV_TIMER, T1,
 	  NULL, BACKUP, true, 0, 0, 0, true, 0, { { 0 } } },
 	{ "BACKUP/ld advert", SU_BACKUP_LD, CARP_EV_ADVERT, EB, ip_2_1,
@@ -414,7 +438,7 @@ static const struct mrow matrix[] = {
 	{ "BACKUP/ld link up", SU_BACKUP_LD, CARP_EV_LINK_UP, EB, NULL,
 	  BACKUP, false, 0, EB + TMD, 0, true, 0, { NT(LINK_UP) } },
 	{ "BACKUP/ld stepdown", SU_BACKUP_LD, CARP_EV_STEPDOWN, EB, NULL,
-	  BACKUP, true, 0, 0, 0, true, 0, { { 0 } } },
+	  BACKUP, true, 0, 0, 0, true, 0, { NT(UNEXPECTED) } },
 	{ "BACKUP/ld shutdown", SU_BACKUP_LD, CARP_EV_SHUTDOWN, EB, NULL,
 	  INIT, true, 0, 0, 0, true, 0,
 	  { X_TR(BACKUP, INIT, CARP_CAUSE_SHUTDOWN) } },
@@ -425,7 +449,7 @@ static const struct mrow matrix[] = {
 
 	/* A master that lost its carrier. */
 	{ "ex-MASTER/ld start", SU_MASTER_LD, CARP_EV_START, EL, NULL,
-	  BACKUP, true, 0, 0, SRND, true, 0, { { 0 } } },
+	  BACKUP, true, 0, 0, SRND, true, 0, { NT(UNEXPECTED) } },
 	{ "ex-MASTER/ld timer at old deadline", SU_MASTER_LD, CARP_EV_TIMER,
 	  T1 + TAD, NULL, BACKUP, true, 0, 0, SRND, true, 0, { { 0 } } },
 	{ "ex-MASTER/ld advert", SU_MASTER_LD, CARP_EV_ADVERT, EL, ip_0_5,
@@ -435,7 +459,7 @@ static const struct mrow matrix[] = {
 	{ "ex-MASTER/ld link up", SU_MASTER_LD, CARP_EV_LINK_UP, EL, NULL,
 	  BACKUP, false, 0, EL + TMD, SRND, true, 0, { NT(LINK_UP) } },
 	{ "ex-MASTER/ld stepdown", SU_MASTER_LD, CARP_EV_STEPDOWN, EL, NULL,
-	  BACKUP, true, 0, 0, SRND, true, 0, { { 0 } } },
+	  BACKUP, true, 0, 0, SRND, true, 0, { NT(UNEXPECTED) } },
 	{ "ex-MASTER/ld shutdown", SU_MASTER_LD, CARP_EV_SHUTDOWN, EL, NULL,
 	  INIT, true, 0, 0, SRND, true, 0,
 	  { X_TR(BACKUP, INIT, CARP_CAUSE_SHUTDOWN) } },
@@ -449,15 +473,15 @@ static const struct mrow matrix[] = {
 	  BACKUP, false, 0, EL + TMD, SRND, true, 0,
 	  { X_TR(INIT, BACKUP, CARP_CAUSE_START), DN(START) } },
 	{ "shut timer", SU_SHUT, CARP_EV_TIMER, T1 + TAD, NULL,
-	  INIT, false, 0, 0, SRND, true, 0, { { 0 } } },
+	  INIT, false, 0, 0, SRND, true, 0, { NT(UNEXPECTED) } },
 	{ "shut advert", SU_SHUT, CARP_EV_ADVERT, EL, ip_2_1,
-	  INIT, false, 0, 0, SRND, true, 0, { { 0 } } },
+	  INIT, false, 0, 0, SRND, true, 0, { NT(UNEXPECTED) } },
 	{ "shut link down", SU_SHUT, CARP_EV_LINK_DOWN, EL, NULL,
 	  INIT, false, 0, 0, SRND, true, 0, { { 0 } } },
 	{ "shut link up", SU_SHUT, CARP_EV_LINK_UP, EL, NULL,
 	  INIT, false, 0, 0, SRND, true, 0, { { 0 } } },
 	{ "shut stepdown", SU_SHUT, CARP_EV_STEPDOWN, EL, NULL,
-	  INIT, false, 0, 0, SRND, true, 0, { { 0 } } },
+	  INIT, false, 0, 0, SRND, true, 0, { NT(UNEXPECTED) } },
 	{ "shut shutdown", SU_SHUT, CARP_EV_SHUTDOWN, EL, NULL,
 	  INIT, false, 0, 0, SRND, true, 0, { DN(SHUTDOWN) } },
 	{ "shut send ok", SU_SHUT, CARP_EV_SEND_OK, EL, NULL,
@@ -472,6 +496,7 @@ test_matrix(void)
 {
 	struct carp_params	 p = defparams();
 	struct carp_event	 ev;
+	struct carp_fsm		 before;
 	struct rig		 r;
 	const struct mrow	*m;
 	size_t			 i;
@@ -492,8 +517,15 @@ test_matrix(void)
 			ev.adv.counter = 77;
 		}
 		CHECK(r.acts.n == 0);
+		before = r.f;
 		carp_fsm_step(&r.f, &ev, &r.acts);
 		check_acts(&r.acts, m->x);
+		if (m->x[0].used && m->x[0].cause == CARP_CAUSE_UNEXPECTED) {
+			/* Reported with what and where, and nothing moved. */
+			CHECK(r.acts.a[0].event == m->ev &&
+			    r.acts.a[0].from == before.state);
+			CHECK(memcmp(&before, &r.f, sizeof(before)) == 0);
+		}
 		CHECKF(r.f.state == m->state, "state %s",
 		    carp_state_name(r.f.state));
 		CHECK(r.f.link_down == m->link_down);
@@ -1194,8 +1226,8 @@ test_shutdown(void)
 			adv_at(&r, T0 + 20, 0, 0, ip_0_5, 1, 1);
 		else
 			ev_at(&r, (enum carp_event_type)e, T0 + 20, 1);
-		CHECKF(r.acts.n == 0 && r.f.state == INIT,
-		    "%s", carp_event_name(e));
+		CHECKF((r.acts.n == 0 || is_unexpected(&r.acts, e)) &&
+		    r.f.state == INIT, "%s", carp_event_name(e));
 	}
 	ev_at(&r, CARP_EV_START, T0 + 30, 1);
 	CHECK(r.f.state == BACKUP && r.f.md_at == T0 + 30 + TMD);
@@ -1289,7 +1321,7 @@ test_stepdown(void)
 	check_what = "stepdown in BACKUP does nothing";
 	setup(&r, SU_BACKUP, &p);
 	ev_at(&r, CARP_EV_STEPDOWN, T0 + 10, 0);
-	check_none(&r.acts);
+	CHECK(is_unexpected(&r.acts, CARP_EV_STEPDOWN));
 	CHECK(r.f.hold_until == 0 && r.f.md_at == T1);
 }
 
@@ -1367,7 +1399,7 @@ test_set_params(void)
 	setup(&r, SU_BACKUP, &p);
 	q = p;
 	q.advskew = 128;
-	carp_fsm_set_params(&r.f, &q, T0 + 1000);
+	reload_at(&r, &q, T0 + 1000);
 	CHECK(r.f.state == BACKUP && r.f.md_at == T1);
 	CHECK(r.f.p.advskew == 128);
 	/* The next advert heard arms it with the new settings. */
@@ -1381,12 +1413,12 @@ test_set_params(void)
 	CHECK(r.f.state == MASTER && r.f.ad_at == T0 + 12000000);
 	q = p;
 	q.advbase = 1;
-	carp_fsm_set_params(&r.f, &q, T0 + 9000100);
+	reload_at(&r, &q, T0 + 9000100);
 	CHECK(r.f.state == MASTER && r.f.ad_at == T0 + 10000100);
 
 	check_what = "reload MASTER to a longer interval";
 	q.advbase = 5;
-	carp_fsm_set_params(&r.f, &q, T0 + 9000200);
+	reload_at(&r, &q, T0 + 9000200);
 	CHECK(r.f.ad_at == T0 + 10000100);
 	ev_at(&r, CARP_EV_TIMER, T0 + 10000100, 0);
 	CHECK(r.acts.n == 1 && r.acts.a[0].advbase == 5);
@@ -1400,7 +1432,7 @@ test_set_params(void)
 	CHECK(r.f.md_at == T0 + 500000 + 3390625);
 	q = p;
 	q.preempt = true;	/* any setting: the deadline stays */
-	carp_fsm_set_params(&r.f, &q, T0 + 3800000);
+	reload_at(&r, &q, T0 + 3800000);
 	CHECK(r.f.md_at == T0 + 500000 + 3390625);
 	ev_at(&r, CARP_EV_TIMER, T0 + 500000 + 3390625, 0);
 	CHECK(r.f.state == MASTER);
@@ -1412,12 +1444,12 @@ test_set_params(void)
 	adv_at(&r, T0 + 500000, 1, 0, ip_2_1, 5, 0);
 	q = p;
 	q.advskew = 0;
-	carp_fsm_set_params(&r.f, &q, T0 + 2000000);
+	reload_at(&r, &q, T0 + 2000000);
 	CHECK(r.f.md_at == T0 + 500000 + TMD);
 	/* Past by the new settings already: due now, not a full interval. */
 	setup(&r, SU_BACKUP, &p);
 	adv_at(&r, T0 + 500000, 1, 0, ip_2_1, 5, 0);
-	carp_fsm_set_params(&r.f, &q, T0 + 3600000);
+	reload_at(&r, &q, T0 + 3600000);
 	CHECK(r.f.md_at == T0 + 500000 + TMD);
 	CHECK(carp_fsm_next_deadline(&r.f) < T0 + 3600000);
 	ev_at(&r, CARP_EV_TIMER, T0 + 3600000, 0);
@@ -1432,13 +1464,13 @@ test_set_params(void)
 	CHECK(r.f.md_cause == CARP_CAUSE_SLOW_MASTER);
 	q = p;
 	q.preempt = true;
-	carp_fsm_set_params(&r.f, &q, T0 + 510000);
+	reload_at(&r, &q, T0 + 510000);
 	CHECK(r.f.md_at == T0 + 500000 + 24414);
 	q.advskew = 200;	/* a longer stagger is not taken */
-	carp_fsm_set_params(&r.f, &q, T0 + 515000);
+	reload_at(&r, &q, T0 + 515000);
 	CHECK(r.f.md_at == T0 + 500000 + 24414);
 	q.advskew = 50;		/* a shorter one is, from the bow-out */
-	carp_fsm_set_params(&r.f, &q, T0 + 516000);
+	reload_at(&r, &q, T0 + 516000);
 	CHECK(r.f.md_at == T0 + 500000 + 12207);
 	CHECK(carp_fsm_next_deadline(&r.f) == T0 + 500000 + 12207);
 	ev_at(&r, CARP_EV_TIMER, T0 + 516000, 0);
@@ -1450,7 +1482,7 @@ test_set_params(void)
 	adv_at(&r, T0 + 500000, 255, 255, ip_2_1, 5, 0);
 	q = p;
 	q.advskew = 0;
-	carp_fsm_set_params(&r.f, &q, T0 + 501000);
+	reload_at(&r, &q, T0 + 501000);
 	CHECK(r.f.md_at == T0 + 500000);
 	ev_at(&r, CARP_EV_TIMER, T0 + 501000, 0);
 	CHECK(r.f.state == MASTER);
@@ -1462,10 +1494,10 @@ test_set_params(void)
 	CHECK(r.f.state == BACKUP && r.f.md_at == T1 + 100 + HOLD + TMD);
 	q = p;
 	q.advskew = 128;
-	carp_fsm_set_params(&r.f, &q, T1 + 200);
+	reload_at(&r, &q, T1 + 200);
 	CHECK(r.f.md_at == T1 + 100 + HOLD + TMD);
 	q.deadratio = 2;
-	carp_fsm_set_params(&r.f, &q, T1 + 300);
+	reload_at(&r, &q, T1 + 300);
 	CHECK(r.f.md_at == T1 + 100 + HOLD + 2000000 + 500000);
 	CHECK(r.f.hold_until == T1 + 100 + HOLD);
 
@@ -1479,22 +1511,124 @@ test_set_params(void)
 	CHECK(r.f.state == BACKUP && r.f.md_at == T0 + 600000 + 3390625);
 	q = p;
 	q.preempt = true;
-	carp_fsm_set_params(&r.f, &q, T0 + 700000);
+	reload_at(&r, &q, T0 + 700000);
 	CHECK(r.f.md_at == T0 + 600000 + 3390625);
 
 	check_what = "reload link-down BACKUP keeps it timerless";
 	p = defparams();
 	setup(&r, SU_BACKUP_LD, &p);
-	carp_fsm_set_params(&r.f, &p, T1);
+	reload_at(&r, &p, T1);
 	CHECK(r.f.md_at == 0 && r.f.link_down);
+
+	check_what = "reload sets -S while the link is down";
+	p = defparams();
+	setup(&r, SU_BACKUP_LD, &p);
+	q = p;
+	q.ignoreifstate = true;
+	reload_at(&r, &q, T1);
+	check_none(&r.acts);
+	CHECK(r.f.state == BACKUP && !r.f.link_down);
+	CHECK(r.f.md_at == T1 + TMD);
+	ev_at(&r, CARP_EV_TIMER, T1 + TMD, 0x9);
+	CHECK(r.f.state == MASTER);
+	/* From a master that lost its link: it has to hear or time out. */
+	setup(&r, SU_MASTER_LD, &p);
+	reload_at(&r, &q, EL);
+	CHECK(r.f.state == BACKUP && !r.f.link_down && r.f.md_at == EL + TMD);
+	adv_at(&r, EL + 10, 1, 0, ip_2_1, 5, 0);
+	CHECK(r.f.state == BACKUP && r.f.md_at == EL + 10 + TMD);
+
+	check_what = "reload clears -S while the link is down";
+	p = defparams();
+	p.ignoreifstate = true;
+	setup(&r, SU_MASTER, &p);
+	ev_at(&r, CARP_EV_LINK_DOWN, T1 + 100, 0);
+	CHECK(r.f.state == MASTER);
+	q = p;
+	q.ignoreifstate = false;
+	reload_at(&r, &q, T1 + 200);
+	{
+		const struct xact x[XMAX] = {
+			X_TR(MASTER, BACKUP, CARP_CAUSE_LINK_DOWN),
+			X_DOWN(CARP_CAUSE_LINK_DOWN),
+		};
+		check_acts(&r.acts, x);
+	}
+	CHECK(r.f.state == BACKUP && r.f.link_down);
+	CHECK(carp_fsm_next_deadline(&r.f) == 0);
+	/* The carrier comes back: a full down interval from then. */
+	ev_at(&r, CARP_EV_LINK_UP, T1 + 300, 0);
+	CHECK(r.f.state == BACKUP && !r.f.link_down &&
+	    r.f.md_at == T1 + 300 + TMD);
+	/* A backup: no timer while the link is down. */
+	setup(&r, SU_BACKUP, &p);
+	ev_at(&r, CARP_EV_LINK_DOWN, T0 + 100, 0);
+	reload_at(&r, &q, T0 + 200);
+	{
+		const struct xact x[XMAX] = { X_NOTE(CARP_CAUSE_LINK_DOWN) };
+		check_acts(&r.acts, x);
+	}
+	CHECK(r.f.state == BACKUP && r.f.link_down && r.f.md_at == 0);
+	/* Carrier up again while ignored: the reload finds it up. */
+	setup(&r, SU_BACKUP, &p);
+	ev_at(&r, CARP_EV_LINK_DOWN, T0 + 100, 0);
+	ev_at(&r, CARP_EV_LINK_UP, T0 + 150, 0);
+	reload_at(&r, &q, T0 + 200);
+	check_none(&r.acts);
+	CHECK(r.f.state == BACKUP && !r.f.link_down && r.f.md_at == T1);
 
 	check_what = "reload INIT";
 	setup(&r, SU_INIT, &p);
 	q = p;
 	q.preempt = true;
-	carp_fsm_set_params(&r.f, &q, T1);
+	reload_at(&r, &q, T1);
 	CHECK(r.f.state == INIT && r.f.p.preempt);
 	CHECK(carp_fsm_next_deadline(&r.f) == 0);
+}
+
+/*
+ * Every reload from every situation, -S on or off before and after, with
+ * the carrier up or down: the machine acts on the real link unless told
+ * to ignore it, and a running instance that is not link-down always has
+ * a deadline (else it would wait forever).
+ */
+static void
+test_set_params_link(void)
+{
+	struct carp_params	p, q;
+	struct rig		r;
+	int			su, from, to, down;
+	bool			lost;
+
+	check_what = "reload: link state and deadline";
+	for (su = 0; su < SU_MAX; su++)
+	for (from = 0; from < 2; from++)
+	for (to = 0; to < 2; to++)
+	for (down = 0; down < 3; down++) {
+		p = defparams();
+		p.ignoreifstate = from;
+		setup(&r, (enum setup)su, &p);
+		/* 0: as set up; 1: carrier lost; 2: lost and back. */
+		if (down > 0)
+			ev_at(&r, CARP_EV_LINK_DOWN, EL, 0);
+		if (down > 1)
+			ev_at(&r, CARP_EV_LINK_UP, EL + 10, 0);
+		q = p;
+		q.ignoreifstate = to;
+		reload_at(&r, &q, EL + 20);
+		CHECKF(r.acts.n <= CARP_ACTIONS_WORST, "%zu actions",
+		    r.acts.n);
+		if (r.f.state == INIT)
+			continue;
+		lost = r.f.carrier_down && !q.ignoreifstate;
+		CHECKF(r.f.link_down == lost, "%s -S %d->%d link %d: "
+		    "link_down %d", setup_names[su], from, to, down,
+		    r.f.link_down);
+		CHECKF(r.f.link_down || carp_fsm_next_deadline(&r.f) != 0,
+		    "%s -S %d->%d link %d: no deadline", setup_names[su],
+		    from, to, down);
+		CHECK(!r.f.link_down || r.f.state == BACKUP);
+	}
 }
 
 /* Reload with new addresses: a master re-announces, nothing else moves. */
@@ -1547,41 +1681,89 @@ test_addrs_changed(void)
 	check_none(&r.acts);
 }
 
-/* The action list never overflows, however full it already is. */
-static void
-test_overflow(void)
+/* The largest action list of one step from any setup, at any time. */
+static size_t
+most_actions(const struct carp_params *p)
 {
-	struct {
-		struct carp_actions	acts;
-		uint64_t		canary;
-	} box;
+	static const int64_t	when[] = { EB, T1, EM, T1 + TAD, EL,
+				    T1 + HOLD + TMD };
+	static const uint8_t	bases[] = { 0, 1, 255 };
+	static const uint8_t	*srcs[] = { ip_2_1, ip_0_5 };
+	struct carp_event	ev;
+	struct rig		r;
+	size_t			most = 0, t, b, k;
+	int			su, e;
+
+	for (su = 0; su < SU_MAX; su++)
+	for (e = 0; e <= CARP_EV_MAX; e++)
+	for (t = 0; t < sizeof(when) / sizeof(when[0]); t++)
+	for (b = 0; b < sizeof(bases); b++)
+	for (k = 0; k < 2; k++) {
+		setup(&r, (enum setup)su, p);
+		/* Demoted by two failures already: the third one acts. */
+		ev_at(&r, CARP_EV_SEND_FAIL, EB, 0);
+		ev_at(&r, CARP_EV_SEND_FAIL, EB, 0);
+		memset(&ev, 0, sizeof(ev));
+		ev.type = (enum carp_event_type)e;
+		ev.now = when[t];
+		ev.adv.advbase = bases[b];
+		memcpy(ev.adv.src, srcs[k], 4);
+		r.acts.n = 0;
+		carp_fsm_step(&r.f, &ev, &r.acts);
+		if (r.acts.n > most)
+			most = r.acts.n;
+	}
+	return most;
+}
+
+/*
+ * CARP_ACTIONS_WORST holds for every (state, event) pair, reload and
+ * address change, so the list never overflows; and if it did, the core
+ * would abort rather than drop an action.
+ */
+static void
+test_bound(void)
+{
 	struct carp_params	p = defparams();
 	struct carp_fsm		f;
-	struct carp_event	ev = { .type = CARP_EV_TIMER };
+	struct carp_actions	acts;
+	struct carp_event	ev = { .type = CARP_EV_START, .now = T0 };
+	size_t			most = 0, n;
+	int			i, status;
+	pid_t			pid;
 
-	check_what = "full action list";
-	carp_fsm_init(&f, &p);
-	ev.type = CARP_EV_START;
-	ev.now = T0;
-	box.acts.n = 0;
-	carp_fsm_step(&f, &ev, &box.acts);
-	memset(&box, 0xee, sizeof(box));
-	box.acts.n = CARP_ACTIONS_MAX - 1;
-	ev.type = CARP_EV_TIMER;
-	ev.now = T1;
-	carp_fsm_step(&f, &ev, &box.acts);
-	CHECK(box.acts.n == CARP_ACTIONS_MAX);
-	CHECK(box.acts.a[CARP_ACTIONS_MAX - 1].type == CARP_ACT_TRANSITION);
-	CHECK(box.canary == UINT64_C(0xeeeeeeeeeeeeeeee));
-	/* The machine itself still moved on. */
-	CHECK(f.state == MASTER && f.ad_at == T1 + TAD);
+	check_what = "worst case per step";
+	for (i = 0; i < 16; i++) {
+		p = defparams();
+		p.preempt = i & 1;
+		p.bowout = i & 2;
+		p.ignoreifstate = i & 4;
+		p.advskew = i & 8 ? 100 : 0;
+		n = most_actions(&p);
+		if (n > most)
+			most = n;
+	}
+	CHECKF(most == CARP_ACTIONS_WORST, "most actions in one step: %zu",
+	    most);
+	CHECK(CARP_ACTIONS_MAX >= 2 * CARP_ACTIONS_WORST);
+
+	check_what = "overflow aborts";
+	fflush(NULL);
+	if ((pid = fork()) == 0) {
+		carp_fsm_init(&f, &p);
+		acts.n = CARP_ACTIONS_MAX - 1;
+		carp_fsm_step(&f, &ev, &acts);	/* two actions: no room */
+		_exit(0);
+	}
+	CHECK(pid > 0 && waitpid(pid, &status, 0) == pid);
+	CHECKF(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT,
+	    "status %#x", status);
 
 	check_what = "appending after earlier actions";
-	box.acts.n = 2;
-	ev.now = T1 + TAD;
-	carp_fsm_step(&f, &ev, &box.acts);
-	CHECK(box.acts.n == 3 &&
-	    box.acts.a[2].type == CARP_ACT_SEND_ADVERT);
+	carp_fsm_init(&f, &p);
+	acts.n = 2;
+	carp_fsm_step(&f, &ev, &acts);
+	CHECK(acts.n == 4 && acts.a[2].type == CARP_ACT_TRANSITION);
 }
 
 /* Name tables, including out-of-range values. */
@@ -1592,8 +1774,8 @@ test_names(void)
 	static const char *const causes[] = {
 		"none", "start-up", "master down", "preemption",
 		"master too slow", "preferred master", "non-preferred master",
-		"link down", "link up", "step-down (SIGUSR2)", "shutdown",
-		"demoted (send errors)", "promoted",
+		"link down", "link up", "step-down", "shutdown",
+		"demoted (send errors)", "promoted", "unexpected event",
 	};
 	int	i, j;
 
@@ -1695,7 +1877,10 @@ walk_check(const struct carp_fsm *f, const struct carp_event *ev,
 } while (0)
 
 	WALK((unsigned)f->state < CARP_STATE_MAX);
-	WALK(acts->n <= 5);
+	WALK(acts->n <= CARP_ACTIONS_WORST);
+	if (f->state != INIT)
+		WALK(f->link_down == (f->carrier_down &&
+		    !f->p.ignoreifstate));
 	if (f->state == MASTER)
 		WALK(f->ad_at != 0 && f->md_at == 0 && !f->link_down);
 	else
@@ -1815,9 +2000,18 @@ test_random_walk(uint64_t seed)
 				/* A reload now and then. */
 				old = f;
 				random_params(&s, &p);
-				carp_fsm_set_params(&f, &p, now);
-				/* A reload never postpones a takeover. */
+				ev.type = CARP_EV_MAX;	/* "unknown": a reload */
+				ev.now = now;
+				acts.n = 0;
+				carp_fsm_set_params(&f, &p, now, &acts);
+				bad += walk_check(&f, &ev, &old, &acts,
+				    &last_script);
+				/*
+				 * A reload never postpones a takeover (the
+				 * link lost by clearing -S stops the timer).
+				 */
 				if (old.state == BACKUP && old.md_at != 0 &&
+				    !f.link_down &&
 				    (f.md_at == 0 || f.md_at > old.md_at)) {
 					CHECKF(false, "reload moved md_at %"
 					    PRId64 " -> %" PRId64, old.md_at,
@@ -1953,8 +2147,9 @@ main(int argc, char *argv[])
 	test_stepdown();
 	test_link();
 	test_set_params();
+	test_set_params_link();
 	test_addrs_changed();
-	test_overflow();
+	test_bound();
 	test_names();
 	test_random_walk(seed);
 	return check_done();
