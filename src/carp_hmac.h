@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <openssl/sha.h>
+#include <openssl/types.h>
 
 #define CARP_HMAC_LEN	20
 #define CARP_PASS_MAX	19	/* bytes; ucarp's key is 20 bytes with the NUL */
@@ -29,20 +29,35 @@ struct carp_auth {
 	/*
 	 * The HMAC's two SHA-1 states, precomputed by carp_auth_init: the
 	 * inner one keyed and fed everything but the counter, the outer one
-	 * keyed.  An advert then costs two SHA-1 blocks.
+	 * keyed.  An advert then costs two SHA-1 blocks, each started by a
+	 * copy of a state into work.  Owned: see carp_auth_free.
 	 */
-	SHA_CTX		inner;
-	SHA_CTX		outer;
-	bool		ready;
+	EVP_MD_CTX	*inner;
+	EVP_MD_CTX	*outer;
+	EVP_MD_CTX	*work;
+	bool		 ready;
 };
 
 /*
- * Fill *auth; sorts the addresses.  Returns false (and leaves *auth
- * unusable) if passlen > CARP_PASS_MAX or naddrs is 0 or > CARP_ADDRS_MAX.
+ * Fill *auth, which must not hold contexts (fresh, or freed); sorts the
+ * addresses.  Returns false (and leaves *auth empty) if passlen >
+ * CARP_PASS_MAX or naddrs is 0 or > CARP_ADDRS_MAX.  If libcrypto fails,
+ * it returns true with an auth that verifies nothing.  Pair every call
+ * with carp_auth_free.
  */
 bool	carp_auth_init(struct carp_auth *auth, const uint8_t *pass,
 	    size_t passlen, uint8_t vhid, const uint8_t (*addrs)[4],
 	    size_t naddrs);
+
+/* Free the contexts and wipe the key; *auth is then empty (all zero). */
+void	carp_auth_free(struct carp_auth *auth);
+
+/*
+ * Move *src into *dst (whose old contents are freed); *src is left empty.
+ * A struct carp_auth must never be copied by assignment: both copies
+ * would own the same contexts.
+ */
+void	carp_auth_move(struct carp_auth *dst, struct carp_auth *src);
 
 /* HMAC-SHA1 of the message for this counter into out. */
 void	carp_hmac_compute(const struct carp_auth *auth, uint64_t counter,

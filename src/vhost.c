@@ -135,7 +135,7 @@ vhost_tx_auth(struct vhost *vh)
 	}
 	if (vh->prev_until != 0 && now >= vh->prev_until) {
 		vh->prev_until = 0;
-		explicit_bzero(&vh->auth_prev, sizeof(vh->auth_prev));
+		carp_auth_free(&vh->auth_prev);
 	}
 	return vh->prev_send_until != 0 ? &vh->auth_prev : &vh->auth;
 }
@@ -545,6 +545,7 @@ vhost_new(struct cfg_vhost *cv)
 	vh->sq = script_q_new(vh->prefix);
 	return vh;
 fail:
+	carp_auth_free(&vh->auth);
 	free(vh->prefix);
 	free(vh);
 	return NULL;
@@ -564,8 +565,8 @@ vhost_free(struct vhost *vh)
 	script_q_free(vh->sq);
 	vhost_pend_clear(&vh->pend);
 	free(vh->prefix);
-	explicit_bzero(&vh->auth, sizeof(vh->auth));
-	explicit_bzero(&vh->auth_prev, sizeof(vh->auth_prev));
+	carp_auth_free(&vh->auth);
+	carp_auth_free(&vh->auth_prev);
 	cfg_vhost_free(vh->cfg);
 	free(vh);
 }
@@ -735,12 +736,11 @@ vhost_update(struct vhost *vh, struct cfg_vhost *cv, unsigned changed)
 	if (changed & CFG_CH_AUTH) {
 		/* Keep the key peers accept now: the one we send. */
 		if (vh->prev_send_until == 0)
-			vh->auth_prev = vh->auth;
-		vh->auth = na;
+			carp_auth_move(&vh->auth_prev, &vh->auth);
+		carp_auth_move(&vh->auth, &na);
 		vh->prev_send_until = clock_mono_us() + VHOST_REKEY_GRACE_US;
 		vh->prev_until = vh->prev_send_until + VHOST_REKEY_GRACE_US;
 		vh->prev_heard = false;
-		explicit_bzero(&na, sizeof(na));
 	}
 	moved = vhost_addrs_differ(old, cv);
 	waiting = script_q_waiting(vh->sq);

@@ -317,6 +317,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rdn(&r, vip, 4);
 	check_garp(mac, vip);
 
+	carp_auth_free(&auth);
 	free(frame);
 	return 0;
 }

@@ -169,6 +169,15 @@ capture_index(struct capture *cap, size_t len, const char *path, char *why,
 	return true;
 }
 
+/* carp_auth_init on an auth that may hold contexts: free them first. */
+static bool
+auth_set(struct carp_auth *auth, const uint8_t *pass, size_t passlen,
+    uint8_t vhid, const uint8_t (*addrs)[4], size_t naddrs)
+{
+	carp_auth_free(auth);
+	return carp_auth_init(auth, pass, passlen, vhid, addrs, naddrs);
+}
+
 /* Fill *auth for one address; the test fails if carp_auth_init() refuses. */
 static void
 auth_make(struct carp_auth *auth, const char *pass, uint8_t vhid,
@@ -177,7 +186,7 @@ auth_make(struct carp_auth *auth, const char *pass, uint8_t vhid,
 	uint8_t	addr[1][4];
 
 	ip4(vip, addr[0]);
-	CHECKF(carp_auth_init(auth, (const uint8_t *)pass, strlen(pass), vhid,
+	CHECKF(auth_set(auth, (const uint8_t *)pass, strlen(pass), vhid,
 	    CADDRS(addr), 1), "auth_init(%s, %u, %s)", pass, vhid, vip);
 }
 
@@ -312,7 +321,7 @@ test_auth_init(void)
 		    "198.18.0.0" },
 		    { "198.18.0.0", "198.18.0.1", "198.18.0.1" } },
 	};
-	struct carp_auth	 auth;
+	struct carp_auth	 auth = { 0 };
 	uint8_t			 addrs[CARP_ADDRS_MAX + 1][4], want[4];
 	const uint8_t		(*ca)[4], *love;
 	size_t			 i, j, n;
@@ -323,27 +332,27 @@ test_auth_init(void)
 	love = (const uint8_t *)"love";
 
 	check_what = "auth: 19-byte password accepted";
-	CHECK(carp_auth_init(&auth, (const uint8_t *)pass20, 19, 42, ca, 1));
+	CHECK(auth_set(&auth, (const uint8_t *)pass20, 19, 42, ca, 1));
 	CHECK(auth.passlen == 19 && memcmp(auth.pass, pass20, 19) == 0);
 	CHECK(auth.vhid == 42 && auth.naddrs == 1);
 	CHECK(memcmp(auth.addrs[0], addrs[0], 4) == 0);
 	check_what = "auth: 20-byte password rejected";
-	CHECK(!carp_auth_init(&auth, (const uint8_t *)pass20, 20, 42, ca, 1));
+	CHECK(!auth_set(&auth, (const uint8_t *)pass20, 20, 42, ca, 1));
 	check_what = "auth: empty password rejected (ucarp needs one)";
-	CHECK(!carp_auth_init(&auth, love, 0, 42, ca, 1));
+	CHECK(!auth_set(&auth, love, 0, 42, ca, 1));
 	check_what = "auth: no address rejected";
-	CHECK(!carp_auth_init(&auth, love, 4, 42, ca, 0));
+	CHECK(!auth_set(&auth, love, 4, 42, ca, 0));
 	check_what = "auth: CARP_ADDRS_MAX accepted";
-	CHECK(carp_auth_init(&auth, love, 4, 42, ca, CARP_ADDRS_MAX));
+	CHECK(auth_set(&auth, love, 4, 42, ca, CARP_ADDRS_MAX));
 	CHECK(auth.naddrs == CARP_ADDRS_MAX);
 	check_what = "auth: CARP_ADDRS_MAX + 1 rejected";
-	CHECK(!carp_auth_init(&auth, love, 4, 42, ca, CARP_ADDRS_MAX + 1));
+	CHECK(!auth_set(&auth, love, 4, 42, ca, CARP_ADDRS_MAX + 1));
 
 	for (i = 0; i < sizeof(sorts) / sizeof(sorts[0]); i++) {
 		check_what = sorts[i].what;
 		for (n = 0; n < 5 && sorts[i].in[n] != NULL; n++)
 			ip4(sorts[i].in[n], addrs[n]);
-		CHECK(carp_auth_init(&auth, love, 4, 1, ca, n));
+		CHECK(auth_set(&auth, love, 4, 1, ca, n));
 		CHECK(auth.naddrs == n);
 		for (j = 0; j < n; j++) {
 			ip4(sorts[i].out[j], want);
@@ -351,6 +360,7 @@ test_auth_init(void)
 			    "position %zu is not %s", j, sorts[i].out[j]);
 		}
 	}
+	carp_auth_free(&auth);
 }
 
 /* HMAC vectors pinned from the capture and from Python's hmac module. */
@@ -378,7 +388,7 @@ test_hmac(void)
 		    "AAAAAAAAAAAAAAAAAAA", 255, { "10.0.0.1" }, 0,
 		    "28bdbdda678c354878a0f877c370d8a3d8d2c8b1" },
 	};
-	struct carp_auth	auth, auth2;
+	struct carp_auth	auth = { 0 }, auth2 = { 0 };
 	uint8_t			addrs[3][4], mac[CARP_HMAC_LEN];
 	uint8_t			want[CARP_HMAC_LEN], other[CARP_HMAC_LEN];
 	unsigned int		i, j, n;
@@ -388,7 +398,7 @@ test_hmac(void)
 		check_what = cases[i].what;
 		for (n = 0; n < 3 && cases[i].addrs[n] != NULL; n++)
 			ip4(cases[i].addrs[n], addrs[n]);
-		CHECK(carp_auth_init(&auth, (const uint8_t *)cases[i].pass,
+		CHECK(auth_set(&auth, (const uint8_t *)cases[i].pass,
 		    strlen(cases[i].pass), cases[i].vhid, CADDRS(addrs), n));
 		carp_hmac_compute(&auth, cases[i].counter, mac);
 		for (j = 0; j < CARP_HMAC_LEN; j++)
@@ -410,7 +420,7 @@ test_hmac(void)
 
 		ip4("198.18.0.2", addrs[0]);
 		ip4("198.18.0.1", addrs[1]);
-		CHECK(carp_auth_init(&auth, (const uint8_t *)"pw", 2, 7,
+		CHECK(auth_set(&auth, (const uint8_t *)"pw", 2, 7,
 		    CADDRS(addrs), 2));
 		CHECK(HMAC(EVP_sha1(), "pw", 2, msg, sizeof(msg), want,
 		    &outlen) != NULL && outlen == CARP_HMAC_LEN);
@@ -438,10 +448,46 @@ test_hmac(void)
 	 * with zeros anyway, so a trailing NUL gives the same key.
 	 */
 	check_what = "hmac: trailing NUL in the key is the same key";
-	CHECK(carp_auth_init(&auth2, (const uint8_t *)"love\0", 5, 42,
+	CHECK(auth_set(&auth2, (const uint8_t *)"love\0", 5, 42,
 	    CADDRS(auth.addrs), 1));
 	carp_hmac_compute(&auth2, 1, other);
 	CHECK(memcmp(want, other, CARP_HMAC_LEN) == 0);
+	carp_auth_free(&auth);
+	carp_auth_free(&auth2);
+}
+
+/*
+ * An auth owns its libcrypto contexts: moving hands them over (the rekey
+ * grace keeps the old key that way), freeing twice or a moved-from auth
+ * is harmless, and the HMAC is the same whichever struct holds it.
+ */
+static void
+test_auth_lifetime(void)
+{
+	static const uint8_t	zero[CARP_HMAC_LEN];
+	struct carp_auth	a = { 0 }, b = { 0 }, empty = { 0 };
+	uint8_t			want[CARP_HMAC_LEN], got[CARP_HMAC_LEN];
+
+	check_what = "auth: move";
+	auth_make(&a, "love", 42, "198.18.0.100");
+	carp_hmac_compute(&a, 77, want);
+	auth_make(&b, "other", 1, "198.18.0.1");
+	carp_auth_move(&b, &a);		/* b's old contexts are freed */
+	CHECK(memcmp(&a, &empty, sizeof(a)) == 0);
+	carp_hmac_compute(&b, 77, got);
+	CHECK(memcmp(want, got, CARP_HMAC_LEN) == 0);
+	CHECK(carp_hmac_verify(&b, 77, want));
+	check_what = "auth: an empty auth verifies nothing";
+	CHECK(!carp_hmac_verify(&a, 77, want));
+	carp_hmac_compute(&a, 77, got);
+	CHECK(memcmp(got, zero, CARP_HMAC_LEN) == 0);
+	check_what = "auth: move onto itself, free twice";
+	carp_auth_move(&b, &b);
+	CHECK(carp_hmac_verify(&b, 77, want));
+	carp_auth_free(&b);
+	carp_auth_free(&b);
+	CHECK(memcmp(&b, &empty, sizeof(b)) == 0);
+	carp_auth_free(&a);
 }
 
 /* Advert capture: GARPs, decode, verify, rebuild byte for byte. */
@@ -464,7 +510,7 @@ test_advert(const struct capture *cap)
 		    CARP_BAD_HMAC },
 	};
 	struct carp_advert	 adv;
-	struct carp_auth	 auth;
+	struct carp_auth	 auth = { 0 };
 	struct carp_tx		 tx;
 	uint8_t			 buf[128], mac[6], vip[4], want[4];
 	enum carp_verdict	 v;
@@ -554,6 +600,7 @@ test_advert(const struct capture *cap)
 	CHECK(memcmp(adv.src_mac, "\x00\x00\x5e\x00\x00\x2a", 6) == 0);
 	CHECK(memcmp(adv.hmac, cap->frame[2] + 50, CARP_HMAC_LEN) == 0);
 	CHECK(adv.hmac[0] == 0x84 && adv.hmac[19] == 0x26);
+	carp_auth_free(&auth);
 }
 
 /* Builder details the captures cannot show: MAC mapping, limits, range. */
@@ -581,7 +628,7 @@ test_build(void)
 		    { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff } },
 	};
 	struct carp_advert	 adv;
-	struct carp_auth	 auth;
+	struct carp_auth	 auth = { 0 };
 	struct carp_tx		 tx;
 	uint8_t			 buf[CARP_FRAME_LEN], g[4];
 	enum carp_verdict	 v;
@@ -621,6 +668,7 @@ test_build(void)
 		v = carp_pkt_verify(buf, sizeof(buf), &adv, &auth);
 		CHECKF(v == CARP_OK, "verify: %s", carp_verdict_name(v));
 	}
+	carp_auth_free(&auth);
 }
 
 /* One change to a valid frame, and what parse and verify must say. */
@@ -808,7 +856,7 @@ static void
 test_mutations(const struct capture *cap)
 {
 	struct carp_advert	 adv;
-	struct carp_auth	 auth;
+	struct carp_auth	 auth = { 0 };
 	uint8_t			 buf[160], *copy;
 	enum carp_verdict	 v;
 	size_t			 i, len;
@@ -822,6 +870,7 @@ test_mutations(const struct capture *cap)
 		/* An exact-size heap copy lets ASan/valgrind see overreads. */
 		if ((copy = malloc(len ? len : 1)) == NULL) {
 			CHECKF(0, "out of memory");
+			carp_auth_free(&auth);
 			return;
 		}
 		memcpy(copy, buf, len);
@@ -851,6 +900,7 @@ test_mutations(const struct capture *cap)
 		}
 		free(copy);
 	}
+	carp_auth_free(&auth);
 }
 
 /*
@@ -862,7 +912,7 @@ static void
 test_random(const struct capture *cap)
 {
 	struct carp_advert	 adv;
-	struct carp_auth	 auth;
+	struct carp_auth	 auth = { 0 };
 	enum carp_verdict	 v;
 	uint8_t			*f;
 	uint32_t		 x = 0x2a2a2a2a;
@@ -905,6 +955,7 @@ test_random(const struct capture *cap)
 	CHECKF(bad == 0, "%u bad results", bad);
 	/* Untouched full-length frames are among the inputs. */
 	CHECKF(ok > 0, "no frame survived");
+	carp_auth_free(&auth);
 }
 
 /* What one captured frame must turn into. */
@@ -1001,7 +1052,7 @@ check_table(const struct capture *cap, const char *name,
     const struct expect *tab, size_t n)
 {
 	struct carp_advert	 adv;
-	struct carp_auth	 auth;
+	struct carp_auth	 auth = { 0 };
 	uint8_t			 buf[CARP_GARP_LEN], src[4];
 	enum carp_verdict	 v;
 	size_t			 i, d;
@@ -1039,6 +1090,7 @@ check_table(const struct capture *cap, const char *name,
 		ip4(tab[i].src, src);
 		CHECK(memcmp(adv.ip_src, src, 4) == 0);
 	}
+	carp_auth_free(&auth);
 }
 
 /* The injection frames, field by field where the verdict alone is thin. */
@@ -1046,7 +1098,7 @@ static void
 test_injections(const struct capture *cap)
 {
 	struct carp_advert	 adv, adv2;
-	struct carp_auth	 auth;
+	struct carp_auth	 auth = { 0 };
 	uint8_t			 g[4];
 
 	check_table(cap, "inject", injections,
@@ -1126,6 +1178,7 @@ test_injections(const struct capture *cap)
 	check_what = "inject 46: skew 10";
 	CHECK(carp_pkt_parse(cap->frame[46], cap->len[46], &adv) == CARP_OK);
 	CHECK(adv.advbase == 1 && adv.advskew == 10);
+	carp_auth_free(&auth);
 }
 
 /*
@@ -1137,7 +1190,7 @@ static void
 test_vrrp(const struct capture *v2, const struct capture *v3)
 {
 	struct carp_advert	 adv;
-	struct carp_auth	 auth;
+	struct carp_auth	 auth = { 0 };
 	uint8_t			 buf[CARP_FRAME_LEN];
 	enum carp_verdict	 v;
 	size_t			 i;
@@ -1182,6 +1235,7 @@ test_vrrp(const struct capture *v2, const struct capture *v3)
 		CHECKF(v == CARP_BAD_VERSION, "got %s", carp_verdict_name(v));
 		CHECK(adv.version == 3 && adv.vhid == 1);
 	}
+	carp_auth_free(&auth);
 }
 
 /* Find the captures: $TESTDATA, tests/data, ../tests/data, $srcdir. */
@@ -1228,6 +1282,7 @@ main(void)
 	test_names();
 	test_auth_init();
 	test_hmac();
+	test_auth_lifetime();
 	test_build();
 
 	/* Without the captures, report what ran; skip only if it passed. */
