@@ -3,12 +3,18 @@
  *
  * CARP carries a 64-bit counter that no implementation checks (ucarp,
  * OpenBSD and FreeBSD alike).  When every node of a cluster runs this
- * daemon with monotonic counters, an authenticated advert whose counter
- * does not rise above the last one accepted from the same source is a
- * replay.  A source not heard for longer than the resync interval (the
- * master-down interval) starts afresh, so a restarted peer is never locked
- * out.  The table is bounded: when full, the peer heard longest ago gives
- * its place.
+ * daemon with monotonic counters (never below the sender's wall clock in
+ * microseconds, always rising), an authenticated advert is a replay if
+ *   - its source was heard within the resync interval (the master-down
+ *     interval) and its counter does not rise above the last one
+ *     accepted; or
+ *   - its source is new, or silent for longer than that, and its counter
+ *     lies more than CARP_REPLAY_SKEW_US from our own wall clock.
+ * A recorded advert is therefore worthless once it is older than the
+ * skew, however long the source has been silent, while a peer that
+ * restarts (with a clock close to ours) is accepted at once, even if its
+ * counter lies below the last one accepted from it.  The table is
+ * bounded: when full, the peer heard longest ago gives its place.
  */
 #ifndef CARP_REPLAY_H
 #define CARP_REPLAY_H
@@ -17,6 +23,14 @@
 #include <stdint.h>
 
 #define CARP_REPLAY_PEERS	16
+
+/*
+ * How far a new or silent source's counter may lie from our wall clock,
+ * either way: the clock difference between nodes (NTP keeps it to
+ * milliseconds) plus the transit time.  Also the age beyond which a
+ * recorded advert can no longer be replayed.
+ */
+#define CARP_REPLAY_SKEW_US	INT64_C(2000000)
 
 struct carp_replay_peer {
 	bool		used;
@@ -30,11 +44,11 @@ struct carp_replay {
 };
 
 /*
- * True (and the counter recorded) if the advert's counter advances for
- * this source, or the source is new or was silent for over resync_us;
- * false for a replay (nothing recorded).
+ * True (and the counter recorded) if the advert is no replay by the rules
+ * above; false for a replay (nothing recorded).  now is the monotonic
+ * clock, wall the wall clock, both in microseconds.
  */
 bool	carp_replay_accept(struct carp_replay *, const uint8_t src[4],
-	    uint64_t counter, int64_t now, int64_t resync_us);
+	    uint64_t counter, int64_t now, uint64_t wall, int64_t resync_us);
 
 #endif /* CARP_REPLAY_H */

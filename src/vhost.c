@@ -462,15 +462,18 @@ vhost_input(void *arg, const uint8_t *frame, size_t len,
 		return;
 	}
 	if (vh->cfg->replay_protect && !carp_replay_accept(&vh->replay,
-	    adv->ip_src, adv->counter, clock_mono_us(),
+	    adv->ip_src, adv->counter, clock_mono_us(), clock_wall_us(),
 	    carp_fsm_down_us(&vh->fsm))) {
 		vh->counters[CARP_REPLAY]++;
 		if (log_rate_ok(&vh->rate[CARP_REPLAY], clock_mono_us(),
 		    VHOST_WARN_PERIOD_US, &held))
 			log_msg(LOG_WARNING, "%sreplayed or stale advert from "
-			    "%u.%u.%u.%u: its counter does not advance; dropped "
-			    "(%llu so far)", vh->prefix, adv->ip_src[0],
-			    adv->ip_src[1], adv->ip_src[2], adv->ip_src[3],
+			    "%u.%u.%u.%u: its counter does not advance, or "
+			    "lies over %d s from our clock after a silence; "
+			    "dropped (%llu so far; check both clocks, NTP)",
+			    vh->prefix, adv->ip_src[0], adv->ip_src[1],
+			    adv->ip_src[2], adv->ip_src[3],
+			    (int)(CARP_REPLAY_SKEW_US / 1000000),
 			    (unsigned long long)vh->counters[CARP_REPLAY]);
 		return;
 	}
