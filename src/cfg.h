@@ -23,6 +23,7 @@ struct cfg_vhost {
 	size_t		 passlen;
 	char		*passfile;	/* where pass came from, if a file */
 	size_t		 naddrs;
+	size_t		 addrs_cap;	/* room in addrs and addr_strs */
 	uint8_t		 (*addrs)[4];
 	char		**addr_strs;	/* as written: scripts receive these */
 	uint8_t		 advbase;
@@ -44,7 +45,9 @@ struct cfg_vhost {
 struct cfg {
 	struct cfg_vhost **vhosts;
 	size_t		   nvhosts;
-	int		   facility;	/* LOG_* or LOG_FACILITY_NONE */
+	size_t		   vhosts_cap;
+	int		   facility;	/* LOG_*, LOG_FACILITY_NONE or
+					   CFG_FACILITY_UNSET */
 	bool		   debug;
 	bool		   daemonize;
 	bool		   legacy;	/* from the command line, no file */
@@ -53,8 +56,12 @@ struct cfg {
 	char		  *pidfile;
 	char		  *path;	/* the file, NULL on the command line */
 	bool		   cli_debug;	/* -D on the command line */
-	int		   cli_facility; /* -f on the command line, or -3 */
+	int		   cli_facility; /* -f on the command line, or
+					    CFG_FACILITY_UNSET */
 };
+
+/* No facility given: LOG_DAEMON, unless a reload's file sets one. */
+#define CFG_FACILITY_UNSET	(-3)
 
 #define CFG_DEFAULT_FILE	"/etc/ucarp.conf"
 #define CFG_DEFAULT_MCAST	{ 224, 0, 0, 18 }

@@ -3,11 +3,13 @@
  *
  * Types, ranges and files were checked while reading; what is left are
  * the rules about values together: what an instance must have, which
- * combinations CARP cannot run, and what instances must not share.
+ * combinations CARP cannot run, and what instances must not share.  The
+ * file and the command line both come here; each words the problems its
+ * own way (cfg_msg.c).
  */
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "carp_hmac.h"
@@ -19,18 +21,19 @@ struct check {
 	size_t			 n;
 };
 
-static void	report(struct check *, const struct cfg_vhost *, const char *,
-		    const char *, ...) __attribute__((format(printf, 4, 5)));
-
 static void
-report(struct check *ck, const struct cfg_vhost *cv, const char *key,
-    const char *fmt, ...)
+report(struct check *ck, enum cfg_problem_code code,
+    const struct cfg_vhost *cv, const char *key,
+    const struct cfg_vhost *other, size_t n)
 {
-	va_list	ap;
+	struct cfg_problem	p;
 
-	va_start(ap, fmt);
-	ck->fn(ck->arg, cv, key, fmt, ap);
-	va_end(ap);
+	p.code = code;
+	p.cv = cv;
+	p.key = key != NULL ? cfg_key_find(key) : NULL;
+	p.other = other;
+	p.n = n;
+	ck->fn(ck->arg, &p);
 	ck->n++;
 }
 
@@ -44,7 +47,7 @@ ifname_valid(const char *s)
 {
 	const char	*p;
 
-	if (strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
+	if (*s == '\0' || strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
 		return false;
 	for (p = s; *p != '\0'; p++)
 		if (*p == '/' || *p == ' ' || *p == '\t' ||
@@ -66,114 +69,161 @@ ipv4_multicast(const uint8_t a[4])
 	return (a[0] & 0xf0) == 0xe0;
 }
 
-static void
-check_interface(struct check *ck, const struct cfg_vhost *cv)
+static int
+addr_cmp(const void *x, const void *y)
 {
-	if (cv->interface == NULL) {
-		report(ck, cv, "interface", "instance has no interface; add "
-		    "interface = \"<name>\"; here or in defaults");
+	return memcmp(x, y, 4);
+}
+
+/*
+ * A repeated address: at most CARP_ADDRS_MAX of them, so sorting a copy
+ * on the stack keeps this linear in the instances.
+ */
+static void
+check_addr_twice(struct check *ck, const struct cfg_vhost *cv)
+{
+	uint8_t	sorted[CARP_ADDRS_MAX][4];
+	size_t	i, j;
+
+	memcpy(sorted, cv->addrs, cv->naddrs * 4);
+	qsort(sorted, cv->naddrs, 4, addr_cmp);
+	for (i = 1; i < cv->naddrs; i++)
+		if (memcmp(sorted[i], sorted[i - 1], 4) == 0)
+			break;
+	if (i == cv->naddrs)
 		return;
-	}
-	if (strlen(cv->interface) > CFG_IFNAME_MAX)
-		report(ck, cv, "interface", "interface '%s' is longer than %d "
-		    "bytes; give the name of a network interface (ip link)",
-		    cv->interface, CFG_IFNAME_MAX);
-	else if (!ifname_valid(cv->interface))
-		report(ck, cv, "interface", "interface '%s' is not a valid "
-		    "interface name; give the name of a network interface "
-		    "(ip link)", cv->interface);
+	/* Name the first repeat in the order written, as before. */
+	for (i = 1; i < cv->naddrs; i++)
+		for (j = 0; j < i; j++)
+			if (memcmp(cv->addrs[i], cv->addrs[j], 4) == 0) {
+				report(ck, CFG_P_ADDR_TWICE, cv, "addr", NULL,
+				    i);
+				break;
+			}
 }
 
 static void
 check_addrs(struct check *ck, const struct cfg_vhost *cv)
 {
-	size_t	i, j;
-
-	if (cv->naddrs == 0) {
-		report(ck, cv, "addr", "instance has no addr; add addr = "
-		    "\"a.b.c.d\"; (the virtual address) here or in defaults");
-		return;
-	}
-	if (cv->naddrs > CARP_ADDRS_MAX)
-		report(ck, cv, "addr", "addr lists %zu addresses, at most %d "
-		    "fit in one vhid; split them over several instances",
-		    cv->naddrs, CARP_ADDRS_MAX);
-	for (i = 1; i < cv->naddrs; i++)
-		for (j = 0; j < i; j++)
-			if (memcmp(cv->addrs[i], cv->addrs[j], 4) == 0) {
-				report(ck, cv, "addr", "addr %s is listed "
-				    "twice; list each address once",
-				    cv->addr_strs[i]);
-				break;
-			}
+	if (cv->naddrs == 0)
+		report(ck, CFG_P_NO_ADDR, cv, "addr", NULL, 0);
+	else if (cv->naddrs > CARP_ADDRS_MAX)
+		report(ck, CFG_P_ADDRS_MANY, cv, "addr", NULL, cv->naddrs);
+	else
+		check_addr_twice(ck, cv);
 }
 
 /* The rules for one instance, in ucarp's order where it had them. */
 static void
 check_vhost(struct check *ck, const struct cfg_vhost *cv)
 {
-	check_interface(ck, cv);
+	if (cv->interface == NULL)
+		report(ck, CFG_P_NO_INTERFACE, cv, "interface", NULL, 0);
+	else if (strlen(cv->interface) > CFG_IFNAME_MAX)
+		report(ck, CFG_P_IFNAME_LONG, cv, "interface", NULL,
+		    CFG_IFNAME_MAX);
+	else if (!ifname_valid(cv->interface))
+		report(ck, CFG_P_IFNAME_BAD, cv, "interface", NULL, 0);
 	if (cv->vhid == 0)
-		report(ck, cv, "vhid", "instance has no vhid; add vhid = "
-		    "<1-255>; here or in defaults");
+		report(ck, CFG_P_NO_VHID, cv, "vhid", NULL, 0);
 	if (cv->passlen == 0)
-		report(ck, cv, "pass", "instance has no password; add pass = "
-		    "\"<secret>\"; or passfile = \"<path>\"; here or in "
-		    "defaults");
+		report(ck, CFG_P_NO_PASS, cv, "pass", NULL, 0);
 	if (cv->advbase == 0 && cv->advskew == 0)
-		report(ck, cv, "advbase", "advbase and advskew are both 0; set "
-		    "advbase to 1 or more, or advskew above 0");
+		report(ck, CFG_P_NO_ADVBASE, cv, "advbase", NULL, 0);
 	if (ipv4_zero(cv->srcip))
-		report(ck, cv, "srcip", "instance has no srcip; add srcip = "
-		    "\"a.b.c.d\"; (this host's own address)");
+		report(ck, CFG_P_NO_SRCIP, cv, "srcip", NULL, 0);
 	check_addrs(ck, cv);
 	if (cv->deadratio == 0)
-		report(ck, cv, "deadratio", "deadratio is 0; give a ratio from "
-		    "1 to 255");
+		report(ck, CFG_P_DEADRATIO_ZERO, cv, "deadratio", NULL, 0);
 	if (!cv->nomcast && !ipv4_multicast(cv->mcast))
-		report(ck, cv, "mcast", "mcast %u.%u.%u.%u is not a multicast "
-		    "address; give a group in 224.0.0.0/4 (default 224.0.0.18) "
-		    "or set nomcast = true", cv->mcast[0], cv->mcast[1],
-		    cv->mcast[2], cv->mcast[3]);
+		report(ck, CFG_P_MCAST_NOT_GROUP, cv, "mcast", NULL, 0);
+}
+
+/* Incomplete identities first, then by identity, then in file order. */
+static int
+slot_identity_cmp(const void *x, const void *y)
+{
+	const struct cfg_check_slot	*a = x, *b = y;
+	bool				 ha, hb;
+	int				 c;
+
+	ha = a->cv->interface != NULL && a->cv->vhid != 0;
+	hb = b->cv->interface != NULL && b->cv->vhid != 0;
+	if (ha != hb)
+		return ha ? 1 : -1;
+	if (ha && (c = strcmp(a->cv->interface, b->cv->interface)) != 0)
+		return c;
+	if (ha && a->cv->vhid != b->cv->vhid)
+		return a->cv->vhid < b->cv->vhid ? -1 : 1;
+	return a->idx < b->idx ? -1 : a->idx > b->idx;
+}
+
+static int
+slot_name_cmp(const void *x, const void *y)
+{
+	const struct cfg_check_slot	*a = x, *b = y;
+	int				 c;
+
+	if ((a->cv->name == NULL) != (b->cv->name == NULL))
+		return a->cv->name == NULL ? -1 : 1;
+	if (a->cv->name != NULL &&
+	    (c = strcmp(a->cv->name, b->cv->name)) != 0)
+		return c;
+	return a->idx < b->idx ? -1 : a->idx > b->idx;
+}
+
+static int
+slot_idx_cmp(const void *x, const void *y)
+{
+	const struct cfg_check_slot	*a = x, *b = y;
+
+	return a->idx < b->idx ? -1 : a->idx > b->idx;
+}
+
+static bool
+same_identity(const struct cfg_vhost *a, const struct cfg_vhost *b)
+{
+	return a->interface != NULL && a->vhid != 0 &&
+	    b->interface != NULL && b->vhid != 0 && a->vhid == b->vhid &&
+	    strcmp(a->interface, b->interface) == 0;
 }
 
 /*
- * What instances must not share.  Two vhosts with one vhid on one
- * interface would answer each other's adverts; names are how logs and
- * the control socket tell instances apart.
+ * What instances must not share, found by sorting.  Two vhosts with one
+ * vhid on one interface would answer each other's adverts; names are how
+ * logs and the control socket tell instances apart.
  */
 static void
-check_unique(struct check *ck, const struct cfg *c, size_t i)
+find_repeats(const struct cfg *c, struct cfg_check_slot *s)
 {
-	const struct cfg_vhost	*cv = c->vhosts[i], *o;
-	size_t			 j;
+	size_t	i, n = c->nvhosts, first;
 
-	if (cv->interface != NULL && cv->vhid != 0)
-		for (j = 0; j < i; j++) {
-			o = c->vhosts[j];
-			if (o->interface == NULL || o->vhid != cv->vhid ||
-			    strcmp(o->interface, cv->interface) != 0)
-				continue;
-			report(ck, cv, NULL, "vhid %u on %s is already used by "
-			    "the instance at %s:%d; give each instance on one "
-			    "interface its own vhid", cv->vhid, cv->interface,
-			    o->file, o->line);
-			break;
-		}
-	if (cv->name != NULL)
-		for (j = 0; j < i; j++) {
-			o = c->vhosts[j];
-			if (o->name == NULL || strcmp(o->name, cv->name) != 0)
-				continue;
-			report(ck, cv, NULL, "name '%s' is already used by the "
-			    "instance at %s:%d; give each instance its own "
-			    "name", cv->name, o->file, o->line);
-			break;
-		}
+	for (i = 0; i < n; i++) {
+		s[i].cv = c->vhosts[i];
+		s[i].idx = i;
+		s[i].vhid_first = s[i].name_first = NULL;
+	}
+	qsort(s, n, sizeof(*s), slot_identity_cmp);
+	for (i = 1, first = 0; i < n; i++) {
+		if (same_identity(s[first].cv, s[i].cv))
+			s[i].vhid_first = s[first].cv;
+		else
+			first = i;
+	}
+	qsort(s, n, sizeof(*s), slot_name_cmp);
+	for (i = 1, first = 0; i < n; i++) {
+		if (s[i].cv->name == NULL || s[first].cv->name == NULL ||
+		    strcmp(s[first].cv->name, s[i].cv->name) != 0)
+			first = i;
+		else
+			s[i].name_first = s[first].cv;
+	}
+	qsort(s, n, sizeof(*s), slot_idx_cmp);
 }
 
 size_t
-cfg_check(const struct cfg *c, cfg_check_report fn, void *arg)
+cfg_check(const struct cfg *c, struct cfg_check_slot *scratch,
+    cfg_check_report fn, void *arg)
 {
 	struct check	ck;
 	size_t		i;
@@ -181,9 +231,16 @@ cfg_check(const struct cfg *c, cfg_check_report fn, void *arg)
 	ck.fn = fn;
 	ck.arg = arg;
 	ck.n = 0;
+	if (c->nvhosts > 0)
+		find_repeats(c, scratch);
 	for (i = 0; i < c->nvhosts; i++) {
 		check_vhost(&ck, c->vhosts[i]);
-		check_unique(&ck, c, i);
+		if (scratch[i].vhid_first != NULL)
+			report(&ck, CFG_P_VHID_USED, c->vhosts[i], NULL,
+			    scratch[i].vhid_first, 0);
+		if (scratch[i].name_first != NULL)
+			report(&ck, CFG_P_NAME_USED, c->vhosts[i], NULL,
+			    scratch[i].name_first, 0);
 	}
 	return ck.n;
 }

@@ -2,33 +2,65 @@
  * cfg_check.h: semantic checks of a whole configuration (pure core).
  *
  * The checks look at the values only; they allocate nothing and print
- * nothing.  Each problem goes to the caller's report function with the
- * instance and the key it concerns, so the caller can say where that key
- * was written (a file:line, or "command line").
+ * nothing.  Each problem goes to the caller's report function as a code,
+ * the instance and the key it concerns, and its arguments: the words are
+ * the caller's (cfg_msg.c has the file's and the command line's).
  */
 #ifndef CFG_CHECK_H
 #define CFG_CHECK_H
 
-#include <stdarg.h>
 #include <stddef.h>
 
 #include "cfg.h"
+#include "cfg_keys.h"
 
 #define CFG_IFNAME_MAX	15	/* bytes in an interface name (IFNAMSIZ - 1) */
 
-/*
- * One problem: cv is the instance, key the instance key it is about (NULL:
- * the instance as a whole), fmt/ap the text "what is wrong; what to do".
- */
-typedef void	(*cfg_check_report)(void *arg, const struct cfg_vhost *cv,
-		    const char *key, const char *fmt, va_list ap);
+/* In the order the checks of one instance run (ucarp 1.5.2's order). */
+enum cfg_problem_code {
+	CFG_P_NO_INTERFACE,
+	CFG_P_IFNAME_LONG,	/* longer than CFG_IFNAME_MAX */
+	CFG_P_IFNAME_BAD,	/* not a name Linux takes */
+	CFG_P_NO_VHID,
+	CFG_P_NO_PASS,
+	CFG_P_NO_ADVBASE,	/* advbase and advskew both 0 */
+	CFG_P_NO_SRCIP,
+	CFG_P_NO_ADDR,
+	CFG_P_ADDRS_MANY,	/* n: how many */
+	CFG_P_ADDR_TWICE,	/* n: the index of the repeat */
+	CFG_P_DEADRATIO_ZERO,
+	CFG_P_MCAST_NOT_GROUP,
+	CFG_P_VHID_USED,	/* other: the first instance using it */
+	CFG_P_NAME_USED,	/* other: the first instance using it */
+	CFG_P_N
+};
+
+struct cfg_problem {
+	enum cfg_problem_code	 code;
+	const struct cfg_vhost	*cv;
+	const struct cfg_key	*key;	/* NULL: the instance as a whole */
+	const struct cfg_vhost	*other;
+	size_t			 n;
+};
+
+typedef void	(*cfg_check_report)(void *arg, const struct cfg_problem *);
+
+/* Scratch the caller provides: one per instance. */
+struct cfg_check_slot {
+	const struct cfg_vhost	*cv;
+	size_t			 idx;
+	const struct cfg_vhost	*vhid_first;	/* earlier user of its vhid */
+	const struct cfg_vhost	*name_first;	/* earlier user of its name */
+};
 
 /*
  * Check every instance and the instances against each other: required
  * keys, interface names, advbase/advskew, the multicast group, the
- * address list, unique (interface, vhid) and unique names.  Returns the
- * number of problems reported.
+ * address list, unique (interface, vhid) and unique names.  Problems are
+ * reported instance by instance, in order; sorting makes it O(n log n).
+ * scratch holds c->nvhosts slots.  Returns the number of problems.
  */
-size_t	cfg_check(const struct cfg *, cfg_check_report, void *arg);
+size_t	cfg_check(const struct cfg *, struct cfg_check_slot *scratch,
+	    cfg_check_report, void *arg);
 
 #endif /* CFG_CHECK_H */

@@ -3,11 +3,15 @@
  *
  * Same options, defaults and messages, with its bugs fixed: -m works,
  * numbers out of range (or with trailing junk) are errors instead of
- * wrapping modulo 256, and an unknown option exits 1 instead of 0.
+ * wrapping modulo 256, and an unknown option exits 1 instead of 0.  The
+ * options, getopt's tables and --help come from the key table; the
+ * instance goes through cfg_check() like a file's, in ucarp's words.
+ *
+ * cli_scan turns argv into a struct cli_opts, cli_parse picks the mode
+ * (a file, or one instance; -t and --print-config report and exit) and
+ * cli_legacy checks the one instance.
  */
 #include "config.h"
-
-#include <sys/stat.h>
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -15,97 +19,97 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "carp_hmac.h"
+#include "cfg_check.h"
 #include "cfg_cli.h"
+#include "cfg_facility.h"
 #include "cfg_file.h"
+#include "cfg_fs.h"
+#include "cfg_keys.h"
 #include "cfg_mem.h"
+#include "cfg_msg.h"
 #include "cfg_print.h"
 #include "iface.h"
 #include "log.h"
 #include "xmalloc.h"
 
-static const char short_opts[] = "i:s:m:v:p:Pa:hb:k:x:nu:d:Dr:zf:Bo:SMc:t";
+/* Exit 1 after "Try 'ucarp --help'". */
+#define CLI_USAGE_HINT	(-2)
 
-/* Options that describe an instance: they cannot be mixed with -c. */
-static const char instance_opts[] = "ismvpoPnabkxudrzSM";
-
-#define OPT_PRINT_CONFIG	256
-#define OPT_PIDFILE		257
-#define OPT_REPLAY_PROTECT	258
-
-static const struct option long_opts[] = {
-	{ "interface",		required_argument,	NULL, 'i' },
-	{ "srcip",		required_argument,	NULL, 's' },
-	{ "mcast",		required_argument,	NULL, 'm' },
-	{ "mcastip",		required_argument,	NULL, 'm' },
-	{ "vhid",		required_argument,	NULL, 'v' },
-	{ "pass",		required_argument,	NULL, 'p' },
-	{ "passfile",		required_argument,	NULL, 'o' },
-	{ "preempt",		no_argument,		NULL, 'P' },
-	{ "neutral",		no_argument,		NULL, 'n' },
-	{ "addr",		required_argument,	NULL, 'a' },
-	{ "help",		no_argument,		NULL, 'h' },
-	{ "advbase",		required_argument,	NULL, 'b' },
-	{ "advskew",		required_argument,	NULL, 'k' },
-	{ "upscript",		required_argument,	NULL, 'u' },
-	{ "downscript",		required_argument,	NULL, 'd' },
-	{ "deadratio",		required_argument,	NULL, 'r' },
-	{ "debug",		no_argument,		NULL, 'D' },
-	{ "shutdown",		no_argument,		NULL, 'z' },
-	{ "daemonize",		no_argument,		NULL, 'B' },
-	{ "ignoreifstate",	no_argument,		NULL, 'S' },
-	{ "nomcast",		no_argument,		NULL, 'M' },
-	{ "facility",		required_argument,	NULL, 'f' },
-	{ "xparam",		required_argument,	NULL, 'x' },
-	{ "config",		required_argument,	NULL, 'c' },
-	{ "config-test",	no_argument,		NULL, 't' },
-	{ "print-config",	no_argument,		NULL, OPT_PRINT_CONFIG },
-	{ "pidfile",		required_argument,	NULL, OPT_PIDFILE },
-	{ "replay-protect",	no_argument,		NULL, OPT_REPLAY_PROTECT },
-	{ NULL,			0,			NULL, 0 }
+/* What the options said, before any check. */
+struct cli_opts {
+	struct cfg		*c;	/* globals, and the one instance */
+	struct cfg_vhost	*cv;
+	const char		*pass, *passfile, *addr, *file;
+	uint8_t			 a[4];
+	bool			 test, print, help;
+	int			 fac;	/* -f, or CFG_FACILITY_UNSET */
+	int			 ninst;	/* instance options given */
 };
+
+static bool
+takes_arg(const struct cfg_key *k)
+{
+	return k->type != CFG_T_NONE && k->type != CFG_T_BOOL;
+}
+
+/* getopt's short string and long options, from the key table. */
+static const struct option *
+cli_getopt_tables(const char **shortopts)
+{
+	static char		s[2 * CFG_NKEYS_MAX + 1];
+	static struct option	l[2 * CFG_NKEYS_MAX + 1];
+	const struct cfg_key	*k;
+	size_t			 i, ns = 0, nl = 0;
+
+	*shortopts = s;
+	if (nl < sizeof(l) / sizeof(l[0]) && l[0].name != NULL)
+		return l;
+	for (i = 0; i < cfg_nkeys; i++) {
+		k = &cfg_keys[i];
+		if (k->opt > 0 && k->opt < 256) {
+			s[ns++] = (char)k->opt;
+			if (takes_arg(k))
+				s[ns++] = ':';
+		}
+		if (k->lopt != NULL)
+			l[nl++] = (struct option){ k->lopt, takes_arg(k) ?
+			    required_argument : no_argument, NULL, k->opt };
+		if (k->lalias != NULL)
+			l[nl++] = (struct option){ k->lalias, takes_arg(k) ?
+			    required_argument : no_argument, NULL, k->opt };
+	}
+	s[ns] = '\0';
+	return l;
+}
 
 void
 cfg_cli_usage(FILE *out)
 {
-	fputs(
-"ucarp " PACKAGE_VERSION " - CARP failover for virtual IP addresses\n"
-"\n"
-"Usage: ucarp [options]\n"
-"\n"
-"--interface=<if> (-i <if>): bind interface <if>\n"
-"--srcip=<ip> (-s <ip>): source (real) IP address of that host\n"
-"--mcast=<ip> (-m <ip>): multicast group IP address (default 224.0.0.18)\n"
-"--vhid=<id> (-v <id>): virtual IP identifier (1-255)\n"
-"--pass=<pass> (-p <pass>): password (at most 19 bytes)\n"
-"--passfile=<file> (-o <file>): read password from file\n"
-"--preempt (-P): becomes a master as soon as possible\n"
-"--neutral (-n): don't run downscript at start if backup\n"
-"--addr=<ip> (-a <ip>): virtual shared IP address\n"
-"--help (-h): summary of command-line options\n"
-"--advbase=<seconds> (-b <seconds>): advertisement frequency (0-255)\n"
-"--advskew=<skew> (-k <skew>): advertisement skew (0-255)\n"
-"--upscript=<file> (-u <file>): run <file> to become a master\n"
-"--downscript=<file> (-d <file>): run <file> to become a backup\n"
-"--deadratio=<ratio> (-r <ratio>): ratio to consider a host as dead\n"
-"--debug (-D): enable debug output\n"
-"--shutdown (-z): call shutdown script at exit\n"
-"--daemonize (-B): run in background\n"
-"--ignoreifstate (-S): ignore interface state (down, no carrier)\n"
-"--nomcast (-M): use broadcast (instead of multicast) advertisements\n"
-"--facility=<facility> (-f): set syslog facility (default=daemon)\n"
-"--xparam=<value> (-x): extra parameter to send to up/down scripts\n"
-"\n"
-"--config=<file> (-c <file>): run every instance of <file> (libconfig);\n"
-"    without instance options ucarp reads " CFG_DEFAULT_FILE "\n"
-"--config-test (-t): check the configuration, print problems, exit 0 or 1\n"
-"--print-config: print the effective configuration and exit\n"
-"--pidfile=<file>: write the daemon's process id to <file>\n"
-"--replay-protect: monotonic counters, reject replayed adverts (only\n"
-"    when every node runs this ucarp; see ucarp(8))\n"
-"\n"
-"See ucarp(8) and ucarp.conf(5).\n", out);
+	const struct cfg_key	*k;
+	size_t			 i;
+
+	fputs("ucarp " PACKAGE_VERSION " - CARP failover for virtual IP "
+	    "addresses\n\nUsage: ucarp [options]\n\n", out);
+	for (i = 0; i < cfg_nkeys; i++) {
+		k = &cfg_keys[i];
+		if (k->lopt == NULL)
+			continue;
+		fprintf(out, "--%s", k->lopt);
+		if (takes_arg(k))
+			fprintf(out, "=<%s>", k->arg);
+		if (k->opt > 0 && k->opt < 256 && takes_arg(k))
+			fprintf(out, " (-%c <%s>)", k->opt, k->arg);
+		else if (k->opt > 0 && k->opt < 256)
+			fprintf(out, " (-%c)", k->opt);
+		fprintf(out, ": %s", k->help);
+		if (k->lalias != NULL)
+			fprintf(out, " (also --%s)", k->lalias);
+		fputc('\n', out);
+	}
+	fputs("\nSee ucarp(8) and ucarp.conf(5).\n", out);
 }
 
 /*
@@ -142,53 +146,150 @@ parse_ipv4(const char *s, uint8_t out[4])
 	return true;
 }
 
-/* Read the password: the first line of the file, its newline removed. */
-static int
-read_passfile(const char *path, struct cfg_vhost *cv)
+/*
+ * A path as the file would hold it: absolute, so that --print-config
+ * describes the same files wherever its output is put.
+ */
+static char *
+abs_path(const char *p)
 {
-	struct stat	 st;
-	FILE	*f;
-	char	*line = NULL;
-	size_t	 cap = 0;
-	ssize_t	 n;
+	char	*cwd, *r;
 
-	if ((f = fopen(path, "r")) == NULL) {
-		log_msg(LOG_ERR, "unable to open passfile %s for reading: %s",
-		    path, strerror(errno));
-		return CLI_EXIT_USAGE;
+	if (*p == '/' || (cwd = getcwd(NULL, 0)) == NULL)
+		return xstrdup(p);
+	xasprintf(&r, "%s/%s", cwd, p);
+	free(cwd);
+	return r;
+}
+
+static void
+set_str(char **dst, char *v)
+{
+	free(*dst);
+	*dst = v;
+}
+
+/* A number option: ucarp's message when out of range. */
+static bool
+cli_number(const struct cfg_key *k, void *p, const char *arg)
+{
+	unsigned long	 v;
+	long long	 min = (k->flags & CFG_F_CLI_ZERO) ? 0 : k->min;
+	char		*msg;
+
+	if (!parse_uint(arg, (unsigned long)min, (unsigned long)k->max, &v)) {
+		msg = cfg_msg_cli_range(k, arg);
+		log_msg(LOG_ERR, "%s", msg);
+		free(msg);
+		return false;
 	}
-	if (fstat(fileno(f), &st) == 0 && (st.st_mode & S_IROTH))
-		log_msg(LOG_WARNING, "%s: warning: holds a password and is "
-		    "readable by other users; chmod o-r %s", path, path);
-	n = getline(&line, &cap, f);
-	fclose(f);
-	if (n <= 0) {
-		log_msg(LOG_ERR, "error reading passfile %s: unexpected end of "
-		    "file", path);
-		free(line);
-		return CLI_EXIT_USAGE;
+	if (k->type == CFG_T_U8)
+		*(uint8_t *)p = (uint8_t)v;
+	else
+		*(uint32_t *)p = (uint32_t)v;
+	return true;
+}
+
+/* One option with a value into o; false (reported) if it is wrong. */
+static bool
+cli_value(struct cli_opts *o, const struct cfg_key *k, const char *arg)
+{
+	void	*obj = cfg_key_is_instance(k) ? (void *)o->cv : (void *)o->c;
+	void	*p = cfg_key_ptr(k, obj);
+	int	 fac;
+
+	switch (k->type) {
+	case CFG_T_IPV4:
+	case CFG_T_ADDRLIST:
+		if (!parse_ipv4(arg, k->type == CFG_T_IPV4 ? p : o->a)) {
+			log_msg(LOG_ERR, "Invalid address: [%s]", arg);
+			return false;
+		}
+		if (k->type == CFG_T_ADDRLIST)
+			o->addr = arg;
+		return true;
+	case CFG_T_U8:
+	case CFG_T_U32:
+		return cli_number(k, p, arg);
+	case CFG_T_FACILITY:
+		if ((fac = cfg_facility_parse(arg)) == CFG_FACILITY_UNKNOWN)
+			/* As ucarp: reported, and the old one kept. */
+			log_msg(LOG_ERR, "Unknown syslog facility: [%s]", arg);
+		else
+			o->fac = fac;
+		return true;
+	case CFG_T_SECRET:
+		o->pass = arg;
+		return true;
+	case CFG_T_PASSFILE:
+		o->passfile = arg;
+		return true;
+	case CFG_T_PATH:
+		if (k->flags & CFG_F_NOFIELD)
+			o->file = arg;
+		else
+			set_str(p, abs_path(arg));
+		return true;
+	case CFG_T_SCRIPT:
+		set_str(p, abs_path(arg));
+		return true;
+	default:
+		set_str(p, xstrdup(arg));
+		return true;
 	}
-	if (line[n - 1] == '\n')
-		line[--n] = '\0';
-	if (n == 0) {
-		log_msg(LOG_ERR, "error reading passfile %s: the first line is "
-		    "empty", path);
-		free(line);
-		return CLI_EXIT_USAGE;
+}
+
+/* One option as getopt_long returned it. */
+static bool
+cli_option(struct cli_opts *o, int opt, const char *arg)
+{
+	const struct cfg_key	*k;
+
+	if ((k = cfg_key_by_opt(opt)) == NULL)
+		return false;	/* getopt printed what was wrong */
+	if (cfg_key_is_instance(k))
+		o->ninst++;
+	switch (opt) {
+	case 'h':
+		o->help = true;
+		return true;
+	case 't':
+		o->test = true;
+		return true;
+	case CFG_OPT_PRINT_CONFIG:
+		o->print = true;
+		return true;
 	}
-	if ((size_t)n > CARP_PASS_MAX) {
-		log_msg(LOG_ERR, "Password too long: the first line of %s has "
-		    "%zd bytes, CARP allows at most %d", path, n,
-		    CARP_PASS_MAX);
-		explicit_bzero(line, cap);
-		free(line);
-		return CLI_EXIT_START;
+	if (k->type == CFG_T_BOOL) {
+		*(bool *)cfg_key_ptr(k, cfg_key_is_instance(k) ?
+		    (void *)o->cv : (void *)o->c) = true;
+		return true;
 	}
-	memcpy(cv->pass, line, (size_t)n);
-	cv->passlen = (size_t)n;
-	explicit_bzero(line, cap);
-	free(line);
-	return CLI_CONTINUE;
+	return cli_value(o, k, arg);
+}
+
+/* argv into o: false (reported) on a bad option or value. */
+static bool
+cli_scan(int argc, char **argv, struct cli_opts *o)
+{
+	const struct option	*lopts;
+	const char		*sopts;
+	int			 opt;
+
+	lopts = cli_getopt_tables(&sopts);
+	opterr = 1;
+	while ((opt = getopt_long(argc, argv, sopts, lopts, NULL)) != -1) {
+		if (!cli_option(o, opt, optarg))
+			return false;
+		if (o->help)
+			return true;
+	}
+	if (optind < argc) {
+		log_msg(LOG_ERR, "Unexpected argument: [%s] (options take the "
+		    "form -x value or --name=value)", argv[optind]);
+		return false;
+	}
+	return true;
 }
 
 /* -t and --print-config: report on a parsed configuration and exit. */
@@ -204,35 +305,43 @@ cli_report(struct cfg *c, const char *what, bool test, bool print)
 	return CLI_EXIT_OK;
 }
 
+/* The file's problems on stderr, its warnings where they belong. */
+static void
+cli_file_messages(struct cfg_errors *errs, bool loaded, bool test,
+    bool print)
+{
+	size_t	i;
+
+	for (i = 0; i < errs->n; i++)
+		fprintf(stderr, "%s\n", errs->msgs[i]);
+	/*
+	 * Warnings: on stdout for -t (stderr is for problems), logged when
+	 * running; --print-config prints nothing but the configuration.
+	 */
+	for (i = 0; loaded && !print && i < errs->nwarns; i++) {
+		if (test)
+			printf("%s\n", errs->warns[i]);
+		else
+			log_msg(LOG_WARNING, "%s", errs->warns[i]);
+	}
+}
+
 /*
  * File mode: load and check the whole file; every problem is printed as
  * "FILE:LINE: what; what to do" on stderr and nothing runs.  Options given
  * on the command line (-D, -B, -f, --pidfile) override the file's.
  */
 static int
-cli_file(const char *path, bool test, bool print, bool debug,
-    bool daemonize, int fac, const char *pidfile, struct cfg **out)
+cli_file(const char *path, const struct cli_opts *o, struct cfg **out)
 {
 	struct cfg_errors	 errs = { NULL, 0, NULL, 0 };
 	struct cfg		*c;
-	size_t			 i;
 
 	c = cfg_file_load(path, &errs);
-	for (i = 0; i < errs.n; i++)
-		fprintf(stderr, "%s\n", errs.msgs[i]);
-	/*
-	 * Warnings: on stdout for -t (stderr is for problems), logged when
-	 * running; --print-config prints nothing but the configuration.
-	 */
-	for (i = 0; c != NULL && !print && i < errs.nwarns; i++) {
-		if (test)
-			printf("%s\n", errs.warns[i]);
-		else
-			log_msg(LOG_WARNING, "%s", errs.warns[i]);
-	}
+	cli_file_messages(&errs, c != NULL, o->test, o->print);
 	cfg_errors_free(&errs);
 	if (c == NULL) {
-		if (!test)
+		if (!o->test)
 			fprintf(stderr, "ucarp: not started: fix %s (check it "
 			    "with ucarp -t -c %s), or run one instance with "
 			    "options (ucarp --help)\n", path, path);
@@ -240,265 +349,230 @@ cli_file(const char *path, bool test, bool print, bool debug,
 	}
 	c->legacy = false;
 	c->path = xstrdup(path);
-	c->cli_debug = debug;
-	c->cli_facility = fac;
-	c->debug = c->debug || debug;
-	c->daemonize = c->daemonize || daemonize;
-	if (fac != -3)
-		c->facility = fac;
-	if (pidfile != NULL) {
-		free(c->pidfile);
-		c->pidfile = xstrdup(pidfile);
-	}
-	if (test || print)
-		return cli_report(c, path, test, print);
+	c->cli_debug = o->c->debug;
+	c->cli_facility = o->fac;
+	c->debug = c->debug || o->c->debug;
+	c->daemonize = c->daemonize || o->c->daemonize;
+	if (o->fac != CFG_FACILITY_UNSET)
+		c->facility = o->fac;
+	if (o->c->pidfile != NULL)
+		set_str(&c->pidfile, xstrdup(o->c->pidfile));
+	if (o->test || o->print)
+		return cli_report(c, path, o->test, o->print);
 	*out = c;
+	return CLI_CONTINUE;
+}
+
+/* The first problem cfg_check() finds, copied. */
+struct first {
+	bool			found;
+	struct cfg_problem	p;
+};
+
+static void
+first_cb(void *arg, const struct cfg_problem *p)
+{
+	struct first	*f = arg;
+
+	if (!f->found) {
+		f->found = true;
+		f->p = *p;
+	}
+}
+
+static bool
+cli_first_problem(const struct cfg *c, struct cfg_problem *p)
+{
+	struct cfg_check_slot	slot;
+	struct first		f;
+
+	memset(&f, 0, sizeof(f));
+	cfg_check(c, &slot, first_cb, &f);
+	*p = f.p;
+	return f.found;
+}
+
+static int
+cli_problem(const struct cfg_problem *p)
+{
+	char	*msg = cfg_msg_cli(p);
+
+	log_msg(LOG_ERR, "%s", msg);
+	free(msg);
+	return CLI_USAGE_HINT;
+}
+
+/* -o: ucarp's messages (and exit statuses) for a passfile. */
+static int
+cli_passfile(struct cli_opts *o)
+{
+	struct cfg_vhost	*cv = o->cv;
+	struct cfg_fs_result	 r;
+	const char		*f = o->passfile;
+
+	cv->passfile = abs_path(f);
+	r = cfg_fs_read_passfile(cv->passfile, cv->pass, CARP_PASS_MAX,
+	    &cv->passlen);
+	if (r.status == CFG_FS_OPEN)
+		log_msg(LOG_ERR, "unable to open passfile %s for reading: %s",
+		    f, strerror(r.err));
+	else if (r.status == CFG_FS_READ)
+		log_msg(LOG_ERR, "error reading passfile %s: %s; give a file "
+		    "whose first line is the password", f, strerror(r.err));
+	else if (r.status == CFG_FS_EMPTY_FILE)
+		log_msg(LOG_ERR, "error reading passfile %s: unexpected end of "
+		    "file", f);
+	else if (r.status == CFG_FS_EMPTY_LINE)
+		log_msg(LOG_ERR, "error reading passfile %s: the first line is "
+		    "empty", f);
+	else if (r.status == CFG_FS_TOO_LONG) {
+		log_msg(LOG_ERR, "Password too long: the first line of %s has "
+		    "%zu bytes, CARP allows at most %d", f, r.n,
+		    CARP_PASS_MAX);
+		return CLI_EXIT_START;
+	}
+	if (r.status != CFG_FS_OK)
+		return CLI_EXIT_USAGE;
+	if (cfg_fs_others_read(f))
+		log_msg(LOG_WARNING, "%s: warning: holds a password and is "
+		    "readable by other users; chmod o-r %s", f, f);
+	return CLI_CONTINUE;
+}
+
+/* -p or -o (the file wins, as in ucarp). */
+static int
+cli_password(struct cli_opts *o)
+{
+	size_t	n;
+
+	if (o->passfile != NULL)
+		return cli_passfile(o);
+	if (o->pass == NULL)
+		return CLI_CONTINUE;	/* cfg_check() says it */
+	if ((n = strlen(o->pass)) == 0) {
+		log_msg(LOG_ERR, "You must supply a password");
+		return CLI_USAGE_HINT;
+	}
+	if (n > CARP_PASS_MAX) {
+		log_msg(LOG_ERR, "Password too long (%zu bytes; CARP allows at "
+		    "most %d)", n, CARP_PASS_MAX);
+		return CLI_EXIT_START;
+	}
+	o->cv->passlen = n;
+	memcpy(o->cv->pass, o->pass, n);
+	return CLI_CONTINUE;
+}
+
+/* Scripts must be executable now, as in a file. */
+static int
+cli_scripts(const struct cfg_vhost *cv)
+{
+	const struct cfg_key	*k;
+	struct cfg_fs_result	 r;
+	const char		*path;
+	size_t			 i;
+
+	for (i = 0; i < cfg_nkeys; i++) {
+		k = &cfg_keys[i];
+		if (k->type != CFG_T_SCRIPT ||
+		    (path = *(char *const *)cfg_key_cptr(k, cv)) == NULL)
+			continue;
+		r = cfg_fs_check_script(path);
+		if (r.status == CFG_FS_OPEN || r.status == CFG_FS_NOT_EXEC)
+			log_msg(LOG_ERR, "%s %s: %s; give the path of an "
+			    "executable script", k->name, path,
+			    strerror(r.err));
+		else if (r.status == CFG_FS_NOT_REGULAR)
+			log_msg(LOG_ERR, "%s %s: not a regular file; give the "
+			    "path of an executable script", k->name, path);
+		if (r.status != CFG_FS_OK)
+			return CLI_USAGE_HINT;
+	}
+	return CLI_CONTINUE;
+}
+
+/*
+ * One instance from options: cfg_check() in ucarp's order and words.
+ * The password is read after the interface and vhid are known good, as
+ * ucarp did; its warnings about scripts come before the dead ratio.
+ */
+static int
+cli_legacy(struct cli_opts *o)
+{
+	struct cfg_vhost	*cv = o->cv;
+	struct cfg_problem	 p;
+	bool			 found;
+	int			 rc;
+
+	if (cv->interface == NULL) {
+		if ((cv->interface = iface_default_name()) == NULL) {
+			log_msg(LOG_ERR, "You must supply a network interface");
+			return CLI_USAGE_HINT;
+		}
+		log_info("Using [%s] as a network interface", cv->interface);
+	}
+	if (cli_first_problem(o->c, &p) && p.code < CFG_P_NO_PASS)
+		return cli_problem(&p);
+	if ((rc = cli_password(o)) != CLI_CONTINUE)
+		return rc;
+	if (o->addr != NULL)
+		cfg_vhost_add_addr(cv, o->a, o->addr);
+	found = cli_first_problem(o->c, &p);
+	if (!found || p.code > CFG_P_NO_ADDR) {
+		if (cv->upscript == NULL)
+			log_msg(LOG_WARNING, "Warning: no script called when "
+			    "going up");
+		if (cv->downscript == NULL)
+			log_msg(LOG_WARNING, "Warning: no script called when "
+			    "going down");
+	}
+	if (found)
+		return cli_problem(&p);
+	if ((rc = cli_scripts(cv)) != CLI_CONTINUE)
+		return rc;
+	if (o->fac != CFG_FACILITY_UNSET)
+		o->c->facility = o->fac;
 	return CLI_CONTINUE;
 }
 
 int
 cfg_cli_parse(int argc, char **argv, struct cfg **out)
 {
-	struct cfg		*c;
-	struct cfg_vhost	*cv;
-	const char		*pass = NULL, *passfile = NULL, *addr = NULL;
-	const char		*file = NULL, *pidfile = NULL;
-	unsigned long		 v;
-	uint8_t			 a[4] = { 0, 0, 0, 0 };
-	bool			 have_src = false, test = false, print = false;
-	bool			 debug = false, daemonize = false;
-	int			 opt, fac = -3, rc, ninst = 0;
+	struct cli_opts	o;
+	int		rc;
 
-	c = cfg_new();
-	c->legacy = true;
-	cv = cfg_vhost_new();
-	cfg_add_vhost(c, cv);
-	cv->file = xstrdup("command line");
+	memset(&o, 0, sizeof(o));
+	o.fac = CFG_FACILITY_UNSET;
+	o.c = cfg_new();
+	o.c->legacy = true;
+	o.cv = cfg_vhost_new();
+	cfg_add_vhost(o.c, o.cv);
+	o.cv->file = xstrdup("command line");
 
-	opterr = 1;
-	while ((opt = getopt_long(argc, argv, short_opts, long_opts,
-	    NULL)) != -1) {
-		if (opt < 256 && strchr(instance_opts, opt) != NULL)
-			ninst++;
-		switch (opt) {
-		case 'i':
-			free(cv->interface);
-			cv->interface = xstrdup(optarg);
-			break;
-		case 's':
-			if (!parse_ipv4(optarg, cv->srcip)) {
-				log_msg(LOG_ERR, "Invalid address: [%s]", optarg);
-				goto usage;
-			}
-			have_src = cv->srcip[0] || cv->srcip[1] ||
-			    cv->srcip[2] || cv->srcip[3];
-			break;
-		case 'm':
-			if (!parse_ipv4(optarg, cv->mcast)) {
-				log_msg(LOG_ERR, "Invalid address: [%s]", optarg);
-				goto usage;
-			}
-			break;
-		case 'v':
-			if (!parse_uint(optarg, 1, 255, &v)) {
-				log_msg(LOG_ERR, "vhid must be between 1 and 255.");
-				goto usage;
-			}
-			cv->vhid = (uint8_t)v;
-			break;
-		case 'p':
-			pass = optarg;
-			break;
-		case 'o':
-			passfile = optarg;
-			break;
-		case 'P':
-			cv->preempt = true;
-			break;
-		case 'n':
-			cv->neutral = true;
-			break;
-		case 'a':
-			if (!parse_ipv4(optarg, a)) {
-				log_msg(LOG_ERR, "Invalid address: [%s]", optarg);
-				goto usage;
-			}
-			addr = optarg;
-			break;
-		case 'h':
-			cfg_cli_usage(stdout);
-			cfg_free(c);
-			return CLI_EXIT_OK;
-		case 'b':
-			if (!parse_uint(optarg, 0, 255, &v)) {
-				log_msg(LOG_ERR, "advbase must be between 0 and "
-				    "255 (seconds), not [%s]", optarg);
-				goto usage;
-			}
-			cv->advbase = (uint8_t)v;
-			break;
-		case 'k':
-			if (!parse_uint(optarg, 0, 255, &v)) {
-				log_msg(LOG_ERR, "advskew must be between 0 and "
-				    "255, not [%s]", optarg);
-				goto usage;
-			}
-			cv->advskew = (uint8_t)v;
-			break;
-		case 'x':
-			free(cv->xparam);
-			cv->xparam = xstrdup(optarg);
-			break;
-		case 'u':
-			free(cv->upscript);
-			cv->upscript = xstrdup(optarg);
-			break;
-		case 'd':
-			free(cv->downscript);
-			cv->downscript = xstrdup(optarg);
-			break;
-		case 'D':
-			debug = true;
-			break;
-		case 'r':
-			if (!parse_uint(optarg, 0, 255, &v)) {
-				log_msg(LOG_ERR, "deadratio must be between 1 and "
-				    "255, not [%s]", optarg);
-				goto usage;
-			}
-			cv->deadratio = (uint32_t)v;
-			break;
-		case 'z':
-			cv->shutdown = true;
-			break;
-		case 'f':
-			rc = log_facility_parse(optarg);
-			if (rc == -2)
-				/* As ucarp: reported, and the old one kept. */
-				log_msg(LOG_ERR, "Unknown syslog facility: [%s]",
-				    optarg);
-			else
-				fac = rc;
-			break;
-		case 'B':
-			daemonize = true;
-			break;
-		case 'c':
-			file = optarg;
-			break;
-		case 't':
-			test = true;
-			break;
-		case OPT_PRINT_CONFIG:
-			print = true;
-			break;
-		case OPT_PIDFILE:
-			pidfile = optarg;
-			break;
-		case OPT_REPLAY_PROTECT:
-			ninst++;
-			cv->replay_protect = true;
-			break;
-		case 'S':
-			cv->ignoreifstate = true;
-			break;
-		case 'M':
-			cv->nomcast = true;
-			break;
-		default:
-			/* getopt printed what was wrong. */
-			goto usage;
-		}
-	}
-	if (optind < argc) {
-		log_msg(LOG_ERR, "Unexpected argument: [%s] (options take the "
-		    "form -x value or --name=value)", argv[optind]);
-		goto usage;
-	}
-
-	if (file != NULL || ninst == 0) {
-		cfg_free(c);
-		if (ninst > 0) {
+	if (!cli_scan(argc, argv, &o))
+		rc = CLI_USAGE_HINT;
+	else if (o.help) {
+		cfg_cli_usage(stdout);
+		rc = CLI_EXIT_OK;
+	} else if (o.file != NULL || o.ninst == 0) {
+		if (o.ninst > 0) {
 			log_msg(LOG_ERR, "instance options (-i, -s, -v, -a, ...) "
 			    "cannot be combined with -c: put them in a block of "
 			    "the file (see ucarp.conf(5))");
-			goto usage_nocfg;
-		}
-		return cli_file(file != NULL ? file : CFG_DEFAULT_FILE, test,
-		    print, debug, daemonize, fac, pidfile, out);
+			rc = CLI_USAGE_HINT;
+		} else
+			rc = cli_file(o.file != NULL ? o.file :
+			    CFG_DEFAULT_FILE, &o, out);
+	} else if ((rc = cli_legacy(&o)) == CLI_CONTINUE) {
+		if (o.test || o.print)
+			return cli_report(o.c, "command line", o.test,
+			    o.print);
+		*out = o.c;
+		return CLI_CONTINUE;
 	}
-	c->debug = debug;
-	c->daemonize = daemonize;
-	if (fac != -3)
-		c->facility = fac;
-	if (pidfile != NULL)
-		c->pidfile = xstrdup(pidfile);
-
-	/* The checks in ucarp's order, with its messages. */
-	if (cv->interface == NULL) {
-		if ((cv->interface = iface_default_name()) == NULL) {
-			log_msg(LOG_ERR, "You must supply a network interface");
-			goto usage;
-		}
-		log_info("Using [%s] as a network interface", cv->interface);
-	}
-	if (cv->vhid == 0) {
-		log_msg(LOG_ERR, "You must supply a valid virtual host id");
-		goto usage;
-	}
-	if (pass == NULL && passfile == NULL) {
-		log_msg(LOG_ERR, "You must supply a password");
-		goto usage;
-	}
-	if (passfile != NULL) {
-		cv->passfile = xstrdup(passfile);
-		if ((rc = read_passfile(passfile, cv)) != CLI_CONTINUE) {
-			cfg_free(c);
-			return rc;
-		}
-	} else {
-		if (*pass == '\0') {
-			log_msg(LOG_ERR, "You must supply a password");
-			goto usage;
-		}
-		if (strlen(pass) > CARP_PASS_MAX) {
-			log_msg(LOG_ERR, "Password too long (%zu bytes; CARP "
-			    "allows at most %d)", strlen(pass), CARP_PASS_MAX);
-			cfg_free(c);
-			return CLI_EXIT_START;
-		}
-		cv->passlen = strlen(pass);
-		memcpy(cv->pass, pass, cv->passlen);
-	}
-	if (cv->advbase == 0 && cv->advskew == 0) {
-		log_msg(LOG_ERR, "You must supply an advertisement time base");
-		goto usage;
-	}
-	if (!have_src) {
-		log_msg(LOG_ERR, "You must supply a persistent source address");
-		goto usage;
-	}
-	if (addr == NULL) {
-		log_msg(LOG_ERR, "You must supply a virtual host address");
-		goto usage;
-	}
-	cfg_vhost_add_addr(cv, a, addr);
-	if (cv->upscript == NULL)
-		log_msg(LOG_WARNING, "Warning: no script called when going up");
-	if (cv->downscript == NULL)
-		log_msg(LOG_WARNING, "Warning: no script called when going "
-		    "down");
-	if (cv->deadratio == 0) {
-		log_msg(LOG_ERR, "Dead ratio can't be zero");
-		goto usage;
-	}
-	if (test || print)
-		return cli_report(c, "command line", test, print);
-	*out = c;
-	return CLI_CONTINUE;
-usage:
-	cfg_free(c);
-usage_nocfg:
+	cfg_free(o.c);
+	if (rc != CLI_USAGE_HINT)
+		return rc;
 	fprintf(stderr, "Try 'ucarp --help' for more information.\n");
 	return CLI_EXIT_USAGE;
 }

@@ -4,11 +4,11 @@
  * scratch space).  Sorting both sides makes a 10,000-instance reload cost
  * O(n log n), not O(n^2).
  */
-#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cfg_diff.h"
+#include "cfg_keys.h"
 
 int
 cfg_identity_cmp(const struct cfg_vhost *a, const struct cfg_vhost *b)
@@ -28,45 +28,15 @@ key_cmp(const void *x, const void *y)
 	return cfg_identity_cmp(a->cv, b->cv);
 }
 
-/* Both NULL, or equal strings. */
-static bool
-str_eq(const char *a, const char *b)
-{
-	if (a == NULL || b == NULL)
-		return a == b;
-	return strcmp(a, b) == 0;
-}
-
+/* Every instance key's difference, as the key table classes it. */
 unsigned
 cfg_vhost_changes(const struct cfg_vhost *a, const struct cfg_vhost *b)
 {
 	unsigned	ch = 0;
 	size_t		i;
 
-	if (a->advbase != b->advbase || a->advskew != b->advskew ||
-	    a->deadratio != b->deadratio || a->preempt != b->preempt ||
-	    a->shutdown != b->shutdown ||
-	    a->ignoreifstate != b->ignoreifstate ||
-	    a->replay_protect != b->replay_protect ||
-	    memcmp(a->srcip, b->srcip, 4) != 0)
-		ch |= CFG_CH_PROTO;
-	if (a->passlen != b->passlen ||
-	    memcmp(a->pass, b->pass, a->passlen) != 0 ||
-	    a->naddrs != b->naddrs ||
-	    memcmp(a->addrs, b->addrs, a->naddrs * sizeof(*a->addrs)) != 0)
-		ch |= CFG_CH_AUTH;
-	if (memcmp(a->mcast, b->mcast, 4) != 0 || a->nomcast != b->nomcast)
-		ch |= CFG_CH_GROUP;
-	if (!str_eq(a->name, b->name))
-		ch |= CFG_CH_NAME;
-	if (!str_eq(a->upscript, b->upscript) ||
-	    !str_eq(a->downscript, b->downscript) ||
-	    !str_eq(a->xparam, b->xparam) || a->neutral != b->neutral)
-		ch |= CFG_CH_SCRIPTS;
-	for (i = 0; !(ch & CFG_CH_SCRIPTS) && i < a->naddrs &&
-	    i < b->naddrs; i++)
-		if (!str_eq(a->addr_strs[i], b->addr_strs[i]))
-			ch |= CFG_CH_SCRIPTS;
+	for (i = 0; i < cfg_nkeys; i++)
+		ch |= cfg_key_diff(&cfg_keys[i], a, b);
 	return ch;
 }
 

@@ -13,15 +13,15 @@
 
 #include "cfg.h"
 
-/* What changed in an instance kept across a reload (bits). */
-#define CFG_CH_PROTO	0x01	/* advbase, advskew, deadratio, preempt,
-				   shutdown, ignoreifstate, replay_protect,
-				   srcip */
+/*
+ * What changed in an instance kept across a reload (bits).  Which keys
+ * need which is the reload column of the key table (cfg_keys.c).
+ */
+#define CFG_CH_PROTO	0x01	/* the state machine's parameters */
 #define CFG_CH_AUTH	0x02	/* password or set of addresses */
-#define CFG_CH_GROUP	0x04	/* mcast or nomcast */
+#define CFG_CH_GROUP	0x04	/* multicast group membership */
 #define CFG_CH_NAME	0x08	/* name (log prefix, UCARP_INSTANCE) */
-#define CFG_CH_SCRIPTS	0x10	/* upscript, downscript, xparam, the
-				   address strings scripts receive, neutral */
+#define CFG_CH_SCRIPTS	0x10	/* what scripts run or receive */
 
 enum cfg_plan_action {
 	CFG_PLAN_KEEP = 0,

@@ -1,22 +1,56 @@
-/* cfg_mem.c: creating and freeing configuration data. */
+/*
+ * cfg_mem.c: creating, copying and freeing configuration data, key by
+ * key as the key table describes them.
+ */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cfg_keys.h"
 #include "cfg_mem.h"
 #include "xmalloc.h"
+
+/* Key k's default into obj (a vhost or a cfg, by the key's scope). */
+static void
+key_default(const struct cfg_key *k, void *obj)
+{
+	void	*p = cfg_key_ptr(k, obj);
+
+	switch (k->type) {
+	case CFG_T_BOOL:
+		*(bool *)p = k->def != 0;
+		break;
+	case CFG_T_U8:
+		*(uint8_t *)p = (uint8_t)k->def;
+		break;
+	case CFG_T_U32:
+	case CFG_T_SECONDS:
+		*(uint32_t *)p = (uint32_t)k->def;
+		break;
+	case CFG_T_IPV4:
+		if (k->sdef != NULL && inet_pton(AF_INET, k->sdef, p) != 1)
+			abort();	/* a typo in the table */
+		break;
+	case CFG_T_FACILITY:
+		*(int *)p = CFG_FACILITY_UNSET;
+		break;
+	default:
+		break;		/* strings and lists: NULL, empty */
+	}
+}
 
 struct cfg_vhost *
 cfg_vhost_new(void)
 {
 	struct cfg_vhost	*cv;
-	static const uint8_t	 group[4] = CFG_DEFAULT_MCAST;
+	size_t			 i;
 
 	cv = xcalloc(1, sizeof(*cv));
-	memcpy(cv->mcast, group, 4);
-	cv->advbase = CFG_DEFAULT_ADVBASE;
-	cv->deadratio = CFG_DEFAULT_DEADRATIO;
+	for (i = 0; i < cfg_nkeys; i++)
+		if (cfg_key_is_instance(&cfg_keys[i]))
+			key_default(&cfg_keys[i], cv);
 	return cv;
 }
 
@@ -24,12 +58,99 @@ cfg_vhost_new(void)
 void
 cfg_vhost_add_addr(struct cfg_vhost *cv, const uint8_t a[4], const char *s)
 {
-	cv->addrs = xreallocarray(cv->addrs, cv->naddrs + 1, sizeof(*cv->addrs));
-	cv->addr_strs = xreallocarray(cv->addr_strs, cv->naddrs + 1,
-	    sizeof(*cv->addr_strs));
+	if (cv->naddrs == cv->addrs_cap) {
+		cv->addrs_cap = cv->addrs_cap == 0 ? 1 : 2 * cv->addrs_cap;
+		cv->addrs = xreallocarray(cv->addrs, cv->addrs_cap,
+		    sizeof(*cv->addrs));
+		cv->addr_strs = xreallocarray(cv->addr_strs, cv->addrs_cap,
+		    sizeof(*cv->addr_strs));
+	}
 	memcpy(cv->addrs[cv->naddrs], a, 4);
 	cv->addr_strs[cv->naddrs] = xstrdup(s);
 	cv->naddrs++;
+}
+
+/* A string key's value: NULL, or a copy of the source's. */
+static void
+copy_str(char **dst, const char *src)
+{
+	free(*dst);
+	*dst = src != NULL ? xstrdup(src) : NULL;
+}
+
+void
+cfg_key_copy(const struct cfg_key *k, struct cfg_vhost *dst,
+    const struct cfg_vhost *src)
+{
+	size_t	i;
+
+	switch (k->type) {
+	case CFG_T_ADDRLIST:
+		for (i = 0; i < src->naddrs; i++)
+			cfg_vhost_add_addr(dst, src->addrs[i],
+			    src->addr_strs[i]);
+		break;
+	case CFG_T_SECRET:
+		memcpy(dst->pass, src->pass, src->passlen);
+		dst->passlen = src->passlen;
+		break;
+	case CFG_T_STRING:
+	case CFG_T_NAME:
+	case CFG_T_PATH:
+	case CFG_T_SCRIPT:
+	case CFG_T_PASSFILE:
+		copy_str(cfg_key_ptr(k, dst),
+		    *(char *const *)cfg_key_cptr(k, src));
+		break;
+	case CFG_T_BOOL:
+		*(bool *)cfg_key_ptr(k, dst) = *(const bool *)cfg_key_cptr(k,
+		    src);
+		break;
+	case CFG_T_U8:
+		*(uint8_t *)cfg_key_ptr(k, dst) =
+		    *(const uint8_t *)cfg_key_cptr(k, src);
+		break;
+	case CFG_T_U32:
+	case CFG_T_SECONDS:
+		*(uint32_t *)cfg_key_ptr(k, dst) =
+		    *(const uint32_t *)cfg_key_cptr(k, src);
+		break;
+	case CFG_T_IPV4:
+		memcpy(cfg_key_ptr(k, dst), cfg_key_cptr(k, src), 4);
+		break;
+	case CFG_T_FACILITY:
+	case CFG_T_NONE:
+		break;
+	}
+}
+
+/* Free what key k owns in obj (a vhost or a cfg). */
+static void
+key_free(const struct cfg_key *k, void *obj)
+{
+	struct cfg_vhost	*cv = obj;
+	size_t			 i;
+
+	switch (k->type) {
+	case CFG_T_ADDRLIST:
+		for (i = 0; i < cv->naddrs; i++)
+			free(cv->addr_strs[i]);
+		free(cv->addr_strs);
+		free(cv->addrs);
+		break;
+	case CFG_T_SECRET:
+		explicit_bzero(cv->pass, sizeof(cv->pass));
+		break;
+	case CFG_T_STRING:
+	case CFG_T_NAME:
+	case CFG_T_PATH:
+	case CFG_T_SCRIPT:
+	case CFG_T_PASSFILE:
+		free(*(char **)cfg_key_ptr(k, obj));
+		break;
+	default:
+		break;
+	}
 }
 
 void
@@ -39,18 +160,10 @@ cfg_vhost_free(struct cfg_vhost *cv)
 
 	if (cv == NULL)
 		return;
-	for (i = 0; i < cv->naddrs; i++)
-		free(cv->addr_strs[i]);
-	free(cv->addr_strs);
-	free(cv->addrs);
-	free(cv->name);
-	free(cv->interface);
-	free(cv->passfile);
-	free(cv->upscript);
-	free(cv->downscript);
-	free(cv->xparam);
+	for (i = 0; i < cfg_nkeys; i++)
+		if (cfg_key_is_instance(&cfg_keys[i]))
+			key_free(&cfg_keys[i], cv);
 	free(cv->file);
-	explicit_bzero(cv->pass, sizeof(cv->pass));
 	free(cv);
 }
 
@@ -58,19 +171,25 @@ struct cfg *
 cfg_new(void)
 {
 	struct cfg	*c;
+	size_t		 i;
 
 	c = xcalloc(1, sizeof(*c));
-	c->facility = -3;	/* unset: LOG_DAEMON */
-	c->script_jobs = CFG_DEFAULT_SCRIPT_JOBS;
-	c->script_timeout_ms = CFG_DEFAULT_SCRIPT_TIMEOUT_MS;
+	for (i = 0; i < cfg_nkeys; i++)
+		if (!cfg_key_is_instance(&cfg_keys[i]) &&
+		    !(cfg_keys[i].flags & CFG_F_NOFIELD))
+			key_default(&cfg_keys[i], c);
+	c->cli_facility = CFG_FACILITY_UNSET;
 	return c;
 }
 
 void
 cfg_add_vhost(struct cfg *c, struct cfg_vhost *cv)
 {
-	c->vhosts = xreallocarray(c->vhosts, c->nvhosts + 1,
-	    sizeof(*c->vhosts));
+	if (c->nvhosts == c->vhosts_cap) {
+		c->vhosts_cap = c->vhosts_cap == 0 ? 8 : 2 * c->vhosts_cap;
+		c->vhosts = xreallocarray(c->vhosts, c->vhosts_cap,
+		    sizeof(*c->vhosts));
+	}
 	c->vhosts[c->nvhosts++] = cv;
 }
 
@@ -84,7 +203,11 @@ cfg_free(struct cfg *c)
 	for (i = 0; i < c->nvhosts; i++)
 		cfg_vhost_free(c->vhosts[i]);
 	free(c->vhosts);
-	free(c->pidfile);
+	for (i = 0; i < cfg_nkeys; i++)
+		if (!cfg_key_is_instance(&cfg_keys[i]) &&
+		    cfg_keys[i].type == CFG_T_PATH &&
+		    !(cfg_keys[i].flags & CFG_F_NOFIELD))
+			free(*(char **)cfg_key_ptr(&cfg_keys[i], c));
 	free(c->path);
 	free(c);
 }

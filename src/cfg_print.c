@@ -8,28 +8,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cfg_facility.h"
+#include "cfg_keys.h"
 #include "cfg_print.h"
-#include "log.h"
-
-/* In log_facility_parse()'s vocabulary; the first name of a value wins. */
-const char *const cfg_facility_names[] = {
-	"auth", "authpriv", "cron", "daemon", "ftp", "kern", "lpr", "mail",
-	"mark", "news", "security", "syslog", "user", "uucp", "local0",
-	"local1", "local2", "local3", "local4", "local5", "local6", "local7",
-	"none",
-	NULL
-};
-
-const char *
-cfg_facility_name(int facility)
-{
-	size_t	i;
-
-	for (i = 0; cfg_facility_names[i] != NULL; i++)
-		if (log_facility_parse(cfg_facility_names[i]) == facility)
-			return cfg_facility_names[i];
-	return "daemon";
-}
 
 /* A libconfig string literal: quotes, backslashes and controls escaped. */
 static void
@@ -83,27 +64,6 @@ print_comment(FILE *f, const char *file, int line)
 	putc('\n', f);
 }
 
-static void
-print_key_str(FILE *f, const char *key, const char *val)
-{
-	fprintf(f, "\t\t%s = ", key);
-	print_str(f, val);
-	fputs(";\n", f);
-}
-
-static void
-print_key_bool(FILE *f, const char *key, bool val)
-{
-	fprintf(f, "\t\t%s = %s;\n", key, val ? "true" : "false");
-}
-
-static void
-print_key_ipv4(FILE *f, const char *key, const uint8_t a[4])
-{
-	fprintf(f, "\t\t%s = \"%u.%u.%u.%u\";\n", key, a[0], a[1], a[2],
-	    a[3]);
-}
-
 /* Seconds as libconfig reads them back: "60", or "2.5" for 2500 ms. */
 static void
 print_seconds(FILE *f, unsigned ms)
@@ -121,6 +81,93 @@ print_seconds(FILE *f, unsigned ms)
 	fprintf(f, "%u.%0*u", ms / 1000, (int)digits, frac);
 }
 
+/* An address list: one string, or a list of them. */
+static void
+print_addrs(FILE *f, const struct cfg_vhost *cv)
+{
+	size_t	i;
+
+	if (cv->naddrs == 1) {
+		print_str(f, cv->addr_strs[0]);
+		return;
+	}
+	fputs("( ", f);
+	for (i = 0; i < cv->naddrs; i++) {
+		if (i > 0)
+			fputs(", ", f);
+		print_str(f, cv->addr_strs[i]);
+	}
+	fputs(" )", f);
+}
+
+/* Whether key k of obj has a value to print. */
+static bool
+has_value(const struct cfg_key *k, const void *obj)
+{
+	const struct cfg_vhost	*cv = obj;
+
+	switch (k->type) {
+	case CFG_T_ADDRLIST:
+		return cv->naddrs > 0;
+	case CFG_T_SECRET:
+		/* A passfile is shown as its path. */
+		return cv->passfile == NULL && cv->passlen > 0;
+	case CFG_T_STRING:
+	case CFG_T_NAME:
+	case CFG_T_PATH:
+	case CFG_T_SCRIPT:
+	case CFG_T_PASSFILE:
+		return *(char *const *)cfg_key_cptr(k, obj) != NULL;
+	case CFG_T_NONE:
+		return false;
+	default:
+		return (k->flags & CFG_F_ALWAYS) != 0;
+	}
+}
+
+/* "key = value;" for key k of obj (a vhost or a cfg), if it has one. */
+static void
+print_key(FILE *f, const struct cfg_key *k, const void *obj,
+    const char *indent)
+{
+	const void	*p = cfg_key_cptr(k, obj);
+	const uint8_t	*a = p;
+
+	if (!has_value(k, obj))
+		return;
+	fprintf(f, "%s%s = ", indent, k->name);
+	switch (k->type) {
+	case CFG_T_ADDRLIST:
+		print_addrs(f, obj);
+		break;
+	case CFG_T_SECRET:
+		print_str(f, "********");
+		break;
+	case CFG_T_BOOL:
+		fputs(*(const bool *)p ? "true" : "false", f);
+		break;
+	case CFG_T_U8:
+		fprintf(f, "%u", *(const uint8_t *)p);
+		break;
+	case CFG_T_U32:
+		fprintf(f, "%u", *(const uint32_t *)p);
+		break;
+	case CFG_T_SECONDS:
+		print_seconds(f, *(const uint32_t *)p);
+		break;
+	case CFG_T_IPV4:
+		fprintf(f, "\"%u.%u.%u.%u\"", a[0], a[1], a[2], a[3]);
+		break;
+	case CFG_T_FACILITY:
+		print_str(f, cfg_facility_name(*(const int *)p));
+		break;
+	default:
+		print_str(f, *(char *const *)p);
+		break;
+	}
+	fputs(";\n", f);
+}
+
 static void
 print_vhost(FILE *f, const struct cfg_vhost *cv)
 {
@@ -129,43 +176,9 @@ print_vhost(FILE *f, const struct cfg_vhost *cv)
 	fputs("\t{\n", f);
 	if (cv->file != NULL)
 		print_comment(f, cv->file, cv->line);
-	if (cv->name != NULL)
-		print_key_str(f, "name", cv->name);
-	if (cv->interface != NULL)
-		print_key_str(f, "interface", cv->interface);
-	print_key_ipv4(f, "srcip", cv->srcip);
-	fprintf(f, "\t\tvhid = %u;\n", cv->vhid);
-	if (cv->passfile != NULL)
-		print_key_str(f, "passfile", cv->passfile);
-	else if (cv->passlen > 0)
-		print_key_str(f, "pass", "********");
-	if (cv->naddrs == 1)
-		print_key_str(f, "addr", cv->addr_strs[0]);
-	else if (cv->naddrs > 1) {
-		fputs("\t\taddr = ( ", f);
-		for (i = 0; i < cv->naddrs; i++) {
-			if (i > 0)
-				fputs(", ", f);
-			print_str(f, cv->addr_strs[i]);
-		}
-		fputs(" );\n", f);
-	}
-	fprintf(f, "\t\tadvbase = %u;\n", cv->advbase);
-	fprintf(f, "\t\tadvskew = %u;\n", cv->advskew);
-	fprintf(f, "\t\tdeadratio = %u;\n", cv->deadratio);
-	print_key_bool(f, "preempt", cv->preempt);
-	print_key_bool(f, "neutral", cv->neutral);
-	print_key_bool(f, "shutdown", cv->shutdown);
-	print_key_ipv4(f, "mcast", cv->mcast);
-	print_key_bool(f, "nomcast", cv->nomcast);
-	print_key_bool(f, "ignoreifstate", cv->ignoreifstate);
-	print_key_bool(f, "replay_protect", cv->replay_protect);
-	if (cv->upscript != NULL)
-		print_key_str(f, "upscript", cv->upscript);
-	if (cv->downscript != NULL)
-		print_key_str(f, "downscript", cv->downscript);
-	if (cv->xparam != NULL)
-		print_key_str(f, "xparam", cv->xparam);
+	for (i = 0; i < cfg_nkeys; i++)
+		if (cfg_key_is_instance(&cfg_keys[i]))
+			print_key(f, &cfg_keys[i], cv, "\t\t");
 	fputs("\t}", f);
 }
 
@@ -176,19 +189,9 @@ cfg_print(FILE *f, const struct cfg *c)
 
 	fputs("# ucarp --print-config: the effective configuration, "
 	    "defaults applied\n", f);
-	fputs("facility = ", f);
-	print_str(f, cfg_facility_name(c->facility));
-	fputs(";\n", f);
-	fprintf(f, "debug = %s;\n", c->debug ? "true" : "false");
-	fprintf(f, "script_jobs = %u;\n", c->script_jobs);
-	fputs("script_timeout = ", f);
-	print_seconds(f, c->script_timeout_ms);
-	fputs(";\n", f);
-	if (c->pidfile != NULL) {
-		fputs("pidfile = ", f);
-		print_str(f, c->pidfile);
-		fputs(";\n", f);
-	}
+	for (i = 0; i < cfg_nkeys; i++)
+		if (cfg_keys[i].scope == CFG_S_GLOBAL)
+			print_key(f, &cfg_keys[i], c, "");
 	fputs("\ninstances = (\n", f);
 	for (i = 0; i < c->nvhosts; i++) {
 		print_vhost(f, c->vhosts[i]);

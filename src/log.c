@@ -17,23 +17,6 @@ static bool	log_dbg;
 static bool	log_stdio = true;
 static bool	log_opened;
 
-static const struct {
-	const char	*name;
-	int		 value;
-} facilities[] = {
-	{ "auth", LOG_AUTH }, { "authpriv", LOG_AUTHPRIV },
-	{ "cron", LOG_CRON }, { "daemon", LOG_DAEMON }, { "ftp", LOG_FTP },
-	{ "kern", LOG_KERN }, { "lpr", LOG_LPR }, { "mail", LOG_MAIL },
-	{ "mark", LOG_NFACILITIES << 3 },	/* glibc's, as ucarp takes it */
-	{ "news", LOG_NEWS }, { "security", LOG_AUTH },
-	{ "syslog", LOG_SYSLOG }, { "user", LOG_USER }, { "uucp", LOG_UUCP },
-	{ "local0", LOG_LOCAL0 }, { "local1", LOG_LOCAL1 },
-	{ "local2", LOG_LOCAL2 }, { "local3", LOG_LOCAL3 },
-	{ "local4", LOG_LOCAL4 }, { "local5", LOG_LOCAL5 },
-	{ "local6", LOG_LOCAL6 }, { "local7", LOG_LOCAL7 },
-	{ "none", LOG_FACILITY_NONE },
-};
-
 /* Open syslog (unless facility is none) and choose the stdio copy. */
 void
 log_init(int facility, bool debug, bool to_stdio)
@@ -64,18 +47,6 @@ log_close(void)
 	if (log_opened)
 		closelog();
 	log_opened = false;
-}
-
-/* Facility value for a name (case-insensitive), or -2 if unknown. */
-int
-log_facility_parse(const char *name)
-{
-	size_t	i;
-
-	for (i = 0; i < sizeof(facilities) / sizeof(facilities[0]); i++)
-		if (strcasecmp(name, facilities[i].name) == 0)
-			return facilities[i].value;
-	return -2;
 }
 
 bool

@@ -23,7 +23,6 @@ struct log_rate {
 void	log_init(int facility, bool debug, bool to_stdio);
 void	log_set_stdio(bool);
 void	log_close(void);
-int	log_facility_parse(const char *);	/* -2 if unknown */
 void	log_msg(int prio, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	log_vmsg(int prio, const char *fmt, va_list ap)

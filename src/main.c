@@ -42,7 +42,7 @@ static struct vhost		**vhosts;
 static size_t			 nvhosts;
 static bool			 exiting;
 static bool			 cli_debug;	/* -D given on the command line */
-static int			 cli_facility;	/* -f given, or -3 */
+static int			 cli_facility;	/* -f given, or CFG_FACILITY_UNSET */
 static char			*reload_status;	/* last reload, for USR1 */
 static int			 ready_fd = -1;
 
@@ -208,10 +208,11 @@ reload(void)
 	cfg->script_jobs = newc->script_jobs;
 	cfg->script_timeout_ms = newc->script_timeout_ms;
 	cfg->debug = cli_debug || newc->debug;
-	if (cli_facility == -3 && newc->facility != -3)
+	if (cli_facility == CFG_FACILITY_UNSET &&
+	    newc->facility != CFG_FACILITY_UNSET)
 		cfg->facility = newc->facility;
-	log_init(cfg->facility == -3 ? LOG_DAEMON : cfg->facility, cfg->debug,
-	    !cfg->daemonize);
+	log_init(cfg->facility == CFG_FACILITY_UNSET ? LOG_DAEMON :
+	    cfg->facility, cfg->debug, !cfg->daemonize);
 	cfg_free(newc);
 
 	t1 = clock_mono_us();
@@ -276,8 +277,8 @@ main(int argc, char **argv)
 	rc = cfg_cli_parse(argc, argv, &cfg);
 	if (rc != CLI_CONTINUE)
 		return rc;
-	log_init(cfg->facility == -3 ? LOG_DAEMON : cfg->facility, cfg->debug,
-	    !cfg->daemonize);
+	log_init(cfg->facility == CFG_FACILITY_UNSET ? LOG_DAEMON :
+	    cfg->facility, cfg->debug, !cfg->daemonize);
 	/* The file's own values may change on reload; these may not. */
 	cli_debug = cfg->cli_debug;
 	cli_facility = cfg->cli_facility;

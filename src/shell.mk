@@ -3,7 +3,12 @@
 src_libucarp_shell_a_SOURCES = \
 	src/cfg.h \
 	src/cfg_cli.c src/cfg_cli.h \
+	src/cfg_err.c src/cfg_err.h \
+	src/cfg_facility.c src/cfg_facility.h \
 	src/cfg_file.c src/cfg_file.h \
+	src/cfg_fs.c src/cfg_fs.h \
+	src/cfg_lc.c src/cfg_lc.h \
+	src/cfg_msg.c src/cfg_msg.h \
 	src/cfg_print.c src/cfg_print.h \
 	src/cfg_mem.c src/cfg_mem.h \
 	src/clock.c src/clock.h \

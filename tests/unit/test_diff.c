@@ -96,7 +96,8 @@ test_changes(void)
 		{ "name", 12, CFG_CH_NAME },
 		{ "upscript", 13, CFG_CH_SCRIPTS },
 		{ "xparam", 14, CFG_CH_SCRIPTS },
-		{ "neutral", 15, CFG_CH_SCRIPTS },
+		/* vhost_update gives the FSM its params on PROTO only. */
+		{ "neutral", 15, CFG_CH_PROTO | CFG_CH_SCRIPTS },
 		{ "file line only", 16, 0 },
 		{ "ignoreifstate", 17, CFG_CH_PROTO },
 		{ "address string", 18, CFG_CH_SCRIPTS },

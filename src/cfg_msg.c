@@ -1,0 +1,176 @@
+/*
+ * cfg_msg.c: the words for cfg_check()'s problems.  The core says what
+ * is wrong as a code; here it becomes "what; what to do" in the file's
+ * vocabulary (keys, defaults) or in the command line's (ucarp 1.5.2's
+ * own messages, then options).
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "carp_hmac.h"
+#include "cfg_msg.h"
+#include "xmalloc.h"
+
+/* The instance a problem points at: where it was written. */
+static const char *
+other_file(const struct cfg_problem *p)
+{
+	return p->other != NULL && p->other->file != NULL ? p->other->file :
+	    "?";
+}
+
+static int
+other_line(const struct cfg_problem *p)
+{
+	return p->other != NULL ? p->other->line : 0;
+}
+
+static char *
+msg_ifname(const struct cfg_problem *p, bool file)
+{
+	char	*m;
+
+	if (file && p->code == CFG_P_IFNAME_LONG)
+		xasprintf(&m, "interface '%s' is longer than %d bytes; give "
+		    "the name of a network interface (ip link)",
+		    p->cv->interface, CFG_IFNAME_MAX);
+	else if (file)
+		xasprintf(&m, "interface '%s' is not a valid interface name; "
+		    "give the name of a network interface (ip link)",
+		    p->cv->interface);
+	else
+		xasprintf(&m, "Invalid interface name: [%s] (%s); give the "
+		    "name of a network interface (ip link)", p->cv->interface,
+		    p->code == CFG_P_IFNAME_LONG ? "longer than 15 bytes" :
+		    "'/', blanks, '.' and '..' are not names");
+	return m;
+}
+
+char *
+cfg_msg_file(const struct cfg_problem *p)
+{
+	const uint8_t	*g = p->cv->mcast;
+	char		*m = NULL;
+
+	switch (p->code) {
+	case CFG_P_NO_INTERFACE:
+		return xstrdup("instance has no interface; add interface = "
+		    "\"<name>\"; here or in defaults");
+	case CFG_P_IFNAME_LONG:
+	case CFG_P_IFNAME_BAD:
+		return msg_ifname(p, true);
+	case CFG_P_NO_VHID:
+		return xstrdup("instance has no vhid; add vhid = <1-255>; "
+		    "here or in defaults");
+	case CFG_P_NO_PASS:
+		return xstrdup("instance has no password; add pass = "
+		    "\"<secret>\"; or passfile = \"<path>\"; here or in "
+		    "defaults");
+	case CFG_P_NO_ADVBASE:
+		return xstrdup("advbase and advskew are both 0; set advbase "
+		    "to 1 or more, or advskew above 0");
+	case CFG_P_NO_SRCIP:
+		return xstrdup("instance has no srcip; add srcip = "
+		    "\"a.b.c.d\"; (this host's own address)");
+	case CFG_P_NO_ADDR:
+		return xstrdup("instance has no addr; add addr = \"a.b.c.d\"; "
+		    "(the virtual address) here or in defaults");
+	case CFG_P_ADDRS_MANY:
+		xasprintf(&m, "addr lists %zu addresses, at most %d fit in one "
+		    "vhid; split them over several instances", p->n,
+		    CARP_ADDRS_MAX);
+		break;
+	case CFG_P_ADDR_TWICE:
+		xasprintf(&m, "addr %s is listed twice; list each address once",
+		    p->cv->addr_strs[p->n]);
+		break;
+	case CFG_P_DEADRATIO_ZERO:
+		return xstrdup("deadratio is 0; give a ratio from 1 to 255");
+	case CFG_P_MCAST_NOT_GROUP:
+		xasprintf(&m, "mcast %u.%u.%u.%u is not a multicast address; "
+		    "give a group in 224.0.0.0/4 (default 224.0.0.18) or set "
+		    "nomcast = true", g[0], g[1], g[2], g[3]);
+		break;
+	case CFG_P_VHID_USED:
+		xasprintf(&m, "vhid %u on %s is already used by the instance "
+		    "at %s:%d; give each instance on one interface its own "
+		    "vhid", p->cv->vhid, p->cv->interface, other_file(p),
+		    other_line(p));
+		break;
+	case CFG_P_NAME_USED:
+		xasprintf(&m, "name '%s' is already used by the instance at "
+		    "%s:%d; give each instance its own name", p->cv->name,
+		    other_file(p), other_line(p));
+		break;
+	case CFG_P_N:
+		break;
+	}
+	return m;
+}
+
+char *
+cfg_msg_cli(const struct cfg_problem *p)
+{
+	const uint8_t	*g = p->cv->mcast;
+	char		*m = NULL;
+
+	switch (p->code) {
+	case CFG_P_NO_INTERFACE:
+		return xstrdup("You must supply a network interface");
+	case CFG_P_IFNAME_LONG:
+	case CFG_P_IFNAME_BAD:
+		return msg_ifname(p, false);
+	case CFG_P_NO_VHID:
+		return xstrdup("You must supply a valid virtual host id");
+	case CFG_P_NO_PASS:
+		return xstrdup("You must supply a password");
+	case CFG_P_NO_ADVBASE:
+		return xstrdup("You must supply an advertisement time base");
+	case CFG_P_NO_SRCIP:
+		return xstrdup("You must supply a persistent source address");
+	case CFG_P_NO_ADDR:
+		return xstrdup("You must supply a virtual host address");
+	case CFG_P_ADDRS_MANY:
+		xasprintf(&m, "Too many virtual addresses: %zu (at most %d per "
+		    "vhid)", p->n, CARP_ADDRS_MAX);
+		break;
+	case CFG_P_ADDR_TWICE:
+		xasprintf(&m, "Address given twice: [%s]",
+		    p->cv->addr_strs[p->n]);
+		break;
+	case CFG_P_DEADRATIO_ZERO:
+		return xstrdup("Dead ratio can't be zero");
+	case CFG_P_MCAST_NOT_GROUP:
+		xasprintf(&m, "Invalid multicast address: [%u.%u.%u.%u]; give "
+		    "a group in 224.0.0.0/4 (default 224.0.0.18) or --nomcast",
+		    g[0], g[1], g[2], g[3]);
+		break;
+	case CFG_P_VHID_USED:
+		xasprintf(&m, "vhid %u on %s is given twice", p->cv->vhid,
+		    p->cv->interface);
+		break;
+	case CFG_P_NAME_USED:
+		xasprintf(&m, "Name [%s] is given twice", p->cv->name);
+		break;
+	case CFG_P_N:
+		break;
+	}
+	return m;
+}
+
+char *
+cfg_msg_cli_range(const struct cfg_key *k, const char *arg)
+{
+	char	*m;
+
+	if (strcmp(k->name, "vhid") == 0)	/* ucarp's words */
+		xasprintf(&m, "%s must be between %lld and %lld.", k->name,
+		    k->min, k->max);
+	else
+		xasprintf(&m, "%s must be between %lld and %lld%s, not [%s]",
+		    k->name, k->min, k->max, k->arg != NULL &&
+		    strcmp(k->arg, "seconds") == 0 ? " (seconds)" : "", arg);
+	return m;
+}
