@@ -9,6 +9,8 @@
 #   bad-NAME.conf    ucarp -t -c FILE exits 1 and prints bad-NAME.err on
 #                    stderr.
 #   nonexistent.err  what ucarp -t -c gives for a file that is missing.
+#   directory.err    what ucarp -t -c gives for a directory (fixtures/);
+#                    a FIFO is refused as not a regular file.
 #   etc/ucarp.conf   the shipped example passes ucarp -t, with its
 #                    /etc/ucarp/ paths pointed at fixtures/.
 #
@@ -138,6 +140,31 @@ for conf in "$dir"/bad-*.conf "$dir/nonexistent.conf"; do
 	fi
 	pass "$name"
 done
+
+# Not a file: each cause with its own remedy (a directory is not created).
+run -t -c "$dir/fixtures" >/dev/null 2>"$tmp/err"
+rc=$?
+stable <"$tmp/err" >"$tmp/err.stable"
+if [ $update -eq 1 ]; then
+	cp "$tmp/err.stable" "$dir/directory.err"
+fi
+if [ $rc -ne 1 ] || ! diff -u "$dir/directory.err" "$tmp/err.stable"; then
+	fail "directory: -t exited $rc, or messages differ from directory.err"
+else
+	pass "directory"
+fi
+# (opening a FIFO blocks until a writer comes: a bounded wait, so that a
+# regression fails instead of hanging)
+if mkfifo "$tmp/fifo" 2>/dev/null; then
+	timeout 20 "$UCARP" -t -c "$tmp/fifo" >/dev/null 2>"$tmp/err"
+	rc=$?
+	if [ $rc -ne 1 ] || ! grep -q "$tmp/fifo: cannot read: not a regular file; give the path of a configuration file with -c" "$tmp/err"; then
+		fail "fifo: -t exited $rc, or not refused as not a regular file"
+		cat "$tmp/err"
+	else
+		pass "fifo"
+	fi
+fi
 
 # The shipped example, its scripts and passfile taken from fixtures/.
 sed "s|/etc/ucarp/|$dir/fixtures/|g" "$top_srcdir/etc/ucarp.conf" \

@@ -174,6 +174,13 @@ if ours_fixed; then
 		fi
 	done
 	[ $FAILS -eq $f0 ] && log "ok: ours -t -f takes every glibc facility name"
+	# ucarp 1.2's documentation: --syslog=FACILITY, an alias of --facility.
+	UNWANTED="unrecognized option" expect_runs ours "" "${B[@]}" --syslog=none
+	expect ours 0 "configuration OK" -t "${B[@]}" --syslog=local3
+	expect ours 1 "Invalid multicast address: [198.18.5.5]" -t "${B[@]}" -m 198.18.5.5
+	expect ours 1 "Invalid interface name: [bad name/x]" -t "${B[@]}" -i "bad name/x"
+	# A directory is not a file to create.
+	expect ours 1 "/etc: cannot read: Is a directory; give the path of a configuration file, not a directory, with -c" -t -c /etc
 	# No argument: the configuration file, not the usage.  Only where
 	# there is no /etc/ucarp.conf, whose daemons must not start here.
 	if [ -e /etc/ucarp.conf ]; then
