@@ -1,0 +1,222 @@
+/*
+ * test_check.c: the validator.  Each rule of cfg_check() gives its code,
+ * instance and key (and nothing else) on a configuration built by hand;
+ * repeats point at the first user; and every problem code has a file
+ * wording and a command-line wording (cfg_msg.c), distinct per code.
+ */
+#include "config.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cfg_check.h"
+#include "cfg_msg.h"
+#include "check.h"
+
+#define MAXP	16
+
+struct got {
+	struct cfg_problem	p[MAXP];
+	size_t			n;
+};
+
+static void
+collect(void *arg, const struct cfg_problem *p)
+{
+	struct got	*g = arg;
+
+	if (g->n < MAXP)
+		g->p[g->n] = *p;
+	g->n++;
+}
+
+static uint8_t	addrs[4][4] = { { 198, 18, 0, 1 }, { 198, 18, 0, 2 },
+		    { 198, 18, 0, 1 }, { 198, 18, 0, 3 } };
+static char	*strs[4] = { "198.18.0.1", "198.18.0.2", "198.18.0.1",
+		    "198.18.0.3" };
+
+/* A valid instance. */
+static void
+good(struct cfg_vhost *cv, const char *ifname, uint8_t vhid)
+{
+	memset(cv, 0, sizeof(*cv));
+	cv->interface = (char *)ifname;
+	cv->vhid = vhid;
+	cv->srcip[0] = 198; cv->srcip[1] = 18; cv->srcip[3] = 9;
+	cv->mcast[0] = 224; cv->mcast[3] = 18;
+	memcpy(cv->pass, "pw", 2);
+	cv->passlen = 2;
+	cv->addrs = addrs;
+	cv->addr_strs = strs;
+	cv->naddrs = 1;
+	cv->advbase = 1;
+	cv->deadratio = 3;
+	cv->file = (char *)"test.conf";
+	cv->line = vhid;
+}
+
+static struct got
+run(struct cfg_vhost *v, size_t n)
+{
+	struct cfg_vhost	*pv[8];
+	struct cfg_check_slot	 slots[8];
+	struct cfg		 c;
+	struct got		 g;
+	size_t			 i;
+
+	memset(&c, 0, sizeof(c));
+	memset(&g, 0, sizeof(g));
+	for (i = 0; i < n; i++)
+		pv[i] = &v[i];
+	c.vhosts = pv;
+	c.nvhosts = n;
+	CHECK(cfg_check(&c, slots, collect, &g) == g.n);
+	return g;
+}
+
+/* One broken instance: exactly one problem, code and key as given. */
+static void
+test_rules(void)
+{
+	static const struct {
+		const char		*what;
+		enum cfg_problem_code	 code;
+		const char		*key;
+	} cases[] = {
+		{ "no interface", CFG_P_NO_INTERFACE, "interface" },
+		{ "long interface", CFG_P_IFNAME_LONG, "interface" },
+		{ "bad interface", CFG_P_IFNAME_BAD, "interface" },
+		{ "no vhid", CFG_P_NO_VHID, "vhid" },
+		{ "no password", CFG_P_NO_PASS, "pass" },
+		{ "advbase and advskew 0", CFG_P_NO_ADVBASE, "advbase" },
+		{ "no srcip", CFG_P_NO_SRCIP, "srcip" },
+		{ "no addr", CFG_P_NO_ADDR, "addr" },
+		{ "too many addrs", CFG_P_ADDRS_MANY, "addr" },
+		{ "addr twice", CFG_P_ADDR_TWICE, "addr" },
+		{ "deadratio 0", CFG_P_DEADRATIO_ZERO, "deadratio" },
+		{ "mcast not a group", CFG_P_MCAST_NOT_GROUP, "mcast" },
+	};
+	struct cfg_vhost	v;
+	struct got		g;
+	size_t			i;
+
+	check_what = "valid";
+	good(&v, "eth0", 1);
+	g = run(&v, 1);
+	CHECK(g.n == 0);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		check_what = cases[i].what;
+		good(&v, "eth0", 1);
+		switch (cases[i].code) {
+		case CFG_P_NO_INTERFACE: v.interface = NULL; break;
+		case CFG_P_IFNAME_LONG: v.interface = "abcdefghijklmnop"; break;
+		case CFG_P_IFNAME_BAD: v.interface = "bad name/x"; break;
+		case CFG_P_NO_VHID: v.vhid = 0; break;
+		case CFG_P_NO_PASS: v.passlen = 0; break;
+		case CFG_P_NO_ADVBASE: v.advbase = 0; break;
+		case CFG_P_NO_SRCIP: memset(v.srcip, 0, 4); break;
+		case CFG_P_NO_ADDR: v.naddrs = 0; break;
+		case CFG_P_ADDRS_MANY: v.naddrs = 4096; break;
+		case CFG_P_ADDR_TWICE: v.naddrs = 4; break;
+		case CFG_P_DEADRATIO_ZERO: v.deadratio = 0; break;
+		case CFG_P_MCAST_NOT_GROUP: v.mcast[0] = 198; break;
+		default: break;
+		}
+		g = run(&v, 1);
+		CHECKF(g.n == 1, "%zu problems", g.n);
+		CHECK(g.p[0].code == cases[i].code && g.p[0].cv == &v);
+		CHECK(g.p[0].key != NULL &&
+		    strcmp(g.p[0].key->name, cases[i].key) == 0);
+		if (cases[i].code == CFG_P_ADDR_TWICE)
+			CHECK(g.p[0].n == 2);	/* the repeat's index */
+		if (cases[i].code == CFG_P_NO_INTERFACE)
+			continue;
+		CHECK(cfg_msg_file(&g.p[0]) != NULL);
+	}
+	check_what = "nomcast takes any group";
+	good(&v, "eth0", 1);
+	v.mcast[0] = 198;
+	v.nomcast = true;
+	g = run(&v, 1);
+	CHECK(g.n == 0);
+}
+
+/* Repeats: each later user points at the first, in instance order. */
+static void
+test_repeats(void)
+{
+	struct cfg_vhost	v[5];
+	struct got		g;
+
+	check_what = "vhid and name repeats";
+	good(&v[0], "eth1", 7);
+	good(&v[1], "eth0", 7);
+	good(&v[2], "eth1", 7);		/* repeats v[0] */
+	good(&v[3], "eth1", 7);		/* repeats v[0] too */
+	good(&v[4], "eth0", 8);
+	v[1].name = "web";
+	v[4].name = "web";		/* repeats v[1]'s name */
+	g = run(v, 5);
+	CHECKF(g.n == 3, "%zu problems", g.n);
+	CHECK(g.p[0].code == CFG_P_VHID_USED && g.p[0].cv == &v[2] &&
+	    g.p[0].other == &v[0] && g.p[0].key == NULL);
+	CHECK(g.p[1].code == CFG_P_VHID_USED && g.p[1].cv == &v[3] &&
+	    g.p[1].other == &v[0]);
+	CHECK(g.p[2].code == CFG_P_NAME_USED && g.p[2].cv == &v[4] &&
+	    g.p[2].other == &v[1]);
+}
+
+/* Every code has both wordings, non-empty and told apart. */
+static void
+test_wordings(void)
+{
+	struct cfg_vhost	 v, o;
+	struct cfg_problem	 p;
+	char			*file[CFG_P_N], *cli[CFG_P_N];
+	int			 i, j;
+
+	good(&v, "eth0", 1);
+	good(&o, "eth0", 1);
+	v.name = "web";
+	v.naddrs = 3;
+	for (i = 0; i < CFG_P_N; i++) {
+		check_what = "wording";
+		memset(&p, 0, sizeof(p));
+		p.code = (enum cfg_problem_code)i;
+		p.cv = &v;
+		p.other = &o;
+		p.n = 2;
+		file[i] = cfg_msg_file(&p);
+		cli[i] = cfg_msg_cli(&p);
+		CHECKF(file[i] != NULL && *file[i] != '\0',
+		    "code %d has no file wording", i);
+		CHECKF(cli[i] != NULL && *cli[i] != '\0',
+		    "code %d has no command-line wording", i);
+		/* A file message says what to do after a ';'. */
+		CHECKF(file[i] != NULL && strchr(file[i], ';') != NULL,
+		    "code %d: '%s'", i, file[i]);
+		for (j = 0; j < i; j++) {
+			CHECKF(file[i] == NULL || file[j] == NULL ||
+			    strcmp(file[i], file[j]) != 0, "codes %d and %d",
+			    i, j);
+			CHECKF(cli[i] == NULL || cli[j] == NULL ||
+			    strcmp(cli[i], cli[j]) != 0, "codes %d and %d",
+			    i, j);
+		}
+	}
+	for (i = 0; i < CFG_P_N; i++) {
+		free(file[i]);
+		free(cli[i]);
+	}
+}
+
+int
+main(void)
+{
+	test_rules();
+	test_repeats();
+	test_wordings();
+	return check_done();
+}
