@@ -157,6 +157,34 @@ cfg_key_cptr(const struct cfg_key *k, const void *obj)
 	return (const char *)obj + k->off;
 }
 
+bool
+cfg_key_is_str(const struct cfg_key *k)
+{
+	return k->type == CFG_T_STRING || k->type == CFG_T_NAME ||
+	    k->type == CFG_T_PATH || k->type == CFG_T_SCRIPT ||
+	    k->type == CFG_T_PASSFILE;
+}
+
+size_t
+cfg_key_size(const struct cfg_key *k)
+{
+	switch (k->type) {
+	case CFG_T_BOOL:
+		return sizeof(bool);
+	case CFG_T_U8:
+		return sizeof(uint8_t);
+	case CFG_T_U32:
+	case CFG_T_SECONDS:
+		return sizeof(uint32_t);
+	case CFG_T_IPV4:
+		return 4;
+	case CFG_T_FACILITY:
+		return sizeof(int);
+	default:
+		return 0;
+	}
+}
+
 /* Both NULL, or equal strings. */
 static bool
 str_eq(const char *a, const char *b)
@@ -189,32 +217,15 @@ static bool
 value_eq(const struct cfg_key *k, const void *pa, const void *pb,
     const struct cfg_vhost *a, const struct cfg_vhost *b)
 {
+	if (cfg_key_is_str(k))
+		return str_eq(*(char *const *)pa, *(char *const *)pb);
 	switch (k->type) {
-	case CFG_T_BOOL:
-		return *(const bool *)pa == *(const bool *)pb;
-	case CFG_T_U8:
-		return *(const uint8_t *)pa == *(const uint8_t *)pb;
-	case CFG_T_U32:
-	case CFG_T_SECONDS:
-		return *(const uint32_t *)pa == *(const uint32_t *)pb;
-	case CFG_T_FACILITY:
-		return *(const int *)pa == *(const int *)pb;
-	case CFG_T_IPV4:
-		return memcmp(pa, pb, 4) == 0;
 	case CFG_T_SECRET:
 		return a->passlen == b->passlen &&
 		    memcmp(a->pass, b->pass, a->passlen) == 0;
-	case CFG_T_STRING:
-	case CFG_T_NAME:
-	case CFG_T_PATH:
-	case CFG_T_SCRIPT:
-	case CFG_T_PASSFILE:
-		return str_eq(*(char *const *)pa, *(char *const *)pb);
-	case CFG_T_NONE:
-	case CFG_T_ADDRLIST:
-		break;
+	default:
+		return memcmp(pa, pb, cfg_key_size(k)) == 0;
 	}
-	return true;
 }
 
 unsigned

@@ -97,6 +97,12 @@ bool		cfg_key_is_instance(const struct cfg_key *);
 void		*cfg_key_ptr(const struct cfg_key *, void *obj);
 const void	*cfg_key_cptr(const struct cfg_key *, const void *obj);
 
+/* True for the types whose value is a char * (NULL: not given). */
+bool		cfg_key_is_str(const struct cfg_key *);
+
+/* The bytes of a scalar value (BOOL to FACILITY), 0 for the others. */
+size_t		cfg_key_size(const struct cfg_key *);
+
 /*
  * The CFG_CH_* bits a difference of key k between two instances needs: 0
  * if equal, else part of k->reload (an address list whose strings alone

@@ -84,6 +84,11 @@ cfg_key_copy(const struct cfg_key *k, struct cfg_vhost *dst,
 {
 	size_t	i;
 
+	if (cfg_key_is_str(k)) {
+		copy_str(cfg_key_ptr(k, dst),
+		    *(char *const *)cfg_key_cptr(k, src));
+		return;
+	}
 	switch (k->type) {
 	case CFG_T_ADDRLIST:
 		for (i = 0; i < src->naddrs; i++)
@@ -94,32 +99,10 @@ cfg_key_copy(const struct cfg_key *k, struct cfg_vhost *dst,
 		memcpy(dst->pass, src->pass, src->passlen);
 		dst->passlen = src->passlen;
 		break;
-	case CFG_T_STRING:
-	case CFG_T_NAME:
-	case CFG_T_PATH:
-	case CFG_T_SCRIPT:
-	case CFG_T_PASSFILE:
-		copy_str(cfg_key_ptr(k, dst),
-		    *(char *const *)cfg_key_cptr(k, src));
-		break;
-	case CFG_T_BOOL:
-		*(bool *)cfg_key_ptr(k, dst) = *(const bool *)cfg_key_cptr(k,
-		    src);
-		break;
-	case CFG_T_U8:
-		*(uint8_t *)cfg_key_ptr(k, dst) =
-		    *(const uint8_t *)cfg_key_cptr(k, src);
-		break;
-	case CFG_T_U32:
-	case CFG_T_SECONDS:
-		*(uint32_t *)cfg_key_ptr(k, dst) =
-		    *(const uint32_t *)cfg_key_cptr(k, src);
-		break;
-	case CFG_T_IPV4:
-		memcpy(cfg_key_ptr(k, dst), cfg_key_cptr(k, src), 4);
-		break;
-	case CFG_T_FACILITY:
-	case CFG_T_NONE:
+	default:
+		/* A scalar: its bytes. */
+		memcpy(cfg_key_ptr(k, dst), cfg_key_cptr(k, src),
+		    cfg_key_size(k));
 		break;
 	}
 }
@@ -131,6 +114,10 @@ key_free(const struct cfg_key *k, void *obj)
 	struct cfg_vhost	*cv = obj;
 	size_t			 i;
 
+	if (cfg_key_is_str(k)) {
+		free(*(char **)cfg_key_ptr(k, obj));
+		return;
+	}
 	switch (k->type) {
 	case CFG_T_ADDRLIST:
 		for (i = 0; i < cv->naddrs; i++)
@@ -140,13 +127,6 @@ key_free(const struct cfg_key *k, void *obj)
 		break;
 	case CFG_T_SECRET:
 		explicit_bzero(cv->pass, sizeof(cv->pass));
-		break;
-	case CFG_T_STRING:
-	case CFG_T_NAME:
-	case CFG_T_PATH:
-	case CFG_T_SCRIPT:
-	case CFG_T_PASSFILE:
-		free(*(char **)cfg_key_ptr(k, obj));
 		break;
 	default:
 		break;

@@ -106,18 +106,14 @@ has_value(const struct cfg_key *k, const void *obj)
 {
 	const struct cfg_vhost	*cv = obj;
 
+	if (cfg_key_is_str(k))
+		return *(char *const *)cfg_key_cptr(k, obj) != NULL;
 	switch (k->type) {
 	case CFG_T_ADDRLIST:
 		return cv->naddrs > 0;
 	case CFG_T_SECRET:
 		/* A passfile is shown as its path. */
 		return cv->passfile == NULL && cv->passlen > 0;
-	case CFG_T_STRING:
-	case CFG_T_NAME:
-	case CFG_T_PATH:
-	case CFG_T_SCRIPT:
-	case CFG_T_PASSFILE:
-		return *(char *const *)cfg_key_cptr(k, obj) != NULL;
 	case CFG_T_NONE:
 		return false;
 	default:
