@@ -556,9 +556,9 @@ cfg_cli_parse(int argc, char **argv, struct cfg **out)
 		rc = CLI_EXIT_OK;
 	} else if (o.file != NULL || o.ninst == 0) {
 		if (o.ninst > 0) {
-			log_msg(LOG_ERR, "instance options (-i, -s, -v, -a, ...) "
-			    "cannot be combined with -c: put them in a block of "
-			    "the file (see ucarp.conf(5))");
+			log_msg(LOG_ERR, "instance options (-i, -s, -v, -a, "
+			    "...) cannot be combined with -c: put them in a "
+			    "block of the file (see ucarp.conf(5))");
 			rc = CLI_USAGE_HINT;
 		} else
 			rc = cli_file(o.file != NULL ? o.file :

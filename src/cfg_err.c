@@ -117,7 +117,8 @@ cfg_errlist_flush(struct cfg_errlist *l, struct cfg_errors *errs)
 			if (e[j].line != e[i].line ||
 			    strcmp(e[j].file, e[i].file) != 0)
 				break;
-			if (e[j].msg != NULL && strcmp(e[j].msg, e[i].msg) == 0) {
+			if (e[j].msg != NULL &&
+			    strcmp(e[j].msg, e[i].msg) == 0) {
 				free(e[i].msg);
 				e[i].msg = NULL;
 				break;

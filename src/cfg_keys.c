@@ -45,7 +45,8 @@ const struct cfg_key cfg_keys[] = {
 	    V(advskew), 0, 255, 0, NULL, CFG_CH_PROTO,
 	    "skew", "advertisement skew (0-255)" },
 	{ "deadratio", 'r', "deadratio", NULL, CFG_T_U32, INST,
-	    CFG_F_ALWAYS | CFG_F_CLI_ZERO, V(deadratio), 1, 255, CFG_DEFAULT_DEADRATIO, NULL, CFG_CH_PROTO,
+	    CFG_F_ALWAYS | CFG_F_CLI_ZERO, V(deadratio), 1, 255,
+	    CFG_DEFAULT_DEADRATIO, NULL, CFG_CH_PROTO,
 	    "ratio", "ratio to consider a host as dead" },
 	{ "preempt", 'P', "preempt", NULL, CFG_T_BOOL, INST, CFG_F_ALWAYS,
 	    V(preempt), 0, 1, 0, NULL, CFG_CH_PROTO,
@@ -101,11 +102,12 @@ const struct cfg_key cfg_keys[] = {
 	{ NULL, 'h', "help", NULL, CFG_T_NONE, CFG_S_CLI, CFG_F_NOFIELD, 0,
 	    0, 0, 0, NULL, 0, NULL, "summary of command-line options" },
 	{ NULL, 'c', "config", NULL, CFG_T_PATH, CFG_S_CLI, CFG_F_NOFIELD, 0,
-	    0, 0, 0, NULL, 0, "file", "run every instance of <file> (libconfig);\n"
-	    "    without instance options ucarp reads " CFG_DEFAULT_FILE },
+	    0, 0, 0, NULL, 0, "file", "run every instance of <file> "
+	    "(libconfig);\n    without instance options ucarp reads "
+	    CFG_DEFAULT_FILE },
 	{ NULL, 't', "config-test", NULL, CFG_T_NONE, CFG_S_CLI, CFG_F_NOFIELD,
-	    0, 0, 0, 0, NULL, 0, NULL, "check the configuration, print problems, exit "
-	    "0 or 1" },
+	    0, 0, 0, 0, NULL, 0, NULL, "check the configuration, print "
+	    "problems, exit 0 or 1" },
 	{ NULL, CFG_OPT_PRINT_CONFIG, "print-config", NULL, CFG_T_NONE,
 	    CFG_S_CLI, CFG_F_NOFIELD, 0, 0, 0, 0, NULL, 0, NULL,
 	    "print the effective configuration and exit" },

@@ -65,7 +65,7 @@ enum cfg_type {
 #define CFG_NKEYS_MAX	48
 
 struct cfg_key {
-	const char	*name;		/* in the file; NULL: command line only */
+	const char	*name;		/* in the file; NULL: options only */
 	int		 opt;		/* short letter, CFG_OPT_*, or 0 */
 	const char	*lopt;		/* long option, NULL: none */
 	const char	*lalias;	/* another long name, NULL: none */
@@ -76,7 +76,7 @@ struct cfg_key {
 	long long	 min, max;	/* numbers; SECONDS in ms */
 	long long	 def;		/* numbers and booleans */
 	const char	*sdef;		/* IPV4 and FACILITY, as written */
-	unsigned	 reload;	/* CFG_CH_* a change needs (cfg_diff.h) */
+	unsigned	 reload;	/* CFG_CH_* a change needs */
 	const char	*arg;		/* --help: the value's name */
 	const char	*help;		/* --help: what it does */
 };

@@ -142,8 +142,8 @@ skip_blank(const char *p, unsigned *line)
 			while (*p != '\0' && *p != '\n')
 				p++;
 		} else if (p[0] == '/' && p[1] == '*') {
-			for (p += 2; *p != '\0' && !(p[0] == '*' && p[1] == '/');
-			    p++)
+			for (p += 2; *p != '\0' &&
+			    !(p[0] == '*' && p[1] == '/'); p++)
 				if (*p == '\n')
 					(*line)++;
 			if (*p != '\0')
@@ -234,8 +234,8 @@ find_literal(const struct cfg_text *t, unsigned line, const char *key,
 		if (!isalpha((unsigned char)*p) && *p != '*') {
 			/* A number or a sign: step over it whole. */
 			if (isalnum((unsigned char)*p))
-				while (isalnum((unsigned char)*p) || *p == '.' ||
-				    *p == '_')
+				while (isalnum((unsigned char)*p) ||
+				    *p == '.' || *p == '_')
 					p++;
 			else
 				p++;
@@ -410,14 +410,15 @@ include_ok(struct cfg_lc *ctx, const char *file, int lineno,
 		cycle = stack[i] != NULL && strcmp(stack[i], rp) == 0;
 	free(rp);
 	if (cycle) {
-		cfg_errlist_add(ctx->errs, file, lineno, "@include \"%s\" includes a file "
-		    "that is already being read (a cycle); remove it", name);
+		cfg_errlist_add(ctx->errs, file, lineno, "@include \"%s\" "
+		    "includes a file that is already being read (a cycle); "
+		    "remove it", name);
 		return false;
 	}
 	if (++*total > CFG_INCLUDES_MAX) {
-		cfg_errlist_add(ctx->errs, file, lineno, "@include \"%s\": more than %d "
-		    "files included in all; include each file once", name,
-		    CFG_INCLUDES_MAX);
+		cfg_errlist_add(ctx->errs, file, lineno, "@include \"%s\": "
+		    "more than %d files included in all; include each file "
+		    "once", name, CFG_INCLUDES_MAX);
 		return false;
 	}
 	return true;
@@ -461,9 +462,9 @@ check_includes(struct cfg_lc *ctx, const char *file, int depth,
 		else
 			full = xstrdup(name);
 		if (stat(full, &st) == 0 && !S_ISREG(st.st_mode)) {
-			cfg_errlist_add(ctx->errs, file, lineno, "@include \"%s\" is not a "
-			    "regular file; include a configuration file",
-			    name);
+			cfg_errlist_add(ctx->errs, file, lineno, "@include "
+			    "\"%s\" is not a regular file; include a "
+			    "configuration file", name);
 			ok = false;
 		} else if (stat(full, &st) == 0) {
 			ok = include_ok(ctx, file, lineno, name, full, depth,

@@ -9,6 +9,7 @@ src_libucarp_shell_a_SOURCES = \
 	src/cfg_fs.c src/cfg_fs.h \
 	src/cfg_lc.c src/cfg_lc.h \
 	src/cfg_msg.c src/cfg_msg.h \
+	src/cfg_value.c src/cfg_value.h \
 	src/cfg_print.c src/cfg_print.h \
 	src/cfg_mem.c src/cfg_mem.h \
 	src/clock.c src/clock.h \
