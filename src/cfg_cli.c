@@ -65,8 +65,8 @@ cli_getopt_tables(const char **shortopts)
 	size_t			 i, ns = 0, nl = 0;
 
 	*shortopts = s;
-	if (nl < sizeof(l) / sizeof(l[0]) && l[0].name != NULL)
-		return l;
+	if (l[0].name != NULL)
+		return l;	/* built already */
 	for (i = 0; i < cfg_nkeys; i++) {
 		k = &cfg_keys[i];
 		if (k->opt > 0 && k->opt < 256) {
