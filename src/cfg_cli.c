@@ -470,6 +470,7 @@ cli_scripts(const struct cfg_vhost *cv)
 	const struct cfg_key	*k;
 	struct cfg_fs_result	 r;
 	const char		*path;
+	char			*msg;
 	size_t			 i;
 
 	for (i = 0; i < cfg_nkeys; i++) {
@@ -478,13 +479,10 @@ cli_scripts(const struct cfg_vhost *cv)
 		    (path = *(char *const *)cfg_key_cptr(k, cv)) == NULL)
 			continue;
 		r = cfg_fs_check_script(path);
-		if (r.status == CFG_FS_OPEN || r.status == CFG_FS_NOT_EXEC)
-			log_msg(LOG_ERR, "%s %s: %s; give the path of an "
-			    "executable script", k->name, path,
-			    strerror(r.err));
-		else if (r.status == CFG_FS_NOT_REGULAR)
-			log_msg(LOG_ERR, "%s %s: not a regular file; give the "
-			    "path of an executable script", k->name, path);
+		if ((msg = cfg_msg_script(k->name, path, r)) != NULL) {
+			log_msg(LOG_ERR, "%s", msg);
+			free(msg);
+		}
 		if (r.status != CFG_FS_OK)
 			return CLI_USAGE_HINT;
 	}

@@ -174,3 +174,20 @@ cfg_msg_cli_range(const struct cfg_key *k, const char *arg)
 		    strcmp(k->arg, "seconds") == 0 ? " (seconds)" : "", arg);
 	return m;
 }
+
+char *
+cfg_msg_script(const char *key, const char *path, struct cfg_fs_result r)
+{
+	char	*m = NULL;
+
+	if (r.status == CFG_FS_NOT_REGULAR)
+		xasprintf(&m, "%s %s: not a regular file; give the path of an "
+		    "executable script", key, path);
+	else if (r.status == CFG_FS_NOT_EXEC)
+		xasprintf(&m, "%s %s: %s; make it executable (chmod +x) or "
+		    "give another script", key, path, strerror(r.err));
+	else if (r.status != CFG_FS_OK)
+		xasprintf(&m, "%s %s: %s; give the path of an executable "
+		    "script", key, path, strerror(r.err));
+	return m;
+}

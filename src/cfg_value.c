@@ -20,6 +20,7 @@
 #include "cfg_facility.h"
 #include "cfg_fs.h"
 #include "cfg_mem.h"
+#include "cfg_msg.h"
 #include "cfg_value.h"
 #include "log.h"
 #include "xmalloc.h"
@@ -242,21 +243,16 @@ parse_script(struct cfg_rd *ctx, const config_setting_t *s,
 {
 	struct cfg_fs_result	 r;
 	const char		*str;
-	char			*path;
+	char			*path, *msg;
 
 	if ((str = get_str(ctx, s, false)) == NULL)
 		return false;
 	path = resolve_path(ctx, str);
 	r = cfg_fs_check_script(path);
-	if (r.status == CFG_FS_OPEN)
-		cfg_rd_err(ctx, s, "%s %s: %s; give the path of an executable "
-		    "script", k->name, path, strerror(r.err));
-	else if (r.status == CFG_FS_NOT_REGULAR)
-		cfg_rd_err(ctx, s, "%s %s: not a regular file; give the path "
-		    "of an executable script", k->name, path);
-	else if (r.status == CFG_FS_NOT_EXEC)
-		cfg_rd_err(ctx, s, "%s %s: %s; make it executable (chmod +x) "
-		    "or give another script", k->name, path, strerror(r.err));
+	if ((msg = cfg_msg_script(k->name, path, r)) != NULL) {
+		cfg_rd_err(ctx, s, "%s", msg);
+		free(msg);
+	}
 	if (r.status != CFG_FS_OK) {
 		free(path);
 		return false;
