@@ -42,7 +42,7 @@ static struct vhost		**vhosts;
 static size_t			 nvhosts;
 static bool			 exiting;
 static bool			 cli_debug;	/* -D given on the command line */
-static int			 cli_facility;	/* -f given, or CFG_FACILITY_UNSET */
+static int			 cli_facility;	/* -f, or CFG_FACILITY_UNSET */
 static char			*reload_status;	/* last reload, for USR1 */
 static int			 ready_fd = -1;
 
