@@ -16,28 +16,32 @@ static bool	log_dbg;
 static bool	log_stdio = true;
 static bool	log_opened;
 
-/* Open syslog (unless facility is none) and choose the stdio copy. */
+/*
+ * Once, at start-up: where lines go.  stdout's buffering is main()'s
+ * business: setvbuf is only defined before the first output.
+ */
 void
 log_init(int facility, bool debug, bool to_stdio)
 {
-	log_fac = facility;
-	log_dbg = debug;
 	log_stdio = to_stdio;
-	/* ucarp's stdout was block-buffered and lost lines on SIGKILL. */
-	setvbuf(stdout, NULL, _IOLBF, 0);
+	log_set(facility, debug);
+}
+
+/* On reload: a new facility (syslog reopened only if it changed) and -D. */
+void
+log_set(int facility, bool debug)
+{
+	log_dbg = debug;
+	if (log_opened && facility == log_fac)
+		return;
 	if (log_opened)
 		closelog();
 	log_opened = false;
+	log_fac = facility;
 	if (facility != LOG_FACILITY_NONE) {
 		openlog("ucarp", LOG_PID | LOG_NDELAY, facility);
 		log_opened = true;
 	}
-}
-
-void
-log_set_stdio(bool on)
-{
-	log_stdio = on;
 }
 
 void
@@ -46,12 +50,6 @@ log_close(void)
 	if (log_opened)
 		closelog();
 	log_opened = false;
-}
-
-bool
-log_debugging(void)
-{
-	return log_dbg;
 }
 
 static const char *
@@ -74,18 +72,26 @@ level_name(int prio)
 	}
 }
 
-void
-log_vmsg(int prio, const char *fmt, va_list ap)
+/*
+ * The one place a line is formatted and written: to syslog and, when
+ * not daemonized, to stdout or stderr.  errnum >= 0 appends
+ * ": strerror(errnum)".  errno is left as it was.
+ */
+static void
+log_vput(int prio, int errnum, const char *fmt, va_list ap)
 {
 	char		 buf[1024], stamp[32];
 	struct timeval	 tv;
 	struct tm	 tm;
 	FILE		*out;
-	int		 saved = errno;
+	int		 saved = errno, n;
 
 	if (prio == LOG_DEBUG && !log_dbg)
 		return;
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	if (errnum >= 0 && n >= 0 && (size_t)n < sizeof(buf))
+		snprintf(buf + n, sizeof(buf) - (size_t)n, ": %s",
+		    strerror(errnum));
 	if (log_opened)
 		syslog(prio, "[%s] %s", level_name(prio), buf);
 	if (log_stdio) {
@@ -105,79 +111,31 @@ log_msg(int prio, const char *fmt, ...)
 	va_list	ap;
 
 	va_start(ap, fmt);
-	log_vmsg(prio, fmt, ap);
+	log_vput(prio, -1, fmt, ap);
 	va_end(ap);
 }
 
-/* Log with ": strerror(errno)" appended. */
+/* An error with ": strerror(errno)" appended. */
 void
 log_warn(const char *fmt, ...)
 {
-	char	buf[1024];
 	va_list	ap;
 	int	saved = errno;
 
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	log_msg(LOG_ERR, "%s: %s", buf, strerror(saved));
-	errno = saved;
-}
-
-void
-log_warnx(const char *fmt, ...)
-{
-	va_list	ap;
-
-	va_start(ap, fmt);
-	log_vmsg(LOG_WARNING, fmt, ap);
+	log_vput(LOG_ERR, saved, fmt, ap);
 	va_end(ap);
 }
 
+/* Log an error (with strerror(errno) if with_errno), exit 2. */
 void
-log_info(const char *fmt, ...)
+log_fatal(bool with_errno, const char *fmt, ...)
 {
-	va_list	ap;
-
-	va_start(ap, fmt);
-	log_vmsg(LOG_INFO, fmt, ap);
-	va_end(ap);
-}
-
-void
-log_debug(const char *fmt, ...)
-{
-	va_list	ap;
-
-	if (!log_dbg)
-		return;
-	va_start(ap, fmt);
-	log_vmsg(LOG_DEBUG, fmt, ap);
-	va_end(ap);
-}
-
-/* Log an error with strerror(errno) and exit with status 2 (start-up failure). */
-void
-fatal(const char *fmt, ...)
-{
-	char	buf[1024];
 	va_list	ap;
 	int	saved = errno;
 
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	log_msg(LOG_ERR, "%s: %s", buf, strerror(saved));
-	exit(2);
-}
-
-void
-fatalx(const char *fmt, ...)
-{
-	va_list	ap;
-
-	va_start(ap, fmt);
-	log_vmsg(LOG_ERR, fmt, ap);
+	log_vput(LOG_ERR, with_errno ? saved : -1, fmt, ap);
 	va_end(ap);
 	exit(2);
 }

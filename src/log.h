@@ -7,7 +7,6 @@
 #ifndef LOG_H
 #define LOG_H
 
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <syslog.h>
@@ -20,22 +19,22 @@ struct log_rate {
 	unsigned	held;		/* lines held back since then */
 };
 
+/* Once, at start-up; then log_set on reload (facility, -D). */
 void	log_init(int facility, bool debug, bool to_stdio);
-void	log_set_stdio(bool);
+void	log_set(int facility, bool debug);
 void	log_close(void);
 void	log_msg(int prio, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
-void	log_vmsg(int prio, const char *fmt, va_list ap)
-	    __attribute__((format(printf, 2, 0)));
+/* LOG_ERR with ": strerror(errno)" appended. */
 void	log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void	log_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void	log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void	log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-bool	log_debugging(void);
-__attribute__((noreturn)) void fatal(const char *fmt, ...)
-	    __attribute__((format(printf, 1, 2)));
-__attribute__((noreturn)) void fatalx(const char *fmt, ...)
-	    __attribute__((format(printf, 1, 2)));
+/* LOG_ERR (with ": strerror(errno)" if with_errno), then exit(2). */
+__attribute__((noreturn)) void log_fatal(bool with_errno, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+
+#define log_info(...)	log_msg(LOG_INFO, __VA_ARGS__)
+#define log_debug(...)	log_msg(LOG_DEBUG, __VA_ARGS__)
+#define fatal(...)	log_fatal(true, __VA_ARGS__)
+#define fatalx(...)	log_fatal(false, __VA_ARGS__)
 
 /*
  * True if a line may be logged now (at most one per period_us); *held is
