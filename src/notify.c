@@ -1,4 +1,7 @@
-/* notify.c: tell systemd when we are ready, reloading or stopping. */
+/*
+ * notify.c: tell systemd when we are ready, reloading or stopping, and
+ * give it a one-line status.
+ */
 #include "config.h"
 
 #include <sys/socket.h>
@@ -12,6 +15,7 @@
 #include <unistd.h>
 
 #include "notify.h"
+#include "registry.h"
 #include "xmalloc.h"
 
 int
@@ -49,4 +53,17 @@ notify_send(const char *fmt, ...)
 	}
 	free(msg);
 	return rc;
+}
+
+/* The status line: the instances by state, and the last reload if any. */
+void
+notify_status(const char *last_reload)
+{
+	struct registry_counts	rc;
+
+	registry_counts(&rc);
+	notify_send("READY=1\nSTATUS=%zu instances: %zu MASTER, %zu BACKUP%s%s",
+	    rc.total, rc.state[CARP_MASTER], rc.state[CARP_BACKUP],
+	    last_reload != NULL ? "; " : "",
+	    last_reload != NULL ? last_reload : "");
 }

@@ -1,87 +1,204 @@
 /*
- * reload.c: SIGHUP in file mode, after the new file passed every check.
+ * reload.c: reload_file(), the one way a configuration file replaces the
+ * running one (SIGHUP today, a control socket tomorrow).
  *
- * Deletes first (a removed master bows out so its peer takes over at
- * once, and runs its down script), then the new file's instances in order:
- * kept ones are left alone (no advert, no script, no timer change),
- * changed ones are updated in place, new ones start as at boot.
+ * The whole file is loaded and checked first; on any problem nothing
+ * changes.  Otherwise it is applied by difference (cfg_diff): deletes
+ * first (a removed master bows out so its peer takes over at once, and
+ * runs its down script), then the new file's instances in order: kept
+ * ones are left alone (no advert, no script, no timer change), changed
+ * ones are updated in place, new ones start as at boot.  Then the
+ * globals: script limits, debug and facility (the command line's -D and
+ * -f keep priority; a facility removed from the file is the default
+ * again).
  */
 #include "config.h"
 
 #include <stdlib.h>
 
 #include "cfg_diff.h"
+#include "cfg_file.h"
 #include "cfg_mem.h"
+#include "clock.h"
 #include "log.h"
+#include "registry.h"
 #include "reload.h"
+#include "script.h"
 #include "vhost.h"
 #include "xmalloc.h"
 
+static bool	rl_cli_debug;
+static int	rl_cli_facility = CFG_FACILITY_UNSET;
+
 void
-reload_apply(struct vhost ***vhostsp, size_t *nvhostsp, struct cfg *newc,
-    struct reload_stats *st)
+reload_init(const struct cfg *boot)
 {
-	struct vhost		**old = *vhostsp, **nv;
-	struct cfg		  cur = { 0 };
-	struct cfg_diff_key	 *ko, *kn;
-	struct cfg_plan		 *plan, *p;
-	size_t			  nold = *nvhostsp, i, n, nn = 0;
+	rl_cli_debug = boot->cli_debug;
+	rl_cli_facility = boot->cli_facility;
+}
 
-	/* The running configuration, as the instances hold it. */
-	cur.nvhosts = nold;
-	cur.vhosts = xcalloc(nold, sizeof(*cur.vhosts));
-	for (i = 0; i < nold; i++)
-		cur.vhosts[i] = (struct cfg_vhost *)vhost_cfg(old[i]);
-	ko = xcalloc(nold, sizeof(*ko));
-	kn = xcalloc(newc->nvhosts, sizeof(*kn));
-	plan = xcalloc(nold + newc->nvhosts, sizeof(*plan));
-	n = cfg_diff(&cur, newc, ko, kn, plan);
-	nv = xcalloc(newc->nvhosts, sizeof(*nv));
+/* Note an instance that could not be started or updated. */
+static void
+reload_failed(struct reload_result *r, const struct cfg_vhost *cv,
+    const char *what)
+{
+	r->failed++;
+	r->failures = xreallocarray(r->failures, r->nfailures + 1,
+	    sizeof(*r->failures));
+	xasprintf(&r->failures[r->nfailures++], "%s:%d: %s vhid %u%s%s%s: %s "
+	    "(the log says why)", cv->file, cv->line,
+	    cv->interface, cv->vhid, cv->name != NULL ? " (" : "",
+	    cv->name != NULL ? cv->name : "", cv->name != NULL ? ")" : "",
+	    what);
+}
 
-	for (i = 0; i < n; i++) {
-		p = &plan[i];
-		switch (p->action) {
-		case CFG_PLAN_DELETE:
-			vhost_remove(old[p->old_idx]);
-			old[p->old_idx] = NULL;
-			st->removed++;
-			break;
-		case CFG_PLAN_KEEP:
-			nv[nn++] = old[p->old_idx];
-			old[p->old_idx] = NULL;
-			st->kept++;
-			break;
-		case CFG_PLAN_UPDATE:
-			if (vhost_update(old[p->old_idx],
-			    newc->vhosts[p->new_idx], p->changed)) {
-				newc->vhosts[p->new_idx] = NULL;
-				st->updated++;
-			} else
-				st->failed++;
-			nv[nn++] = old[p->old_idx];
-			old[p->old_idx] = NULL;
-			break;
-		case CFG_PLAN_ADD:
-			if ((nv[nn] = vhost_new(newc->vhosts[p->new_idx])) ==
-			    NULL) {
-				st->failed++;
-				break;
-			}
-			newc->vhosts[p->new_idx] = NULL;
-			vhost_start(nv[nn++]);
-			st->added++;
+/* One step of the plan; the instance it leaves running goes to nv. */
+static void
+reload_step(const struct cfg_plan *p, struct vhost **old, struct cfg *newc,
+    struct vhost **nv, size_t *nn, struct reload_result *r)
+{
+	struct cfg_vhost	**cvp = &newc->vhosts[p->new_idx];
+
+	switch (p->action) {
+	case CFG_PLAN_DELETE:
+		vhost_remove(old[p->old_idx]);
+		r->removed++;
+		break;
+	case CFG_PLAN_KEEP:
+		nv[(*nn)++] = old[p->old_idx];
+		r->kept++;
+		break;
+	case CFG_PLAN_UPDATE:
+		if (vhost_update(old[p->old_idx], *cvp, p->changed)) {
+			*cvp = NULL;
+			r->updated++;
+		} else
+			reload_failed(r, *cvp, "not updated, the old settings "
+			    "stay");
+		nv[(*nn)++] = old[p->old_idx];
+		break;
+	case CFG_PLAN_ADD:
+		if ((nv[*nn] = vhost_new(*cvp)) == NULL) {
+			reload_failed(r, *cvp, "not started");
 			break;
 		}
+		*cvp = NULL;
+		vhost_start(nv[(*nn)++]);
+		r->added++;
+		break;
 	}
+}
+
+/* Apply newc (loaded and checked) to the registry's instances. */
+static void
+reload_apply(struct cfg *newc, struct reload_result *r)
+{
+	struct vhost *const	 *old;
+	struct vhost		**oldc, **nv;
+	struct cfg		  cur = { 0 };
+	struct cfg_diff_key	 *ko, *kn;
+	struct cfg_plan		 *plan;
+	size_t			  nold, i, n, nn = 0;
+
+	/* The running configuration, as the instances hold it. */
+	old = registry_list(&nold);
+	oldc = xcalloc(nold + 1, sizeof(*oldc));
+	cur.nvhosts = nold;
+	cur.vhosts = xcalloc(nold + 1, sizeof(*cur.vhosts));
+	for (i = 0; i < nold; i++) {
+		oldc[i] = old[i];
+		cur.vhosts[i] = (struct cfg_vhost *)vhost_cfg(old[i]);
+	}
+	ko = xcalloc(nold + 1, sizeof(*ko));
+	kn = xcalloc(newc->nvhosts + 1, sizeof(*kn));
+	plan = xcalloc(nold + newc->nvhosts + 1, sizeof(*plan));
+	n = cfg_diff(&cur, newc, ko, kn, plan);
+	nv = xcalloc(newc->nvhosts + 1, sizeof(*nv));
+	for (i = 0; i < n; i++)
+		reload_step(&plan[i], oldc, newc, nv, &nn, r);
+	registry_set(nv, nn);
+
 	/* Whatever the new file still owns (kept duplicates) goes. */
 	for (i = 0; i < newc->nvhosts; i++)
 		cfg_vhost_free(newc->vhosts[i]);
 	newc->nvhosts = 0;
-	free(old);
+	free(oldc);
 	free(cur.vhosts);
 	free(ko);
 	free(kn);
 	free(plan);
-	*vhostsp = nv;
-	*nvhostsp = nn;
+	free(nv);
+}
+
+/* Script limits, debug and facility; the command line keeps priority. */
+static void
+reload_globals(const struct cfg *newc)
+{
+	int	fac = newc->facility;
+
+	script_set_limits(newc->script_jobs, newc->script_timeout_ms);
+	if (rl_cli_facility != CFG_FACILITY_UNSET)
+		fac = rl_cli_facility;
+	log_set(fac == CFG_FACILITY_UNSET ? LOG_DAEMON : fac,
+	    rl_cli_debug || newc->debug);
+}
+
+bool
+reload_file(const char *path, struct reload_result *r)
+{
+	struct cfg_errors	 errs = { NULL, 0, NULL, 0 };
+	struct cfg		*newc;
+	int64_t			 t0 = clock_mono_us();
+	size_t			 i;
+
+	*r = (struct reload_result){ 0 };
+	newc = cfg_file_load(path, &errs);
+	for (i = 0; i < errs.n; i++)
+		log_msg(LOG_ERR, "%s", errs.msgs[i]);
+	for (i = 0; newc != NULL && i < errs.nwarns; i++)
+		log_msg(LOG_WARNING, "%s", errs.warns[i]);
+	r->errors = errs.msgs;
+	r->nerrors = errs.n;
+	r->warnings = errs.warns;
+	r->nwarnings = errs.nwarns;
+	if (newc == NULL) {
+		r->elapsed_us = clock_mono_us() - t0;
+		xasprintf(&r->summary, "last reload of %s refused: %zu "
+		    "problem%s, running configuration unchanged", path,
+		    r->nerrors, r->nerrors == 1 ? "" : "s");
+		log_msg(LOG_ERR, "%s", r->summary);
+		return false;
+	}
+	reload_apply(newc, r);
+	reload_globals(newc);
+	cfg_free(newc);
+	r->applied = true;
+	r->elapsed_us = clock_mono_us() - t0;
+	xasprintf(&r->summary, "last reload applied: %zu kept, %zu updated, "
+	    "%zu added, %zu removed%s in %lld.%lld ms", r->kept, r->updated,
+	    r->added, r->removed, r->failed ? " (some failed: see the log)" :
+	    "", (long long)r->elapsed_us / 1000,
+	    (long long)r->elapsed_us % 1000 / 100);
+	log_info("%s", r->summary);
+	return true;
+}
+
+static void
+strv_free(char **v, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+void
+reload_result_free(struct reload_result *r)
+{
+	strv_free(r->errors, r->nerrors);
+	strv_free(r->warnings, r->nwarnings);
+	strv_free(r->failures, r->nfailures);
+	free(r->summary);
+	*r = (struct reload_result){ 0 };
 }

@@ -1,31 +1,50 @@
 /*
- * reload.h: apply a new configuration to the running instances, one
- * instance at a time, by difference (cfg_diff): unchanged instances are
- * not touched at all.
+ * reload.h: reload_file() loads a configuration file, checks it, diffs
+ * it against the running instances (registry.c) and applies it, one
+ * instance at a time: unchanged instances are not touched at all.  Its
+ * result says what happened, for SIGHUP's log line and systemd's status
+ * today, for a control socket tomorrow.
  */
 #ifndef RELOAD_H
 #define RELOAD_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "cfg.h"
 
-struct vhost;
-
-struct reload_stats {
-	size_t	kept;
-	size_t	updated;
-	size_t	added;
-	size_t	removed;
-	size_t	failed;		/* added instances that could not start */
+struct reload_result {
+	bool	  applied;	/* false: refused, nothing changed */
+	size_t	  kept;
+	size_t	  updated;
+	size_t	  added;
+	size_t	  removed;
+	size_t	  failed;	/* instances that could not start or update */
+	char	**errors;	/* "FILE:LINE: ..." why the file was refused */
+	size_t	  nerrors;
+	char	**warnings;	/* "FILE: warning; ..." (not fatal) */
+	size_t	  nwarnings;
+	char	**failures;	/* "FILE:LINE: IFACE vhid N: ..." what failed */
+	size_t	  nfailures;
+	int64_t	  elapsed_us;
+	char	 *summary;	/* the "last reload ..." line */
 };
 
 /*
- * Apply newc (already loaded and checked) to *vhosts.  The instances'
- * configurations move from newc into the instances (newc->vhosts is
- * emptied); *vhosts and *nvhosts are replaced.  Globals are the caller's.
+ * Once, at start-up: what the command line fixed (-D, -f), which a
+ * file may not change.
  */
-void	reload_apply(struct vhost ***vhosts, size_t *nvhosts, struct cfg *newc,
-	    struct reload_stats *);
+void	reload_init(const struct cfg *boot);
+
+/*
+ * Load path; if it has any problem, change nothing; else apply it to
+ * the registry's instances and the globals (script limits, debug,
+ * facility).  Every message is logged as it comes, in the order of
+ * events, and also kept in *r (reload_result_free() it).  True if
+ * applied.
+ */
+bool	reload_file(const char *path, struct reload_result *r);
+void	reload_result_free(struct reload_result *);
 
 #endif /* RELOAD_H */

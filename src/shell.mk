@@ -18,7 +18,9 @@ src_libucarp_shell_a_SOURCES = \
 	src/mcast.c src/mcast.h \
 	src/nl.c src/nl.h \
 	src/notify.c src/notify.h \
+	src/pidfile.c src/pidfile.h \
 	src/proc.c src/proc.h \
+	src/registry.c src/registry.h \
 	src/reload.c src/reload.h \
 	src/script.c src/script.h \
 	src/vhost.c src/vhost.h \

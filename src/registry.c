@@ -1,0 +1,210 @@
+/*
+ * registry.c: the list of running instances and its two indexes.
+ *
+ * The list keeps file order.  The indexes (by interface and vhid, by
+ * name) are sorted arrays of the same pointers, rebuilt with one qsort
+ * on the first lookup after a change: a reload of 10,000 instances costs
+ * O(n log n) once, a lookup O(log n), and there is no tree to keep in
+ * step with vhost_update (which may change an instance's name).  The keys
+ * are read through vhost_cfg(), so they are always the instance's own.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "cfg.h"
+#include "registry.h"
+#include "vhost.h"
+#include "xmalloc.h"
+
+static struct vhost	**reg_list;	/* file order */
+static size_t		  reg_n, reg_cap;
+static struct vhost	**reg_by_id;	/* sorted by (interface, vhid) */
+static struct vhost	**reg_by_name;	/* named ones, sorted by name */
+static size_t		  reg_nnamed;
+static bool		  reg_stale = true;	/* indexes need a rebuild */
+
+static int
+id_cmp(const char *ifa, uint8_t va, const char *ifb, uint8_t vb)
+{
+	int	c;
+
+	if ((c = strcmp(ifa, ifb)) != 0)
+		return c;
+	return (int)va - (int)vb;
+}
+
+static int
+by_id_cmp(const void *a, const void *b)
+{
+	const struct cfg_vhost	*x = vhost_cfg(*(struct vhost *const *)a);
+	const struct cfg_vhost	*y = vhost_cfg(*(struct vhost *const *)b);
+
+	return id_cmp(x->interface, x->vhid, y->interface, y->vhid);
+}
+
+static int
+by_name_cmp(const void *a, const void *b)
+{
+	return strcmp(vhost_cfg(*(struct vhost *const *)a)->name,
+	    vhost_cfg(*(struct vhost *const *)b)->name);
+}
+
+static void
+registry_index(void)
+{
+	size_t	i;
+
+	if (!reg_stale)
+		return;
+	free(reg_by_id);
+	free(reg_by_name);
+	reg_by_id = xcalloc(reg_n + 1, sizeof(*reg_by_id));
+	reg_by_name = xcalloc(reg_n + 1, sizeof(*reg_by_name));
+	reg_nnamed = 0;
+	for (i = 0; i < reg_n; i++) {
+		reg_by_id[i] = reg_list[i];
+		if (vhost_cfg(reg_list[i])->name != NULL)
+			reg_by_name[reg_nnamed++] = reg_list[i];
+	}
+	qsort(reg_by_id, reg_n, sizeof(*reg_by_id), by_id_cmp);
+	qsort(reg_by_name, reg_nnamed, sizeof(*reg_by_name), by_name_cmp);
+	reg_stale = false;
+}
+
+void
+registry_add(struct vhost *vh)
+{
+	if (reg_n == reg_cap) {
+		reg_cap = reg_cap ? reg_cap * 2 : 16;
+		reg_list = xreallocarray(reg_list, reg_cap, sizeof(*reg_list));
+	}
+	reg_list[reg_n++] = vh;
+	reg_stale = true;
+}
+
+void
+registry_set(struct vhost *const *v, size_t n)
+{
+	if (n > reg_cap) {
+		reg_cap = n;
+		reg_list = xreallocarray(reg_list, reg_cap, sizeof(*reg_list));
+	}
+	if (n > 0)
+		memcpy(reg_list, v, n * sizeof(*reg_list));
+	reg_n = n;
+	reg_stale = true;
+}
+
+struct vhost *const *
+registry_list(size_t *n)
+{
+	*n = reg_n;
+	return reg_list;
+}
+
+size_t
+registry_count(void)
+{
+	return reg_n;
+}
+
+struct vhost *
+registry_find(const char *interface, uint8_t vhid)
+{
+	const struct cfg_vhost	*cv;
+	size_t			 lo = 0, hi, mid;
+	int			 c;
+
+	registry_index();
+	for (hi = reg_n; lo < hi;) {
+		mid = lo + (hi - lo) / 2;
+		cv = vhost_cfg(reg_by_id[mid]);
+		if ((c = id_cmp(interface, vhid, cv->interface, cv->vhid)) == 0)
+			return reg_by_id[mid];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
+struct vhost *
+registry_find_name(const char *name)
+{
+	size_t	lo = 0, hi, mid;
+	int	c;
+
+	registry_index();
+	for (hi = reg_nnamed; lo < hi;) {
+		mid = lo + (hi - lo) / 2;
+		if ((c = strcmp(name, vhost_cfg(reg_by_name[mid])->name)) == 0)
+			return reg_by_name[mid];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
+void
+registry_foreach(void (*cb)(struct vhost *, void *), void *arg)
+{
+	size_t	i;
+
+	for (i = 0; i < reg_n; i++)
+		cb(reg_list[i], arg);
+}
+
+void
+registry_counts(struct registry_counts *rc)
+{
+	enum carp_state	s;
+	size_t		i;
+
+	memset(rc, 0, sizeof(*rc));
+	rc->total = reg_n;
+	for (i = 0; i < reg_n; i++)
+		if ((s = vhost_state(reg_list[i])) < CARP_STATE_MAX)
+			rc->state[s]++;
+}
+
+struct registry_view *
+registry_snapshot(size_t *n)
+{
+	struct registry_view	*v;
+	const struct cfg_vhost	*cv;
+	size_t			 i;
+
+	v = xcalloc(reg_n + 1, sizeof(*v));
+	for (i = 0; i < reg_n; i++) {
+		cv = vhost_cfg(reg_list[i]);
+		v[i].vh = reg_list[i];
+		v[i].name = cv->name;
+		v[i].interface = cv->interface;
+		v[i].vhid = cv->vhid;
+		v[i].state = vhost_state(reg_list[i]);
+		v[i].file = cv->file;
+		v[i].line = cv->line;
+	}
+	*n = reg_n;
+	return v;
+}
+
+void
+registry_free_all(void)
+{
+	size_t	i;
+
+	for (i = 0; i < reg_n; i++)
+		vhost_free(reg_list[i]);
+	free(reg_list);
+	free(reg_by_id);
+	free(reg_by_name);
+	reg_list = reg_by_id = reg_by_name = NULL;
+	reg_n = reg_cap = reg_nnamed = 0;
+	reg_stale = true;
+}
