@@ -13,6 +13,7 @@ INTEG_TESTS = \
 	tests/integ/110-passfile.sh \
 	tests/integ/120-link-down.sh \
 	tests/integ/130-cli.sh \
+	tests/integ/135-pidfile.sh \
 	tests/integ/140-valgrind.sh \
 	tests/integ/145-valgrind-conf.sh \
 	tests/integ/150-subsecond.sh \
@@ -36,6 +37,7 @@ INTEG_TESTS = \
 	tests/integ/365-reload-twice.sh \
 	tests/integ/370-reload-takeover.sh \
 	tests/integ/380-reload-pcap.sh \
+	tests/integ/385-reload-facility.sh \
 	tests/integ/410-hostile-frames.sh \
 	tests/integ/420-hostile-replay.sh \
 	tests/integ/430-hostile-flood.sh \
