@@ -110,44 +110,50 @@ registry_count(void)
 	return reg_n;
 }
 
+/* What bsearch looks for: an identity or a name. */
+struct reg_key {
+	const char	*interface;
+	uint8_t		 vhid;
+	const char	*name;
+};
+
+static int
+key_id_cmp(const void *k, const void *e)
+{
+	const struct reg_key	*key = k;
+	const struct cfg_vhost	*cv = vhost_cfg(*(struct vhost *const *)e);
+
+	return id_cmp(key->interface, key->vhid, cv->interface, cv->vhid);
+}
+
+static int
+key_name_cmp(const void *k, const void *e)
+{
+	return strcmp(((const struct reg_key *)k)->name,
+	    vhost_cfg(*(struct vhost *const *)e)->name);
+}
+
 struct vhost *
 registry_find(const char *interface, uint8_t vhid)
 {
-	const struct cfg_vhost	*cv;
-	size_t			 lo = 0, hi, mid;
-	int			 c;
+	struct reg_key	 key = { interface, vhid, NULL };
+	struct vhost	**hit;
 
 	registry_index();
-	for (hi = reg_n; lo < hi;) {
-		mid = lo + (hi - lo) / 2;
-		cv = vhost_cfg(reg_by_id[mid]);
-		if ((c = id_cmp(interface, vhid, cv->interface, cv->vhid)) == 0)
-			return reg_by_id[mid];
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return NULL;
+	hit = bsearch(&key, reg_by_id, reg_n, sizeof(*reg_by_id), key_id_cmp);
+	return hit != NULL ? *hit : NULL;
 }
 
 struct vhost *
 registry_find_name(const char *name)
 {
-	size_t	lo = 0, hi, mid;
-	int	c;
+	struct reg_key	 key = { NULL, 0, name };
+	struct vhost	**hit;
 
 	registry_index();
-	for (hi = reg_nnamed; lo < hi;) {
-		mid = lo + (hi - lo) / 2;
-		if ((c = strcmp(name, vhost_cfg(reg_by_name[mid])->name)) == 0)
-			return reg_by_name[mid];
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return NULL;
+	hit = bsearch(&key, reg_by_name, reg_nnamed, sizeof(*reg_by_name),
+	    key_name_cmp);
+	return hit != NULL ? *hit : NULL;
 }
 
 void
