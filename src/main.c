@@ -11,14 +11,12 @@
 #include "config.h"
 
 #include <sys/types.h>
-#include <sys/stat.h>
 
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <unistd.h>
 
 #include <event2/event.h>
@@ -103,13 +101,13 @@ exit_when_idle(void)
 		event_base_loopexit(base, NULL);
 }
 
-/* TERM, INT, QUIT (and HUP without a file): down scripts with -z, exit. */
 static void
 shutdown_cb(struct vhost *vh, void *arg UNUSED)
 {
 	vhost_shutdown(vh);
 }
 
+/* TERM, INT, QUIT (and HUP without a file): down scripts with -z, exit. */
 static void
 begin_exit(int sig)
 {
