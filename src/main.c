@@ -1,29 +1,25 @@
 /*
  * main.c: start-up, signals, the event loop and an orderly exit.
  *
- * Order: parse the command line, open the log, daemonize (the parent waits
- * until the child is running, so -B reports start-up failures), lock the
- * pid file, then the event base, the interfaces, the instances (owned by
- * registry.c), the signal events; the loop; and on exit everything is
- * freed in reverse.  Each signal is one call into registry.c, reload.c
- * or vhost.c.
+ * Order: parse the command line, open the log, daemonize (the parent
+ * waits until the child is running, so -B reports start-up failures:
+ * daemon.c), lock the pid file (pidfile.c), then the event base, the
+ * interfaces, the instances (owned by registry.c), the signal events; the
+ * loop; and on exit all is freed in reverse.  Each signal is one call
+ * into registry.c, reload.c or vhost.c.
  */
 #include "config.h"
 
-#include <sys/types.h>
-
-#include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <unistd.h>
 
 #include <event2/event.h>
 
 #include "cfg.h"
 #include "cfg_cli.h"
 #include "cfg_mem.h"
+#include "daemon.h"
 #include "iface.h"
 #include "log.h"
 #include "notify.h"
@@ -38,61 +34,6 @@ static struct event_base	*base;
 static struct cfg		*cfg;
 static bool			 exiting;
 static char			*reload_status;	/* last reload, for USR1 */
-static int			 ready_fd = -1;
-
-/*
- * Fork into the background.  The parent stays until the daemon says it is
- * running (exit 0) or its pipe closes without a word (exit 2), so a
- * start-up failure is not hidden behind a successful exit as with ucarp.
- */
-static void
-daemon_start(void)
-{
-	int	pfd[2], fd;
-	pid_t	pid;
-	char	c;
-	ssize_t	n;
-
-	if (pipe2(pfd, O_CLOEXEC) == -1)
-		fatal("pipe");
-	if ((pid = fork()) == -1)
-		fatal("fork");
-	if (pid > 0) {
-		close(pfd[1]);
-		do
-			n = read(pfd[0], &c, 1);
-		while (n == -1 && errno == EINTR);
-		_exit(n == 1 ? 0 : 2);
-	}
-	close(pfd[0]);
-	if (setsid() == -1)
-		fatal("setsid");
-	if ((pid = fork()) == -1)
-		fatal("fork");
-	if (pid > 0)
-		_exit(0);
-	if (chdir("/") == -1)
-		fatal("chdir /");
-	if ((fd = open("/dev/null", O_RDWR)) != -1) {
-		dup2(fd, 0);
-		dup2(fd, 1);
-		dup2(fd, 2);
-		if (fd > 2)
-			close(fd);
-	}
-	ready_fd = pfd[1];
-}
-
-static void
-daemon_ready(void)
-{
-	if (ready_fd == -1)
-		return;
-	if (write(ready_fd, "R", 1) != 1)
-		log_warn("telling the parent process we are running");
-	close(ready_fd);
-	ready_fd = -1;
-}
 
 static void
 exit_when_idle(void)
