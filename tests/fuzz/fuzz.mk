@@ -4,7 +4,7 @@
 # per target); it is a test of the fuzzing build only.
 FUZZ_TESTS =
 if FUZZING
-check_PROGRAMS += tests/fuzz/fuzz_pkt tests/fuzz/fuzz_cfg
+check_PROGRAMS += tests/fuzz/fuzz_pkt tests/fuzz/fuzz_cfg tests/fuzz/fuzz_sim
 FUZZ_TESTS += tests/fuzz/run.sh
 
 # The packet codec: pure core and libcrypto only.
@@ -18,4 +18,11 @@ tests_fuzz_fuzz_cfg_CFLAGS = $(AM_CFLAGS) $(CONFIG_CFLAGS)
 tests_fuzz_fuzz_cfg_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
 tests_fuzz_fuzz_cfg_LDADD = src/libucarp_shell.a src/libucarp_core.a \
 	$(CONFIG_LIBS) $(CRYPTO_LIBS)
+# The network simulator: fuzzer bytes are the scenario (tests/sim/).
+tests_fuzz_fuzz_sim_SOURCES = tests/fuzz/fuzz_sim.c
+tests_fuzz_fuzz_sim_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/sim
+tests_fuzz_fuzz_sim_CFLAGS = $(AM_CFLAGS) $(CRYPTO_CFLAGS)
+tests_fuzz_fuzz_sim_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
+tests_fuzz_fuzz_sim_LDADD = tests/sim/libsim.a src/libucarp_core.a \
+	$(CRYPTO_LIBS)
 endif

@@ -5,9 +5,9 @@
 #   FUZZ_BUILD=DIR tests/fuzz/run.sh [SECONDS_PER_TARGET]
 #
 # DIR is a build directory configured with "CC=clang configure
-# --enable-fuzzing" where "make tests/fuzz/fuzz_pkt tests/fuzz/fuzz_cfg"
-# has been run; this script builds nothing.  SECONDS_PER_TARGET defaults
-# to 120; 0 runs the regression inputs only.
+# --enable-fuzzing" where "make tests/fuzz/fuzz_pkt tests/fuzz/fuzz_cfg
+# tests/fuzz/fuzz_sim" has been run; this script builds nothing.
+# SECONDS_PER_TARGET defaults to 120; 0 runs the regression inputs only.
 #
 # The seeds (corpus/<target>) and the crashers kept as regression inputs
 # (regress/<target>) are only read: fuzzing works on a copy in a
@@ -29,11 +29,12 @@ case $secs in
 ''|*[!0-9]*) usage ;;
 esac
 [ -n "${FUZZ_BUILD:-}" ] || usage
-for t in pkt cfg; do
+targets="pkt cfg sim"
+for t in $targets; do
 	if [ ! -x "$FUZZ_BUILD/tests/fuzz/fuzz_$t" ]; then
 		echo "$0: $FUZZ_BUILD/tests/fuzz/fuzz_$t is not built; configure" \
 		    "with CC=clang --enable-fuzzing and make" \
-		    "tests/fuzz/fuzz_pkt tests/fuzz/fuzz_cfg" >&2
+		    "tests/fuzz/fuzz_pkt tests/fuzz/fuzz_cfg tests/fuzz/fuzz_sim" >&2
 		exit 2
 	fi
 done
@@ -48,6 +49,9 @@ export TMPDIR
 UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 LSAN_OPTIONS=${LSAN_OPTIONS:-print_suppressions=0}
 export UBSAN_OPTIONS LSAN_OPTIONS
+# fuzz_sim leaves out the known bugs of tests/sim/XFAIL, as make check does.
+UCARP_SIM_XFAIL=$(sed -e 's/#.*//' "$here/../sim/XFAIL" 2>/dev/null | tr '\n' ' ')
+export UCARP_SIM_XFAIL
 
 # Print each artifact of a failed run: path, the input files it is a copy
 # of (given the directories to look in), then the bytes in base64.
@@ -81,14 +85,17 @@ summary() {
 }
 
 failed=0
-for t in pkt cfg; do
+for t in $targets; do
 	bin=$FUZZ_BUILD/tests/fuzz/fuzz_$t
 	art=$work/artifacts-$t
 	mkdir -p "$art"
 	case $t in
 	pkt) maxlen=256 ;;
 	cfg) maxlen=4096 ;;
+	sim) maxlen=512 ;;
 	esac
+	dict=
+	[ -f "$here/$t.dict" ] && dict=-dict=$here/$t.dict
 
 	# Regression: every kept crasher and every seed, once, in full.
 	dirs=
@@ -125,12 +132,13 @@ for t in pkt cfg; do
 	done
 	log=$work/fuzz-$t.log
 	start=$(date +%s)
-	if ! "$bin" -max_total_time="$secs" -dict="$here/$t.dict" \
+	# shellcheck disable=SC2086 # $dict is one word or none
+	if ! "$bin" -max_total_time="$secs" $dict \
 	    -detect_leaks=1 -max_len="$maxlen" -timeout=10 \
 	    -print_final_stats=1 -artifact_prefix="$art/" "$scratch" \
 	    < /dev/null > "$log" 2>&1; then
 		echo "FAIL fuzz_$t: fuzzing found a problem"
-		grep -E '^(==[0-9]+==|SUMMARY|fuzz_(pkt|cfg):)' "$log" | head -n 20
+		grep -E '^(==[0-9]+==|SUMMARY|fuzz_(pkt|cfg|sim):)' "$log" | head -n 20
 		tail -n 60 "$log"
 		show_artifacts "$art"
 		failed=1

@@ -32,6 +32,7 @@
 #define SIM_TRACE_MAX		4096	/* records kept for a failure */
 #define SIM_US			INT64_C(1000000)
 #define SIM_T0			SIM_US	/* monotonic time at the start */
+#define SIM_FULL_CHECK_US	(SIM_US / 10)	/* see sim_check_event() */
 #define SIM_GROUPS		4	/* parts a partition makes, at most */
 #define SIM_COMP_MAX		(SIM_GROUPS + SIM_NODES_MAX)	/* or alone */
 
@@ -242,6 +243,7 @@ struct sim_rng {
 /* What the invariant checker remembers between events. */
 struct sim_check {
 	int64_t		 calm_from;	/* last disruption (+ its settling) */
+	int64_t		 full_at;	/* next check of every vhid */
 	int64_t		 horizon;	/* latest arrival of a frame in flight */
 	int64_t		 last_arrival[SIM_NODES_MAX];	/* per sender */
 	/* per vhid and connected part of the link (a group, or alone) */
@@ -249,6 +251,11 @@ struct sim_check {
 	int64_t		 gap_horizon[SIM_VHIDS_MAX][SIM_COMP_MAX];
 	int64_t		 bow_at[SIM_VHIDS_MAX];	/* taken over by, 0 = none */
 	int		 bow_node[SIM_VHIDS_MAX];
+	/* ambiguous(): values change only at an epoch or a slow_until */
+	uint64_t	 epoch;		/* operations, demotions, promotions */
+	uint64_t	 amb_epoch[SIM_VHIDS_MAX][SIM_COMP_MAX];
+	int64_t		 amb_until[SIM_VHIDS_MAX][SIM_COMP_MAX];
+	bool		 amb[SIM_VHIDS_MAX][SIM_COMP_MAX];
 	uint64_t	 checks;
 	uint64_t	 skipped;	/* ambiguous configurations */
 };
@@ -320,7 +327,7 @@ void	 sim_exec(struct sim_world *, int node, int vi, enum carp_event_type,
 
 /* sim_check.c */
 void	 sim_check_init(struct sim_world *);
-void	 sim_check_event(struct sim_world *);
+void	 sim_check_event(struct sim_world *, int only_vi);
 void	 sim_check_op(struct sim_world *, const struct sim_op *);
 void	 sim_check_unsettle(struct sim_world *);
 void	 sim_check_bowout(struct sim_world *, int node, int vi);

@@ -135,6 +135,7 @@ void
 sim_check_init(struct sim_world *w)
 {
 	w->ck.calm_from = SIM_T0;
+	w->ck.epoch = 1;
 }
 
 /*
@@ -146,6 +147,7 @@ sim_check_unsettle(struct sim_world *w)
 {
 	int64_t	t = w->now > w->ck.horizon ? w->now : w->ck.horizon;
 
+	w->ck.epoch++;
 	if (t > w->ck.calm_from)
 		w->ck.calm_from = t;
 }
@@ -166,6 +168,7 @@ sim_check_op(struct sim_world *w, const struct sim_op *op)
 		t = w->ck.horizon;
 	if (t > w->ck.calm_from)
 		w->ck.calm_from = t;
+	w->ck.epoch++;
 	for (vi = 0; vi < SIM_VHIDS_MAX; vi++) {
 		w->ck.bow_at[vi] = 0;
 		for (c = 0; c < SIM_COMP_MAX; c++)
@@ -232,6 +235,7 @@ struct part {
 	bool		 preempt[SIM_NODES_MAX];
 	bool		 send_fail;
 	bool		 ucarp;		/* a ucarp 1.5.2 node takes part */
+	int64_t		 slow_until;	/* the first of them to end */
 	int		 nmasters;
 	int		 master;	/* one of them, -1 if none */
 };
@@ -247,6 +251,7 @@ parts(const struct sim_world *w, int vi, struct part p[SIM_COMP_MAX])
 		p[c].n = p[c].nmasters = 0;
 		p[c].master = -1;
 		p[c].send_fail = p[c].ucarp = false;
+		p[c].slow_until = INT64_MAX;
 	}
 	for (n = 0; n < w->nnodes; n++) {
 		if (!candidate(w, n, vi))
@@ -263,6 +268,9 @@ parts(const struct sim_world *w, int vi, struct part p[SIM_COMP_MAX])
 		q->preempt[k] = w->node[n].inst[vi].cfg.preempt;
 		q->send_fail = q->send_fail || w->node[n].send_fail;
 		q->ucarp = q->ucarp || w->node[n].kind == SIM_UCARP;
+		if (w->now <= w->node[n].inst[vi].slow_until &&
+		    w->node[n].inst[vi].slow_until < q->slow_until)
+			q->slow_until = w->node[n].inst[vi].slow_until;
 		if (q->st[k] == CARP_MASTER) {
 			q->nmasters++;
 			q->master = k;
@@ -312,16 +320,30 @@ settle_us(const struct sim_world *w, const struct part *p)
 	return md + 3 * ad + max_delay(w) + 5000;
 }
 
+/* ambiguous(), computed again only when the values may have changed. */
+static bool
+ambiguous_cached(struct sim_world *w, int vi, int c, const struct part *p)
+{
+	struct sim_check	*ck = &w->ck;
+
+	if (ck->amb_epoch[vi][c] != ck->epoch || w->now > ck->amb_until[vi][c]) {
+		ck->amb_epoch[vi][c] = ck->epoch;
+		ck->amb_until[vi][c] = p->slow_until;
+		ck->amb[vi][c] = ambiguous(w, p);
+	}
+	return ck->amb[vi][c];
+}
+
 /* Exactly one master, and the one the rules allow, once settled. */
 static void
-check_election(struct sim_world *w, int vi, const struct part *p)
+check_election(struct sim_world *w, int vi, int c, const struct part *p)
 {
 	int	m = p->master, k;
 	int64_t	r;
 
 	if (p->send_fail || w->now < w->ck.calm_from + settle_us(w, p))
 		return;
-	if (ambiguous(w, p)) {
+	if (ambiguous_cached(w, vi, c, p)) {
 		w->ck.skipped++;
 		return;
 	}
@@ -405,21 +427,31 @@ check_ours(struct sim_world *w, int n, int vi)
 		    in->fsm.link_down);
 }
 
-/* After every event. */
+/*
+ * After every event: the vhid it touched (only_vi), or all of them after
+ * an operation and at least every SIM_FULL_CHECK_US of simulated time,
+ * so that a deadline missed on a silent vhid is still seen.
+ */
 void
-sim_check_event(struct sim_world *w)
+sim_check_event(struct sim_world *w, int only_vi)
 {
 	struct part	p[SIM_COMP_MAX];
 	int		vi, n, c;
 
+	if (only_vi < 0 || w->now >= w->ck.full_at) {
+		only_vi = -1;
+		w->ck.full_at = w->now + SIM_FULL_CHECK_US;
+	}
 	for (vi = 0; vi < w->nvhids && !w->failed; vi++) {
+		if (only_vi >= 0 && vi != only_vi)
+			continue;
 		for (n = 0; n < w->nnodes && !w->failed; n++)
 			check_ours(w, n, vi);
 		parts(w, vi, p);
 		for (c = 0; c < SIM_COMP_MAX && !w->failed; c++) {
 			check_gap(w, vi, c, &p[c]);
 			if (!w->failed && p[c].n > 0 && net_calm(w))
-				check_election(w, vi, &p[c]);
+				check_election(w, vi, c, &p[c]);
 		}
 		if (w->failed || w->ck.bow_at[vi] == 0)
 			continue;

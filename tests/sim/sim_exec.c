@@ -1,9 +1,10 @@
 /*
  * sim_exec.c: carry out one step's actions (ours or the ucarp model's)
- * and check that they hang together: every transition starts from the
- * state the instance was in; leaving MASTER queues a down script in the
- * same step; our takeover sends a gratuitous ARP before any script; the
- * scripts of one process alternate up and down.
+ * and check that they hang together: the list did not overflow; every
+ * transition starts from the state the instance was in; leaving MASTER
+ * queues a down script in the same step, a takeover an up script; our
+ * takeover sends a gratuitous ARP before any script; the scripts of one
+ * process alternate up and down.
  */
 #include "sim.h"
 
@@ -45,6 +46,10 @@ check_transition(struct sim_world *w, int node, int vi,
 	    find(acts, i + 1, CARP_ACT_SCRIPT_DOWN) == acts->n)
 		sim_fail(w, node, vi, "MASTER -> %s (%s) queued no down script",
 		    carp_state_name(a->to), carp_cause_name(a->cause));
+	if (a->to == CARP_MASTER && a->from != CARP_MASTER &&
+	    find(acts, i + 1, CARP_ACT_SCRIPT_UP) == acts->n)
+		sim_fail(w, node, vi, "%s -> MASTER (%s) queued no up script",
+		    carp_state_name(a->from), carp_cause_name(a->cause));
 	if (a->to != CARP_MASTER || w->node[node].kind != SIM_OURS)
 		return;
 	/* ucarp 1.5.2 runs the up script first; we must not. */
@@ -94,6 +99,11 @@ sim_exec(struct sim_world *w, int node, int vi, enum carp_event_type type,
 	const struct carp_action *a;
 	size_t			 i;
 
+	/* push() drops what does not fit: a full list may have lost some. */
+	if (acts->n >= CARP_ACTIONS_MAX)
+		sim_fail(w, node, vi, "the action list is full (%zu actions "
+		    "after %s): actions may have been dropped", acts->n,
+		    carp_event_name(type));
 	for (i = 0; i < acts->n && !w->failed; i++) {
 		a = &acts->a[i];
 		switch (a->type) {

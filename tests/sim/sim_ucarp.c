@@ -9,6 +9,7 @@
  * (addresses compared last octet first).  Frames go through the real
  * codec, as everything on the simulated wire does.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "sim.h"
@@ -65,8 +66,11 @@ static struct carp_action *
 act(struct carp_actions *acts, enum carp_action_type t,
     enum carp_cause cause, const struct sim_inst *in)
 {
-	struct carp_action	*a = &acts->a[acts->n++];
+	struct carp_action	*a;
 
+	if (acts->n >= CARP_ACTIONS_MAX)
+		abort();	/* the model never needs that many */
+	a = &acts->a[acts->n++];
 	*a = (struct carp_action){ .type = t, .cause = cause,
 	    .from = in->u.state, .to = in->u.state };
 	return a;

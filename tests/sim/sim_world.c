@@ -488,6 +488,22 @@ apply_op(struct sim_world *w, const struct sim_op *op)
 	}
 }
 
+/* The vhid index an event concerns, -1 for all. */
+static int
+touched(const struct sim_world *w, const struct sim_ev *ev)
+{
+	int	vi;
+
+	if (ev->type == EV_TIMER)
+		return ev->vi;
+	if (ev->type != EV_FRAME || ev->f.len < CARP_FRAME_LEN)
+		return -1;
+	for (vi = 0; vi < w->nvhids; vi++)
+		if (w->sc->vhid[vi] == ev->f.b[CARP_ETH_LEN + CARP_IP_LEN + 1])
+			return vi;
+	return -1;
+}
+
 /* Build the world of a scenario: nodes down, links up, keys per vhid. */
 static void
 world_init(struct sim_world *w, const struct sim_scen *sc)
@@ -566,7 +582,7 @@ sim_run(struct sim_world *w, const struct sim_scen *sc, int verbose,
 			break;
 		}
 		if (!w->failed)
-			sim_check_event(w);
+			sim_check_event(w, touched(w, &ev));
 	}
 	if (!w->failed) {
 		w->now = end;
