@@ -27,28 +27,35 @@ static const char *const xfail_names[XF_MAX] = {
 	"ignoreifstate-off-link-down",
 };
 
+/* The name of i in a table of n, "?" out of range. */
+static const char *
+lookup(const char *const *t, unsigned n, unsigned i)
+{
+	return i < n ? t[i] : "?";
+}
+
 const char *
 sim_op_name(enum sim_op_type t)
 {
-	return (unsigned)t < OP_MAX ? op_names[t] : "?";
+	return lookup(op_names, OP_MAX, t);
 }
 
 const char *
 sim_key_name(enum sim_key k)
 {
-	return (unsigned)k < KEY_MAX ? key_names[k] : "?";
+	return lookup(key_names, KEY_MAX, k);
 }
 
 const char *
 sim_net_name(enum sim_net_field f)
 {
-	return (unsigned)f < NET_MAX ? net_names[f] : "?";
+	return lookup(net_names, NET_MAX, f);
 }
 
 const char *
 sim_xfail_name(enum sim_xfail x)
 {
-	return (unsigned)x < XF_MAX ? xfail_names[x] : "?";
+	return lookup(xfail_names, XF_MAX, x);
 }
 
 bool
