@@ -64,6 +64,7 @@ enum sim_op_type {
 	OP_HEAL,
 	OP_NET,			/* field, value: see enum sim_net_field */
 	OP_SENDFAIL,		/* node's sends fail (value 1) or work (0) */
+	OP_WALLJUMP,		/* node's wall clock steps value - 1500 ms */
 	OP_MAX
 };
 

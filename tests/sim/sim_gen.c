@@ -249,7 +249,7 @@ gen_op(struct src *s, struct sim_scen *sc, int64_t t, int64_t until,
 	int		 n = (int)pick(s, (uint32_t)sc->nnodes);
 	struct sim_op	*op;
 
-	switch (pick(s, 12)) {
+	switch (pick(s, 13)) {
 	case 0:
 		gen_pair(s, sc, t, until, OP_CRASH, OP_START, n);
 		break;
@@ -278,6 +278,11 @@ gen_op(struct src *s, struct sim_scen *sc, int64_t t, int64_t until,
 	case 9:
 	case 10:
 		gen_net(s, sc, t, until);
+		break;
+	case 11:
+		/* An NTP step, within what replay protection allows. */
+		if ((op = add(sc, t, OP_WALLJUMP, n)) != NULL)
+			op->value = pick(s, 3001);
 		break;
 	default:
 		if ((op = add(sc, t, OP_SENDFAIL, n)) != NULL)

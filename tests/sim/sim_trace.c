@@ -12,6 +12,7 @@ static const char *const op_names[OP_MAX] = {
 	"start", "crash (SIGKILL)", "freeze (SIGSTOP)", "resume (SIGCONT)",
 	"link down", "link up", "step-down (SIGUSR2)", "shutdown (SIGTERM)",
 	"reload", "partition", "heal", "net", "send failures",
+	"wall clock step",
 };
 
 static const char *const key_names[KEY_MAX] = {
@@ -107,6 +108,9 @@ print_op(const struct sim_world *w, const struct sim_rec *r, FILE *f)
 		break;
 	case OP_SENDFAIL:
 		fprintf(f, " %s", r->x ? "on" : "off");
+		break;
+	case OP_WALLJUMP:
+		fprintf(f, " %+" PRId64 " ms", (int64_t)r->x - 1500);
 		break;
 	case OP_PARTITION:
 		fprintf(f, " groups ");

@@ -482,6 +482,10 @@ apply_op(struct sim_world *w, const struct sim_op *op)
 	case OP_SENDFAIL:
 		w->node[op->node].send_fail = op->value != 0;
 		break;
+	case OP_WALLJUMP:
+		w->node[op->node].wall_off += ((int64_t)op->value - 1500) *
+		    1000;
+		break;
 	default:
 		op_proc(w, op);
 		break;
@@ -537,8 +541,9 @@ world_init(struct sim_world *w, const struct sim_scen *sc)
 		memcpy(w->node[i].ip, sc->ip[i], 4);
 		w->node[i].link_up = true;
 		w->node[i].link_told = true;
+		/* Wall clocks in step to a few ms, as NTP keeps them. */
 		w->node[i].wall_off = INT64_C(1700000000000000) +
-		    (int64_t)sim_rng_below(&w->rng, 1000000000);
+		    (int64_t)sim_rng_below(&w->rng, 5000);
 	}
 	sim_check_init(w);
 	memset(&ev, 0, sizeof(ev));
