@@ -64,7 +64,8 @@ enum sim_op_type {
 	OP_HEAL,
 	OP_NET,			/* field, value: see enum sim_net_field */
 	OP_SENDFAIL,		/* node's sends fail (value 1) or work (0) */
-	OP_WALLJUMP,		/* node's wall clock steps value - 1500 ms */
+	OP_WALLJUMP,		/* node's wall clock steps to value - 900 ms
+				   off the common time */
 	OP_MAX
 };
 
@@ -188,6 +189,7 @@ struct sim_node {
 	bool		 send_fail;
 	uint32_t	 epoch;		/* process incarnation */
 	int64_t		 wall_off;	/* wall clock - monotonic, µs */
+	int64_t		 wall_base;	/* the common time's wall_off */
 	struct sim_inst	 inst[SIM_VHIDS_MAX];
 	bool		 link_told;	/* what the daemon was last told */
 	bool		 pend_usr2;	/* signals sent while stopped */
@@ -276,6 +278,7 @@ struct sim_world {
 	size_t		 nheap, capheap;
 	uint64_t	 seq;
 	uint64_t	 events;
+	bool		 acted;		/* the event produced actions */
 	struct sim_check ck;
 	/* trace ring */
 	struct sim_rec	 rec[SIM_TRACE_MAX];
@@ -343,6 +346,7 @@ void	 sim_trace_print(const struct sim_world *, FILE *, size_t last);
 void	 sim_rec_print(const struct sim_world *, const struct sim_rec *,
 	    FILE *);
 void	 sim_scen_print(const struct sim_scen *, FILE *);
+const char *sim_event_name(enum carp_event_type);
 const char *sim_op_name(enum sim_op_type);
 const char *sim_key_name(enum sim_key);
 const char *sim_net_name(enum sim_net_field);

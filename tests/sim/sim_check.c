@@ -428,9 +428,10 @@ check_ours(struct sim_world *w, int n, int vi)
 }
 
 /*
- * After every event: the vhid it touched (only_vi), or all of them after
- * an operation and at least every SIM_FULL_CHECK_US of simulated time,
- * so that a deadline missed on a silent vhid is still seen.
+ * After every event that changed something: the vhid it touched
+ * (only_vi), or all of them after an operation.  Every vhid is also
+ * checked at least every SIM_FULL_CHECK_US of simulated time, so that a
+ * deadline missed in silence is still seen.
  */
 void
 sim_check_event(struct sim_world *w, int only_vi)
@@ -441,7 +442,8 @@ sim_check_event(struct sim_world *w, int only_vi)
 	if (only_vi < 0 || w->now >= w->ck.full_at) {
 		only_vi = -1;
 		w->ck.full_at = w->now + SIM_FULL_CHECK_US;
-	}
+	} else if (!w->acted)
+		return;
 	for (vi = 0; vi < w->nvhids && !w->failed; vi++) {
 		if (only_vi >= 0 && vi != only_vi)
 			continue;

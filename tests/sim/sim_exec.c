@@ -99,11 +99,13 @@ sim_exec(struct sim_world *w, int node, int vi, enum carp_event_type type,
 	const struct carp_action *a;
 	size_t			 i;
 
+	if (acts->n > 0)
+		w->acted = true;
 	/* push() drops what does not fit: a full list may have lost some. */
 	if (acts->n >= CARP_ACTIONS_MAX)
 		sim_fail(w, node, vi, "the action list is full (%zu actions "
 		    "after %s): actions may have been dropped", acts->n,
-		    carp_event_name(type));
+		    sim_event_name(type));
 	for (i = 0; i < acts->n && !w->failed; i++) {
 		a = &acts->a[i];
 		switch (a->type) {

@@ -280,9 +280,12 @@ gen_op(struct src *s, struct sim_scen *sc, int64_t t, int64_t until,
 		gen_net(s, sc, t, until);
 		break;
 	case 11:
-		/* An NTP step, within what replay protection allows. */
+		/*
+		 * An NTP step, each clock within 0.9 s of the common time:
+		 * replay protection needs them within 2 s of each other.
+		 */
 		if ((op = add(sc, t, OP_WALLJUMP, n)) != NULL)
-			op->value = pick(s, 3001);
+			op->value = pick(s, 1801);
 		break;
 	default:
 		if ((op = add(sc, t, OP_SENDFAIL, n)) != NULL)

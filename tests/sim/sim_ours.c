@@ -57,7 +57,7 @@ ours_exec(struct sim_world *w, int node, int vi, enum carp_event_type type,
 	if (in->view != in->fsm.state)
 		sim_fail(w, node, vi, "state changed from %s to %s with no "
 		    "transition action (after %s)", carp_state_name(in->view),
-		    carp_state_name(in->fsm.state), carp_event_name(type));
+		    carp_state_name(in->fsm.state), sim_event_name(type));
 	for (i = 0; i < nres && depth < OURS_FEEDBACK_MAX; i++) {
 		memset(&fb, 0, sizeof(fb));
 		fb.type = res[i] ? CARP_EV_SEND_OK : CARP_EV_SEND_FAIL;

@@ -72,6 +72,13 @@ sim_xfail_parse(const char *s, enum sim_xfail *x)
 	return false;
 }
 
+/* The event's name; CARP_EV_MAX stands for a reload's new settings. */
+const char *
+sim_event_name(enum carp_event_type t)
+{
+	return t == CARP_EV_MAX ? "reload" : carp_event_name(t);
+}
+
 /* Keep one record; print it at once in verbose mode. */
 void
 sim_rec(struct sim_world *w, uint8_t type, int node, int vi, unsigned a,
@@ -110,7 +117,7 @@ print_op(const struct sim_world *w, const struct sim_rec *r, FILE *f)
 		fprintf(f, " %s", r->x ? "on" : "off");
 		break;
 	case OP_WALLJUMP:
-		fprintf(f, " %+" PRId64 " ms", (int64_t)r->x - 1500);
+		fprintf(f, " to %+" PRId64 " ms", (int64_t)r->x - 900);
 		break;
 	case OP_PARTITION:
 		fprintf(f, " groups ");
@@ -131,7 +138,7 @@ print_body(const struct sim_world *w, const struct sim_rec *r, FILE *f)
 		print_op(w, r, f);
 		break;
 	case REC_TRANS:
-		fprintf(f, "%-10s%s -> %s (%s)", carp_event_name(r->d),
+		fprintf(f, "%-10s%s -> %s (%s)", sim_event_name(r->d),
 		    carp_state_name(r->a), carp_state_name(r->b),
 		    carp_cause_name(r->c));
 		break;

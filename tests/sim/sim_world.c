@@ -483,8 +483,8 @@ apply_op(struct sim_world *w, const struct sim_op *op)
 		w->node[op->node].send_fail = op->value != 0;
 		break;
 	case OP_WALLJUMP:
-		w->node[op->node].wall_off += ((int64_t)op->value - 1500) *
-		    1000;
+		w->node[op->node].wall_off = w->node[op->node].wall_base +
+		    ((int64_t)op->value - 900) * 1000;
 		break;
 	default:
 		op_proc(w, op);
@@ -542,8 +542,9 @@ world_init(struct sim_world *w, const struct sim_scen *sc)
 		w->node[i].link_up = true;
 		w->node[i].link_told = true;
 		/* Wall clocks in step to a few ms, as NTP keeps them. */
-		w->node[i].wall_off = INT64_C(1700000000000000) +
+		w->node[i].wall_base = INT64_C(1700000000000000) +
 		    (int64_t)sim_rng_below(&w->rng, 5000);
+		w->node[i].wall_off = w->node[i].wall_base;
 	}
 	sim_check_init(w);
 	memset(&ev, 0, sizeof(ev));
@@ -575,6 +576,7 @@ sim_run(struct sim_world *w, const struct sim_scen *sc, int verbose,
 			break;
 		w->now = ev.at;
 		w->events++;
+		w->acted = false;
 		switch (ev.type) {
 		case EV_OP:
 			apply_op(w, &sc->op[ev.gen]);
