@@ -138,6 +138,10 @@ struct sim_scen {
 	struct sim_op	 op[SIM_OPS_MAX];
 	/* Expected master node per vhid at the end, -1 = not checked. */
 	int		 expect_master[SIM_VHIDS_MAX];
+	/* The first takeover of vhid index 0: by whom and when (µs after
+	   SIM_T0, within 2 ms); expect_at 0 = not checked. */
+	int		 expect_first;
+	int64_t		 expect_at;
 	enum sim_xfail	 xfail;		/* scripted: the bug it shows */
 	bool		 has_xfail;
 };
@@ -259,6 +263,7 @@ struct sim_check {
 	uint64_t	 amb_epoch[SIM_VHIDS_MAX][SIM_COMP_MAX];
 	int64_t		 amb_until[SIM_VHIDS_MAX][SIM_COMP_MAX];
 	bool		 amb[SIM_VHIDS_MAX][SIM_COMP_MAX];
+	bool		 first_seen;	/* the first takeover of vhid 0 */
 	uint64_t	 checks;
 	uint64_t	 skipped;	/* ambiguous configurations */
 };
@@ -334,6 +339,7 @@ void	 sim_check_init(struct sim_world *);
 void	 sim_check_event(struct sim_world *, int only_vi);
 void	 sim_check_op(struct sim_world *, const struct sim_op *);
 void	 sim_check_unsettle(struct sim_world *);
+void	 sim_check_takeover(struct sim_world *, int node, int vi);
 void	 sim_check_bowout(struct sim_world *, int node, int vi);
 void	 sim_check_end(struct sim_world *);
 void	 sim_fail(struct sim_world *, int node, int vi, const char *, ...)

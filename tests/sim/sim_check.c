@@ -467,6 +467,21 @@ sim_check_event(struct sim_world *w, int only_vi)
 	}
 }
 
+/* A scripted scenario's expected first takeover: who, and when. */
+void
+sim_check_takeover(struct sim_world *w, int node, int vi)
+{
+	int64_t	t = w->now - SIM_T0, want = w->sc->expect_at;
+
+	if (want == 0 || vi != 0 || w->ck.first_seen)
+		return;
+	w->ck.first_seen = true;
+	if (node != w->sc->expect_first || t < want - 2000 || t > want + 2000)
+		sim_fail(w, node, vi, "first takeover by n%d at %.6f s; "
+		    "expected n%d at %.3f s", node, (double)t / SIM_US,
+		    w->sc->expect_first, (double)want / SIM_US);
+}
+
 /* The scripted scenarios' expected masters at the end. */
 void
 sim_check_end(struct sim_world *w)

@@ -46,6 +46,8 @@ check_transition(struct sim_world *w, int node, int vi,
 	    find(acts, i + 1, CARP_ACT_SCRIPT_DOWN) == acts->n)
 		sim_fail(w, node, vi, "MASTER -> %s (%s) queued no down script",
 		    carp_state_name(a->to), carp_cause_name(a->cause));
+	if (a->to == CARP_MASTER)
+		sim_check_takeover(w, node, vi);
 	if (a->to == CARP_MASTER && a->from != CARP_MASTER &&
 	    find(acts, i + 1, CARP_ACT_SCRIPT_UP) == acts->n)
 		sim_fail(w, node, vi, "%s -> MASTER (%s) queued no up script",

@@ -66,6 +66,58 @@ start_all(struct sim_scen *sc, int64_t step)
 		at(sc, n * step, OP_START, n);
 }
 
+/*
+ * The ucarp model against the lab (carp-protocol.md 3.2): a lone node
+ * notices its master-down deadline at the first poll() wake-up after it,
+ * so defaults take over at 3.0 s, -k 50 at 3.59 s (1.195 s steps), -r 2
+ * -k 128 at 3.0 s (2.5 s, 1.5 s steps), -b 2 -r 2 at 4.0 s.  Ours takes
+ * over at the deadline itself.
+ */
+static void
+lone(struct sim_scen *sc, const char *name, enum sim_kind k, uint8_t advbase,
+    uint8_t skew, uint32_t ratio, int64_t at_ms)
+{
+	base(sc, name, 1, 10);
+	sc->kind[0] = k;
+	sc->cfg[0][0].advbase = advbase;
+	sc->cfg[0][0].advskew = skew;
+	sc->cfg[0][0].deadratio = ratio;
+	start_all(sc, 0);
+	sc->expect_master[0] = 0;
+	sc->expect_first = 0;
+	sc->expect_at = at_ms * MS;
+}
+
+static void
+sc_lone1(struct sim_scen *sc)
+{
+	lone(sc, "ucarp-lone-defaults", SIM_UCARP, 1, 0, 3, 3000);
+}
+
+static void
+sc_lone2(struct sim_scen *sc)
+{
+	lone(sc, "ucarp-lone-k50", SIM_UCARP, 1, 50, 3, 3585);
+}
+
+static void
+sc_lone3(struct sim_scen *sc)
+{
+	lone(sc, "ucarp-lone-r2-k128", SIM_UCARP, 1, 128, 2, 3000);
+}
+
+static void
+sc_lone4(struct sim_scen *sc)
+{
+	lone(sc, "ucarp-lone-b2-r2", SIM_UCARP, 2, 0, 2, 4000);
+}
+
+static void
+sc_lone5(struct sim_scen *sc)
+{
+	lone(sc, "ours-lone-k50", SIM_OURS, 1, 50, 3, 3195);
+}
+
 /* 020/100: election by interval, both ways, against ucarp 1.5.2. */
 static void
 sc_election(struct sim_scen *sc)
@@ -321,7 +373,7 @@ sc_ignif_off(struct sim_scen *sc)
 }
 
 static void (*const scripted[])(struct sim_scen *) = {
-	sc_election, sc_election_ucarp, sc_failover, sc_preempt, sc_neutral,
+	sc_lone1, sc_lone2, sc_lone3, sc_lone4, sc_lone5, sc_election, sc_election_ucarp, sc_failover, sc_preempt, sc_neutral,
 	sc_shutdown, sc_stepdown, sc_tiebreak, sc_linkdown, sc_linkdown_s,
 	sc_subsecond, sc_reload, sc_reload_takeover, sc_kill_restart,
 	sc_split3, sc_partition_pref, sc_wedge, sc_ignif_off,

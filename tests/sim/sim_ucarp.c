@@ -17,6 +17,7 @@
 #define UC_DEMOTED_SKEW		240
 #define UC_SLEEP_USR2		(3 * SIM_US)
 #define UC_SLEEP_IFDOWN		(10 * SIM_US)
+#define UC_WAKE_LATENCY_US	100	/* poll() returns a little late */
 
 static const uint8_t	group_ip[4] = { 224, 0, 0, 18 };
 
@@ -162,7 +163,7 @@ schedule(struct sim_world *w, int node, int vi)
 			ms = 1;
 	} else
 		ms = poll_ms(in);
-	sim_arm(w, node, vi, w->now + ms * 1000);
+	sim_arm(w, node, vi, w->now + ms * 1000 + UC_WAKE_LATENCY_US);
 }
 
 /* Steps 6 and 7 of its loop: master down (strictly after), advert due. */
