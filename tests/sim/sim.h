@@ -264,6 +264,8 @@ struct sim_check {
 	int64_t		 amb_until[SIM_VHIDS_MAX][SIM_COMP_MAX];
 	bool		 amb[SIM_VHIDS_MAX][SIM_COMP_MAX];
 	bool		 first_seen;	/* the first takeover of vhid 0 */
+	int		 garp_by[SIM_VHIDS_MAX];	/* 1 + the node whose
+					   gratuitous ARP the link last saw */
 	uint64_t	 checks;
 	uint64_t	 skipped;	/* ambiguous configurations */
 };

@@ -170,6 +170,15 @@ sim_check_op(struct sim_world *w, const struct sim_op *op)
 		w->ck.calm_from = t;
 	w->ck.epoch++;
 	for (vi = 0; vi < SIM_VHIDS_MAX; vi++) {
+		/*
+		 * Which gratuitous ARP the switches saw last is known only
+		 * from here on: one lost in bad weather, or a master that was
+		 * stopped while another took over, can leave them pointing
+		 * elsewhere (see check_election).  A heal keeps it: joining
+		 * the link, the masters must sort it out.
+		 */
+		if (op->type != OP_HEAL)
+			w->ck.garp_by[vi] = 0;
 		w->ck.bow_at[vi] = 0;
 		for (c = 0; c < SIM_COMP_MAX; c++)
 			w->ck.gap_from[vi][c] = 0;
@@ -334,9 +343,15 @@ ambiguous_cached(struct sim_world *w, int vi, int c, const struct part *p)
 	return ck->amb[vi][c];
 }
 
-/* Exactly one master, and the one the rules allow, once settled. */
+/*
+ * Exactly one master, and the one the rules allow, once settled; on a
+ * link in one piece, the last gratuitous ARP came from it too, unless
+ * that came from a node now stopped (else the switches send its traffic
+ * elsewhere).
+ */
 static void
-check_election(struct sim_world *w, int vi, int c, const struct part *p)
+check_election(struct sim_world *w, int vi, int c, const struct part *p,
+    bool whole)
 {
 	int	m = p->master, k;
 	int64_t	r;
@@ -355,6 +370,11 @@ check_election(struct sim_world *w, int vi, int c, const struct part *p)
 		    (double)(w->now - w->ck.calm_from) / SIM_US);
 		return;
 	}
+	k = w->ck.garp_by[vi] - 1;
+	if (whole && c < SIM_GROUPS && k >= 0 && k != p->node[m] &&
+	    candidate(w, k, vi) && comp(w, k) == c)
+		sim_fail(w, p->node[m], vi, "n%d is master but the last "
+		    "gratuitous ARP on the link came from n%d", p->node[m], k);
 	/* A backup takes over by preemption or from a too slow master. */
 	r = p->ad[m];
 	for (k = 0; k < p->n; k++)
@@ -438,6 +458,7 @@ sim_check_event(struct sim_world *w, int only_vi)
 {
 	struct part	p[SIM_COMP_MAX];
 	int		vi, n, c;
+	unsigned	nparts;
 
 	if (only_vi < 0 || w->now >= w->ck.full_at) {
 		only_vi = -1;
@@ -450,10 +471,13 @@ sim_check_event(struct sim_world *w, int only_vi)
 		for (n = 0; n < w->nnodes && !w->failed; n++)
 			check_ours(w, n, vi);
 		parts(w, vi, p);
+		for (n = 0, nparts = 0; n < w->nnodes; n++)
+			nparts |= w->node[n].link_up ? 1u << w->node[n].group : 0;
 		for (c = 0; c < SIM_COMP_MAX && !w->failed; c++) {
 			check_gap(w, vi, c, &p[c]);
 			if (!w->failed && p[c].n > 0 && net_calm(w))
-				check_election(w, vi, c, &p[c]);
+				check_election(w, vi, c, &p[c],
+				    (nparts & (nparts - 1)) == 0);
 		}
 		if (w->failed || w->ck.bow_at[vi] == 0)
 			continue;
@@ -499,6 +523,8 @@ sim_check_end(struct sim_world *w)
 		if (k != 1 || !candidate(w, n, vi) ||
 		    state(w, n, vi) != CARP_MASTER)
 			sim_fail(w, n, vi, "at the end n%d should be the only "
-			    "master (%d masters)", n, k);
+			    "master; %d masters, n%d %s", n, k, n,
+			    candidate(w, n, vi) ? carp_state_name(state(w, n,
+			    vi)) : "not running or without link");
 	}
 }

@@ -121,6 +121,8 @@ sim_exec(struct sim_world *w, int node, int vi, enum carp_event_type type,
 			break;
 		case CARP_ACT_SEND_GARP:
 			sim_rec(w, REC_GARP, node, vi, 0, 0, 0, 0, 0);
+			if (w->node[node].link_up)
+				w->ck.garp_by[vi] = node + 1;
 			break;
 		case CARP_ACT_SCRIPT_UP:
 		case CARP_ACT_SCRIPT_DOWN:

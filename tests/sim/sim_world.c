@@ -464,6 +464,10 @@ apply_op(struct sim_world *w, const struct sim_op *op)
 	case OP_LINK_DOWN:
 	case OP_LINK_UP:
 		w->node[op->node].link_up = op->type == OP_LINK_UP;
+		/* The switch forgets what it learnt on a port gone down. */
+		for (i = 0; i < w->nvhids && op->type == OP_LINK_DOWN; i++)
+			if (w->ck.garp_by[i] == op->node + 1)
+				w->ck.garp_by[i] = 0;
 		tell_link(w, op->node);
 		break;
 	case OP_RELOAD:
