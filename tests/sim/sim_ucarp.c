@@ -280,7 +280,8 @@ frame_one(struct sim_world *w, int node, int vi, const struct sim_frame *f,
 		/* Blocked in sleep(): the frame waits in the capture. */
 		struct sim_ev	ev = { .type = EV_FRAME,
 		    .at = in->u.sleep_until, .node = (uint8_t)node,
-		    .gen = (uint32_t)vi + 1, .f = *f };
+		    .gen = (uint32_t)vi + 1, .epoch = w->node[node].epoch,
+		    .f = *f };
 
 		sim_push(w, &ev);
 		return;

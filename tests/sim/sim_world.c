@@ -222,7 +222,9 @@ on_frame(struct sim_world *w, const struct sim_ev *ev)
 {
 	struct sim_node	*n = &w->node[ev->node];
 
-	if (n->proc == SIM_DOWN || !n->link_up)
+	/* A frame held for a process dies with it. */
+	if (n->proc == SIM_DOWN || !n->link_up ||
+	    (ev->gen != 0 && ev->epoch != n->epoch))
 		return;
 	if (n->proc == SIM_FROZEN) {
 		if (n->nbacklog < SIM_BACKLOG_MAX)
