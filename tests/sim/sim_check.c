@@ -157,7 +157,7 @@ void
 sim_check_op(struct sim_world *w, const struct sim_op *op)
 {
 	int64_t	t = w->now;
-	int	vi, c;
+	int	vi, c, k;
 
 	if (op->type == OP_STEPDOWN || (op->type == OP_RESUME &&
 	    w->node[op->node].proc == SIM_FROZEN && w->node[op->node].pend_usr2))
@@ -174,10 +174,12 @@ sim_check_op(struct sim_world *w, const struct sim_op *op)
 		 * Which gratuitous ARP the switches saw last is known only
 		 * from here on: one lost in bad weather, or a master that was
 		 * stopped while another took over, can leave them pointing
-		 * elsewhere (see check_election).  A heal keeps it: joining
-		 * the link, the masters must sort it out.
+		 * elsewhere (see check_election).  A heal keeps it if it came
+		 * from a master: joining the link, the masters sort it out.
 		 */
-		if (op->type != OP_HEAL)
+		k = w->ck.garp_by[vi] - 1;
+		if (op->type != OP_HEAL || k < 0 || vi >= w->nvhids ||
+		    !candidate(w, k, vi) || state(w, k, vi) != CARP_MASTER)
 			w->ck.garp_by[vi] = 0;
 		w->ck.bow_at[vi] = 0;
 		for (c = 0; c < SIM_COMP_MAX; c++)
