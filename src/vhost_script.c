@@ -1,0 +1,141 @@
+/*
+ * vhost_script.c: an instance's scripts.  Builds ucarp's argv and our
+ * UCARP_* environment, hands them to the script queue, and keeps the
+ * record of what the last queued script was queued for, so that a reload
+ * can rebuild the script still waiting to start.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vhost_priv.h"
+#include "xmalloc.h"
+
+/* Forget the record of the last queued script. */
+void
+vhost_script_rec_clear(struct vhost_script_rec *r)
+{
+	size_t	i;
+
+	for (i = 0; i < r->naddrs; i++)
+		free(r->addrs[i]);
+	free(r->addrs);
+	r->addrs = NULL;
+	r->naddrs = 0;
+}
+
+/* The addresses as scripts get them in UCARP_ADDRS: "a b c". */
+char *
+vhost_addrs_str(char *const *addrs, size_t naddrs)
+{
+	char	*s;
+	size_t	 i, n, len;
+
+	for (i = 0, len = 1; i < naddrs; i++)
+		len += strlen(addrs[i]) + 1;
+	s = xcalloc(1, len);
+	for (i = 0, n = 0; i < naddrs; i++)
+		n += (size_t)snprintf(s + n, len - n, "%s%s", i ? " " : "",
+		    addrs[i]);
+	return s;
+}
+
+/* Remember what a script was queued for (addrs are copied). */
+static void
+vhost_script_record(struct vhost *vh, char *const *addrs, size_t naddrs,
+    enum script_kind kind, enum carp_state state, enum carp_state prev,
+    const char *reason)
+{
+	struct vhost_script_rec	r;
+	size_t			i;
+
+	/* Copy first: addrs may be the record being replaced. */
+	r = (struct vhost_script_rec){ kind, state, prev, reason, NULL, naddrs };
+	r.addrs = xcalloc(naddrs, sizeof(*r.addrs));
+	for (i = 0; i < naddrs; i++)
+		r.addrs[i] = xstrdup(addrs[i]);
+	vhost_script_rec_clear(&vh->queued);
+	vh->queued = r;
+}
+
+/*
+ * Hand a script to the queue with ucarp's argv and our environment: path,
+ * xparam and name from cv, the addresses from addrs (the first one is the
+ * second argument, as in ucarp).
+ */
+void
+vhost_script_queue(struct vhost *vh, const struct cfg_vhost *cv,
+    char *const *addrs, size_t naddrs, enum script_kind kind,
+    enum carp_state state, enum carp_state prev, const char *reason,
+    enum vhost_script_how how)
+{
+	const char	*path;
+	char		*argv[5], *env[8], *as;
+	int		 k = 0;
+
+	path = kind == SCRIPT_UP ? cv->upscript : cv->downscript;
+	argv[0] = (char *)(path != NULL ? path : "");
+	argv[1] = cv->interface;
+	argv[2] = addrs[0];
+	argv[3] = cv->xparam;
+	argv[4] = NULL;
+
+	as = vhost_addrs_str(addrs, naddrs);
+	xasprintf(&env[k++], "UCARP_INSTANCE=%s", cv->name != NULL ?
+	    cv->name : "");
+	xasprintf(&env[k++], "UCARP_VHID=%u", cv->vhid);
+	xasprintf(&env[k++], "UCARP_INTERFACE=%s", cv->interface);
+	xasprintf(&env[k++], "UCARP_ADDRS=%s", as);
+	xasprintf(&env[k++], "UCARP_STATE=%s", carp_state_name(state));
+	xasprintf(&env[k++], "UCARP_PREV_STATE=%s", carp_state_name(prev));
+	xasprintf(&env[k++], "UCARP_REASON=%s", reason);
+	env[k] = NULL;
+	switch (how) {
+	case VHOST_SCRIPT_PUSH:
+		script_q_push(vh->sq, kind, path, argv, env);
+		break;
+	case VHOST_SCRIPT_UNDO:
+		script_q_push_undo(vh->sq, path, argv, env);
+		break;
+	case VHOST_SCRIPT_REBUILD:
+		script_q_repoint(vh->sq, path, argv, env);
+		break;
+	}
+	while (k > 0)
+		free(env[--k]);
+	free(as);
+	/* An undo is never replaced: the record stays the last push's. */
+	if (how != VHOST_SCRIPT_UNDO)
+		vhost_script_record(vh, addrs, naddrs, kind, state, prev,
+		    reason);
+}
+
+/* Queue a transition's up or down script. */
+void
+vhost_script_transition(struct vhost *vh, const struct carp_action *a)
+{
+	vhost_script_queue(vh, vh->cfg, vh->cfg->addr_strs, vh->cfg->naddrs,
+	    a->type == CARP_ACT_SCRIPT_UP ? SCRIPT_UP : SCRIPT_DOWN,
+	    a->to, vh->last_from, carp_cause_name(a->cause), VHOST_SCRIPT_PUSH);
+}
+
+/*
+ * Reload: the script waiting to start runs what cv says (path, xparam,
+ * name).  A down script keeps the addresses it was queued with, because
+ * it undoes what the up script before it set up; an up script gets cv's.
+ */
+void
+vhost_script_rebuild(struct vhost *vh, const struct cfg_vhost *cv,
+    enum script_kind waiting)
+{
+	const struct vhost_script_rec	*r = &vh->queued;
+
+	if (waiting == SCRIPT_DOWN)
+		vhost_script_queue(vh, cv, r->addrs, r->naddrs, waiting,
+		    r->state, r->prev, r->reason, VHOST_SCRIPT_REBUILD);
+	else
+		vhost_script_queue(vh, cv, cv->addr_strs, cv->naddrs, waiting,
+		    r->state, r->prev, r->reason, VHOST_SCRIPT_REBUILD);
+}
