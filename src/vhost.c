@@ -24,6 +24,11 @@
 
 static struct event_base	*vhost_base;
 static bool			 vhost_legacy;
+/*
+ * Failed sends, all instances together: with ignoreifstate on a vanished
+ * interface every advert of every instance on it fails.
+ */
+static struct log_rate		 vhost_send_rate;
 
 void
 vhost_init(struct event_base *base, bool legacy)
@@ -81,13 +86,25 @@ vhost_tx_auth(struct vhost *vh)
 	return k == CARP_REKEY_OLD ? &vh->auth_old : &vh->auth;
 }
 
-/* A send failed. */
+/*
+ * A send failed: log it at most once a second over all instances, saying
+ * how many failures were not logged since the last line.
+ */
 static void
 vhost_send_failed(struct vhost *vh, const char *what, const char *addr)
 {
-	log_msg(LOG_WARNING, "%s%s%s%s on %s", vh->prefix, what,
+	unsigned	held;
+	char		more[64] = "";
+
+	if (!log_rate_ok(&vhost_send_rate, clock_mono_us(),
+	    VHOST_WARN_PERIOD_US, &held))
+		return;
+	if (held > 0)
+		snprintf(more, sizeof(more), " (%u more failed sends since the "
+		    "last report)", held);
+	log_msg(LOG_WARNING, "%s%s%s%s on %s%s", vh->prefix, what,
 	    addr != NULL ? " for " : "", addr != NULL ? addr : "",
-	    vh->cfg->interface);
+	    vh->cfg->interface, more);
 }
 
 /* Send one advert; returns 0 or -1. */
