@@ -34,6 +34,7 @@ INTEG_TESTS = \
 	tests/integ/340-reload-scripts.sh \
 	tests/integ/350-reload-password.sh \
 	tests/integ/355-reload-password-rolling.sh \
+	tests/integ/357-reload-password-twice.sh \
 	tests/integ/360-reload-addr.sh \
 	tests/integ/365-reload-twice.sh \
 	tests/integ/370-reload-takeover.sh \
