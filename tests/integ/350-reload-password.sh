@@ -52,13 +52,8 @@ log "B: $(rl_log_since $B | grep -F "$STILL" | sed 's/.*\] //' | head -n 1)"
 mwait_counter $B a5 received 5
 mwait_counter $A b48 received 5
 
+rl_check_calm "after the password change" 'Switching to state|Bad digest|now advertising'
 for h in $A $B; do
-	bad=$(rl_log_since $h | grep -E 'Switching to state|Bad digest|now advertising' | head -n 5)
-	[ -z "$bad" ] || test_fail "host $h after the password change:
-$bad"
-	bad=$(rl_events_since $h | head -n 5)
-	[ -z "$bad" ] || test_fail "host $h ran scripts after the password change:
-$bad"
 	for i in a5 b48; do
 		mcounter $h $i bad_hmac || test_fail "host $h: no SIGUSR1 counters for $i"
 		[ "$CVAL" -eq 0 ] || test_fail "host $h: $i rejected $CVAL adverts (bad_hmac)"

@@ -23,6 +23,9 @@
 #			RL_VERDICT (the "last reload ..." line)
 #   rl_mark		remember where every log and script log ends now
 #   rl_log_since H, rl_events_since H	what was written since rl_mark
+#   rl_check_calm WHAT [ERE]	on both hosts, since rl_mark: no log line
+#			matches ERE (default: a state change or a bad
+#			digest) and no script ran; WHAT ends the failure
 #   rl_cap_adverts NAME SRC	"VRID TS_US PRIO INTVL" per advert (prio is
 #			CARP's advskew, intvl its advbase, as tcpdump decodes
 #			CARP as VRRPv2)
@@ -267,6 +270,18 @@ rl_mark() {
 
 rl_log_since() { tail -n +"${RL_LOG_MARK[$1]}" "${D_LOG[$1]}"; }
 rl_events_since() { tail -n +"${RL_EV_MARK[$1]}" "${D_EVENTS[$1]}"; }
+
+rl_check_calm() {
+	local what=$1 ere=${2:-'Switching to state|Bad digest'} h bad
+	for h in $A $B; do
+		bad=$(rl_log_since $h | grep -E "$ere" | head -n 5)
+		[ -z "$bad" ] || test_fail "host $h $what:
+$bad"
+		bad=$(rl_events_since $h | head -n 5)
+		[ -z "$bad" ] || test_fail "host $h ran scripts $what:
+$bad"
+	done
+}
 
 rl_verdicts() { grep -cE '\[[A-Z]+\] last reload (of .* refused|applied)' "${D_LOG[$1]}"; }
 
