@@ -74,9 +74,9 @@ one() {	# N REP
 		wait_for 60 gone "$pid" || die "N=$n: callgrind of $h did not exit"
 	done
 	read -r _ sent _ < <(python3 "$BENCH_DIR/callgrind.py" "$TMP/cg.a.2" carp_pkt_build)
-	read -r _ _ send_ir < <(python3 "$BENCH_DIR/callgrind.py" "$TMP/cg.a.2" vhost_timer_cb)
+	read -r _ _ send_ir < <(python3 "$BENCH_DIR/callgrind.py" "$TMP/cg.a.2" instance_timer_cb)
 	read -r _ _ loop_a < <(python3 "$BENCH_DIR/callgrind.py" "$TMP/cg.a.2" TOTAL)
-	read -r _ recv _ < <(python3 "$BENCH_DIR/callgrind.py" "$TMP/cg.b.2" vhost_input)
+	read -r _ recv _ < <(python3 "$BENCH_DIR/callgrind.py" "$TMP/cg.b.2" instance_rx_input)
 	read -r _ _ recv_ir < <(python3 "$BENCH_DIR/callgrind.py" "$TMP/cg.b.2" iface_read_cb)
 	read -r _ _ loop_b < <(python3 "$BENCH_DIR/callgrind.py" "$TMP/cg.b.2" TOTAL)
 	[ "$sent" -gt 0 ] && [ "$recv" -gt 0 ] || die "N=$n: no advert sent ($sent) or received ($recv)"

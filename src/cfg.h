@@ -13,7 +13,7 @@
 #include "carp_hmac.h"
 
 /* One virtual host: the long option names of ucarp 1.5.2. */
-struct cfg_vhost {
+struct cfg_instance {
 	char		*name;		/* optional, for logs */
 	char		*interface;
 	uint8_t		 srcip[4];
@@ -43,9 +43,9 @@ struct cfg_vhost {
 };
 
 struct cfg {
-	struct cfg_vhost **vhosts;
-	size_t		   nvhosts;
-	size_t		   vhosts_cap;
+	struct cfg_instance **instances;
+	size_t		   ninstances;
+	size_t		   instances_cap;
 	int		   facility;	/* LOG_*, LOG_FACILITY_NONE or
 					   CFG_FACILITY_UNSET */
 	bool		   debug;

@@ -23,8 +23,8 @@ struct check {
 
 static void
 report(struct check *ck, enum cfg_problem_code code,
-    const struct cfg_vhost *cv, const char *key,
-    const struct cfg_vhost *other, size_t n)
+    const struct cfg_instance *cv, const char *key,
+    const struct cfg_instance *other, size_t n)
 {
 	struct cfg_problem	p;
 
@@ -80,7 +80,7 @@ addr_cmp(const void *x, const void *y)
  * on the stack keeps this linear in the instances.
  */
 static void
-check_addr_twice(struct check *ck, const struct cfg_vhost *cv)
+check_addr_twice(struct check *ck, const struct cfg_instance *cv)
 {
 	uint8_t	sorted[CARP_ADDRS_MAX][4];
 	size_t	i, j;
@@ -103,7 +103,7 @@ check_addr_twice(struct check *ck, const struct cfg_vhost *cv)
 }
 
 static void
-check_addrs(struct check *ck, const struct cfg_vhost *cv)
+check_addrs(struct check *ck, const struct cfg_instance *cv)
 {
 	if (cv->naddrs == 0)
 		report(ck, CFG_P_NO_ADDR, cv, "addr", NULL, 0);
@@ -115,7 +115,7 @@ check_addrs(struct check *ck, const struct cfg_vhost *cv)
 
 /* The rules for one instance, in ucarp's order where it had them. */
 static void
-check_vhost(struct check *ck, const struct cfg_vhost *cv)
+check_instance(struct check *ck, const struct cfg_instance *cv)
 {
 	if (cv->interface == NULL)
 		report(ck, CFG_P_NO_INTERFACE, cv, "interface", NULL, 0);
@@ -181,7 +181,7 @@ slot_idx_cmp(const void *x, const void *y)
 }
 
 static bool
-same_identity(const struct cfg_vhost *a, const struct cfg_vhost *b)
+same_identity(const struct cfg_instance *a, const struct cfg_instance *b)
 {
 	return a->interface != NULL && a->vhid != 0 &&
 	    b->interface != NULL && b->vhid != 0 && a->vhid == b->vhid &&
@@ -189,17 +189,17 @@ same_identity(const struct cfg_vhost *a, const struct cfg_vhost *b)
 }
 
 /*
- * What instances must not share, found by sorting.  Two vhosts with one
+ * What instances must not share, found by sorting.  Two instances with one
  * vhid on one interface would answer each other's adverts; names are how
  * logs and the control socket tell instances apart.
  */
 static void
 find_repeats(const struct cfg *c, struct cfg_check_slot *s)
 {
-	size_t	i, n = c->nvhosts, first;
+	size_t	i, n = c->ninstances, first;
 
 	for (i = 0; i < n; i++) {
-		s[i].cv = c->vhosts[i];
+		s[i].cv = c->instances[i];
 		s[i].idx = i;
 		s[i].vhid_first = s[i].name_first = NULL;
 	}
@@ -231,15 +231,15 @@ cfg_check(const struct cfg *c, struct cfg_check_slot *scratch,
 	ck.fn = fn;
 	ck.arg = arg;
 	ck.n = 0;
-	if (c->nvhosts > 0)
+	if (c->ninstances > 0)
 		find_repeats(c, scratch);
-	for (i = 0; i < c->nvhosts; i++) {
-		check_vhost(&ck, c->vhosts[i]);
+	for (i = 0; i < c->ninstances; i++) {
+		check_instance(&ck, c->instances[i]);
 		if (scratch[i].vhid_first != NULL)
-			report(&ck, CFG_P_VHID_USED, c->vhosts[i], NULL,
+			report(&ck, CFG_P_VHID_USED, c->instances[i], NULL,
 			    scratch[i].vhid_first, 0);
 		if (scratch[i].name_first != NULL)
-			report(&ck, CFG_P_NAME_USED, c->vhosts[i], NULL,
+			report(&ck, CFG_P_NAME_USED, c->instances[i], NULL,
 			    scratch[i].name_first, 0);
 	}
 	return ck.n;

@@ -37,9 +37,9 @@ enum cfg_problem_code {
 
 struct cfg_problem {
 	enum cfg_problem_code	 code;
-	const struct cfg_vhost	*cv;
+	const struct cfg_instance	*cv;
 	const struct cfg_key	*key;	/* NULL: the instance as a whole */
-	const struct cfg_vhost	*other;
+	const struct cfg_instance	*other;
 	size_t			 n;
 };
 
@@ -47,10 +47,10 @@ typedef void	(*cfg_check_report)(void *arg, const struct cfg_problem *);
 
 /* Scratch the caller provides: one per instance. */
 struct cfg_check_slot {
-	const struct cfg_vhost	*cv;
+	const struct cfg_instance	*cv;
 	size_t			 idx;
-	const struct cfg_vhost	*vhid_first;	/* earlier user of its vhid */
-	const struct cfg_vhost	*name_first;	/* earlier user of its name */
+	const struct cfg_instance	*vhid_first;	/* earlier user of its vhid */
+	const struct cfg_instance	*name_first;	/* earlier user of its name */
 };
 
 /*
@@ -58,7 +58,7 @@ struct cfg_check_slot {
  * keys, interface names, advbase/advskew, the multicast group, the
  * address list, unique (interface, vhid) and unique names.  Problems are
  * reported instance by instance, in order; sorting makes it O(n log n).
- * scratch holds c->nvhosts slots.  Returns the number of problems.
+ * scratch holds c->ninstances slots.  Returns the number of problems.
  */
 size_t	cfg_check(const struct cfg *, struct cfg_check_slot *scratch,
 	    cfg_check_report, void *arg);

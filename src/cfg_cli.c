@@ -41,7 +41,7 @@
 /* What the options said, before any check. */
 struct cli_opts {
 	struct cfg		*c;	/* globals, and the one instance */
-	struct cfg_vhost	*cv;
+	struct cfg_instance	*cv;
 	const char		*pass, *passfile, *addr, *file;
 	uint8_t			 a[4];
 	bool			 test, print, help;
@@ -300,7 +300,7 @@ cli_report(struct cfg *c, const char *what, bool test, bool print)
 		cfg_print(stdout, c);
 	else if (test)
 		printf("%s: configuration OK (%zu instance%s)\n", what,
-		    c->nvhosts, c->nvhosts == 1 ? "" : "s");
+		    c->ninstances, c->ninstances == 1 ? "" : "s");
 	cfg_free(c);
 	return CLI_EXIT_OK;
 }
@@ -406,7 +406,7 @@ cli_problem(const struct cfg_problem *p)
 static int
 cli_passfile(struct cli_opts *o)
 {
-	struct cfg_vhost	*cv = o->cv;
+	struct cfg_instance	*cv = o->cv;
 	struct cfg_fs_result	 r;
 	const char		*f = o->passfile;
 
@@ -465,7 +465,7 @@ cli_password(struct cli_opts *o)
 
 /* Scripts must be executable now, as in a file. */
 static int
-cli_scripts(const struct cfg_vhost *cv)
+cli_scripts(const struct cfg_instance *cv)
 {
 	const struct cfg_key	*k;
 	struct cfg_fs_result	 r;
@@ -497,7 +497,7 @@ cli_scripts(const struct cfg_vhost *cv)
 static int
 cli_legacy(struct cli_opts *o)
 {
-	struct cfg_vhost	*cv = o->cv;
+	struct cfg_instance	*cv = o->cv;
 	struct cfg_problem	 p;
 	bool			 found;
 	int			 rc;
@@ -514,7 +514,7 @@ cli_legacy(struct cli_opts *o)
 	if ((rc = cli_password(o)) != CLI_CONTINUE)
 		return rc;
 	if (o->addr != NULL)
-		cfg_vhost_add_addr(cv, o->a, o->addr);
+		cfg_instance_add_addr(cv, o->a, o->addr);
 	found = cli_first_problem(o->c, &p);
 	if (!found || p.code > CFG_P_NO_ADDR) {
 		if (cv->upscript == NULL)
@@ -543,8 +543,8 @@ cfg_cli_parse(int argc, char **argv, struct cfg **out)
 	o.fac = CFG_FACILITY_UNSET;
 	o.c = cfg_new();
 	o.c->legacy = true;
-	o.cv = cfg_vhost_new();
-	cfg_add_vhost(o.c, o.cv);
+	o.cv = cfg_instance_new();
+	cfg_add_instance(o.c, o.cv);
 	o.cv->file = xstrdup("command line");
 
 	if (!cli_scan(argc, argv, &o))

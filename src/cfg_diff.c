@@ -11,7 +11,7 @@
 #include "cfg_keys.h"
 
 int
-cfg_identity_cmp(const struct cfg_vhost *a, const struct cfg_vhost *b)
+cfg_identity_cmp(const struct cfg_instance *a, const struct cfg_instance *b)
 {
 	int	c;
 
@@ -30,7 +30,7 @@ key_cmp(const void *x, const void *y)
 
 /* Every instance key's difference, as the key table classes it. */
 unsigned
-cfg_vhost_changes(const struct cfg_vhost *a, const struct cfg_vhost *b)
+cfg_instance_changes(const struct cfg_instance *a, const struct cfg_instance *b)
 {
 	unsigned	ch = 0;
 	size_t		i;
@@ -48,23 +48,23 @@ cfg_diff(const struct cfg *old, const struct cfg *new,
 	struct cfg_plan		*p;
 	size_t			 i, n = 0;
 
-	for (i = 0; i < old->nvhosts; i++) {
-		ko[i].cv = old->vhosts[i];
+	for (i = 0; i < old->ninstances; i++) {
+		ko[i].cv = old->instances[i];
 		ko[i].idx = i;
 	}
-	for (i = 0; i < new->nvhosts; i++) {
-		kn[i].cv = new->vhosts[i];
+	for (i = 0; i < new->ninstances; i++) {
+		kn[i].cv = new->instances[i];
 		kn[i].idx = i;
 	}
-	if (old->nvhosts > 1)
-		qsort(ko, old->nvhosts, sizeof(*ko), key_cmp);
-	if (new->nvhosts > 1)
-		qsort(kn, new->nvhosts, sizeof(*kn), key_cmp);
+	if (old->ninstances > 1)
+		qsort(ko, old->ninstances, sizeof(*ko), key_cmp);
+	if (new->ninstances > 1)
+		qsort(kn, new->ninstances, sizeof(*kn), key_cmp);
 
 	/* Deletes first: they free vhid slots the new file may reuse. */
-	for (i = 0; i < old->nvhosts; i++) {
-		probe.cv = old->vhosts[i];
-		if (new->nvhosts > 0 && bsearch(&probe, kn, new->nvhosts,
+	for (i = 0; i < old->ninstances; i++) {
+		probe.cv = old->instances[i];
+		if (new->ninstances > 0 && bsearch(&probe, kn, new->ninstances,
 		    sizeof(*kn), key_cmp) != NULL)
 			continue;
 		p = &plan[n++];
@@ -73,20 +73,20 @@ cfg_diff(const struct cfg *old, const struct cfg *new,
 		p->new_idx = 0;
 		p->changed = 0;
 	}
-	for (i = 0; i < new->nvhosts; i++) {
+	for (i = 0; i < new->ninstances; i++) {
 		p = &plan[n++];
 		p->new_idx = i;
 		p->old_idx = 0;
 		p->changed = 0;
-		probe.cv = new->vhosts[i];
-		hit = old->nvhosts > 0 ? bsearch(&probe, ko, old->nvhosts,
+		probe.cv = new->instances[i];
+		hit = old->ninstances > 0 ? bsearch(&probe, ko, old->ninstances,
 		    sizeof(*ko), key_cmp) : NULL;
 		if (hit == NULL) {
 			p->action = CFG_PLAN_ADD;
 			continue;
 		}
 		p->old_idx = hit->idx;
-		p->changed = cfg_vhost_changes(hit->cv, new->vhosts[i]);
+		p->changed = cfg_instance_changes(hit->cv, new->instances[i]);
 		p->action = p->changed ? CFG_PLAN_UPDATE : CFG_PLAN_KEEP;
 	}
 	return n;

@@ -39,20 +39,20 @@ struct cfg_plan {
 
 /* Scratch the caller provides: one per instance of each side. */
 struct cfg_diff_key {
-	const struct cfg_vhost	*cv;
+	const struct cfg_instance	*cv;
 	size_t			 idx;
 };
 
 /* Order of identities: interface name, then vhid. */
-int		cfg_identity_cmp(const struct cfg_vhost *, const struct cfg_vhost *);
+int		cfg_identity_cmp(const struct cfg_instance *, const struct cfg_instance *);
 
 /* CFG_CH_* bits that differ between two instances of the same identity. */
-unsigned	cfg_vhost_changes(const struct cfg_vhost *, const struct cfg_vhost *);
+unsigned	cfg_instance_changes(const struct cfg_instance *, const struct cfg_instance *);
 
 /*
  * The plan from old to new: first every DELETE (in old order), then one
- * entry per new instance in new order.  plan has room for old->nvhosts +
- * new->nvhosts entries; ko and kn hold old->nvhosts and new->nvhosts keys.
+ * entry per new instance in new order.  plan has room for old->ninstances +
+ * new->ninstances entries; ko and kn hold old->ninstances and new->ninstances keys.
  * Returns the number of entries.  Identities are unique on each side
  * (cfg_check guarantees it).
  */

@@ -4,7 +4,7 @@
  *
  * Keys are the legacy long option names.  A "defaults" group gives any
  * instance key to every instance; each group of the "instances" list is
- * one vhost; a few global settings sit at the top level.
+ * one instance; a few global settings sit at the top level.
  *
  * Everything is checked before anything runs, and every problem is
  * reported, not just the first: types, ranges and files while reading
@@ -45,14 +45,14 @@
 struct cfg_block {
 	const config_setting_t	*set[CFG_NKEYS_MAX];
 	bool			 bad[CFG_NKEYS_MAX];
-	struct cfg_vhost	*v;
+	struct cfg_instance	*v;
 };
 
 struct cfg_ctx {
 	const char		*path;
 	struct cfg_rd		 rd;	/* dir, base, errors, libconfig names */
 	struct cfg_block	 defaults;
-	struct cfg_block	*blocks;	/* one per c->vhosts[i] */
+	struct cfg_block	*blocks;	/* one per c->instances[i] */
 	size_t			 nblocks, cap;
 	size_t			 last;	/* the block cfg_check_cb last used */
 	struct cfg		*c;
@@ -135,7 +135,7 @@ parse_block(struct cfg_ctx *ctx, const config_setting_t *group,
 	unsigned		 i, n;
 
 	memset(b, 0, sizeof(*b));
-	b->v = cfg_vhost_new();
+	b->v = cfg_instance_new();
 	n = (unsigned)config_setting_length(group);
 	for (i = 0; i < n; i++) {
 		s = config_setting_get_elem(group, i);
@@ -202,7 +202,7 @@ load_instance(struct cfg_ctx *ctx, const config_setting_t *group)
 	struct cfg_block	*in;
 	const struct cfg_block	*src;
 	const struct cfg_key	*k;
-	struct cfg_vhost	*cv;
+	struct cfg_instance	*cv;
 	size_t			 i;
 
 	if (ctx->nblocks == ctx->cap) {
@@ -213,7 +213,7 @@ load_instance(struct cfg_ctx *ctx, const config_setting_t *group)
 	in = &ctx->blocks[ctx->nblocks++];
 	parse_block(ctx, group, false, in);
 
-	cv = cfg_vhost_new();
+	cv = cfg_instance_new();
 	cv->file = xstrdup(cfg_lc_file(&ctx->rd.lc, group));
 	cv->line = cfg_lc_line(group);
 	for (i = 0; i < cfg_nkeys; i++) {
@@ -226,19 +226,19 @@ load_instance(struct cfg_ctx *ctx, const config_setting_t *group)
 		if (k->type == CFG_T_SECRET)
 			cfg_key_copy(cfg_key_find("passfile"), cv, src->v);
 	}
-	cfg_add_vhost(ctx->c, cv);
+	cfg_add_instance(ctx->c, cv);
 }
 
 /* The block of instance cv: problems come in order, so look near last. */
 static const struct cfg_block *
-block_of(struct cfg_ctx *ctx, const struct cfg_vhost *cv)
+block_of(struct cfg_ctx *ctx, const struct cfg_instance *cv)
 {
 	size_t	i;
 
-	if (ctx->last < ctx->c->nvhosts && ctx->c->vhosts[ctx->last] == cv)
+	if (ctx->last < ctx->c->ninstances && ctx->c->instances[ctx->last] == cv)
 		return &ctx->blocks[ctx->last];
-	for (i = 0; i < ctx->c->nvhosts; i++)
-		if (ctx->c->vhosts[i] == cv) {
+	for (i = 0; i < ctx->c->ninstances; i++)
+		if (ctx->c->instances[i] == cv) {
 			ctx->last = i;
 			return &ctx->blocks[i];
 		}
@@ -461,9 +461,9 @@ ctx_free(struct cfg_ctx *ctx)
 
 	cfg_errlist_free(&ctx->rd.errs);
 	for (i = 0; i < ctx->nblocks; i++)
-		cfg_vhost_free(ctx->blocks[i].v);
+		cfg_instance_free(ctx->blocks[i].v);
 	free(ctx->blocks);
-	cfg_vhost_free(ctx->defaults.v);
+	cfg_instance_free(ctx->defaults.v);
 	cfg_lc_free(&ctx->rd.lc);
 	free(ctx->rd.dir);
 	free(ctx->rd.base);
@@ -479,7 +479,7 @@ load_parsed(struct cfg_ctx *ctx, config_t *lc)
 	cfg_lc_hook_literals(&ctx->rd.lc, config_root_setting(lc));
 	c = ctx->c = cfg_new();
 	load_root(ctx, config_root_setting(lc));
-	slots = xreallocarray(NULL, c->nvhosts + 1, sizeof(*slots));
+	slots = xreallocarray(NULL, c->ninstances + 1, sizeof(*slots));
 	cfg_check(c, slots, cfg_check_cb, ctx);
 	free(slots);
 	return c;

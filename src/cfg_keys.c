@@ -12,7 +12,7 @@
 #include "cfg_diff.h"
 #include "cfg_keys.h"
 
-#define V(f)	offsetof(struct cfg_vhost, f)
+#define V(f)	offsetof(struct cfg_instance, f)
 #define G(f)	offsetof(struct cfg, f)
 #define INST	(CFG_S_INSTANCE | CFG_S_DEFAULTS)
 
@@ -198,8 +198,8 @@ str_eq(const char *a, const char *b)
 
 /* Addresses to the state machine (AUTH), their strings to scripts. */
 static unsigned
-addrs_diff(const struct cfg_key *k, const struct cfg_vhost *a,
-    const struct cfg_vhost *b)
+addrs_diff(const struct cfg_key *k, const struct cfg_instance *a,
+    const struct cfg_instance *b)
 {
 	unsigned	ch = 0;
 	size_t		i;
@@ -217,7 +217,7 @@ addrs_diff(const struct cfg_key *k, const struct cfg_vhost *a,
 
 static bool
 value_eq(const struct cfg_key *k, const void *pa, const void *pb,
-    const struct cfg_vhost *a, const struct cfg_vhost *b)
+    const struct cfg_instance *a, const struct cfg_instance *b)
 {
 	if (cfg_key_is_str(k))
 		return str_eq(*(char *const *)pa, *(char *const *)pb);
@@ -231,8 +231,8 @@ value_eq(const struct cfg_key *k, const void *pa, const void *pb,
 }
 
 unsigned
-cfg_key_diff(const struct cfg_key *k, const struct cfg_vhost *a,
-    const struct cfg_vhost *b)
+cfg_key_diff(const struct cfg_key *k, const struct cfg_instance *a,
+    const struct cfg_instance *b)
 {
 	if (!cfg_key_is_instance(k) || (k->flags & CFG_F_IDENTITY))
 		return 0;

@@ -3,7 +3,7 @@
  *
  * Every instance key, global setting and command-line option is one row:
  * its name in the file, its command-line letter and long names, its type,
- * where its value lives (offsetof into struct cfg_vhost or struct cfg),
+ * where its value lives (offsetof into struct cfg_instance or struct cfg),
  * its range and default, where it may be written, and what a reload must
  * do when it changes.  The file loader, the command line, --print-config,
  * --help, the reload diff and freeing all walk this table: a new key is a
@@ -23,12 +23,12 @@ enum cfg_type {
 	CFG_T_U8,	/* uint8_t within [min, max] */
 	CFG_T_U32,	/* uint32_t or unsigned within [min, max] */
 	CFG_T_IPV4,	/* uint8_t[4] */
-	CFG_T_ADDRLIST,	/* naddrs, addrs and addr_strs of struct cfg_vhost */
+	CFG_T_ADDRLIST,	/* naddrs, addrs and addr_strs of struct cfg_instance */
 	CFG_T_STRING,	/* char *, printable as given */
 	CFG_T_NAME,	/* char *, no control characters */
 	CFG_T_PATH,	/* char *, relative to the file's directory */
 	CFG_T_SCRIPT,	/* char *, a path that must be executable */
-	CFG_T_SECRET,	/* pass and passlen of struct cfg_vhost */
+	CFG_T_SECRET,	/* pass and passlen of struct cfg_instance */
 	CFG_T_PASSFILE,	/* char *, the file pass was read from */
 	CFG_T_FACILITY,	/* int, a syslog facility */
 	CFG_T_SECONDS	/* unsigned milliseconds, written as seconds */
@@ -36,7 +36,7 @@ enum cfg_type {
 
 /* Where a key may be written (bits). */
 #define CFG_S_INSTANCE	0x01	/* an instance block; the value is in
-				   struct cfg_vhost */
+				   struct cfg_instance */
 #define CFG_S_DEFAULTS	0x02	/* the defaults block */
 #define CFG_S_GLOBAL	0x04	/* the top level; the value is in struct cfg */
 #define CFG_S_CLI	0x08	/* the command line only (value, if any, in
@@ -90,10 +90,10 @@ const struct cfg_key	*cfg_key_find(const char *name);
 /* The row of an option as getopt_long returns it, or NULL. */
 const struct cfg_key	*cfg_key_by_opt(int opt);
 
-/* True for a key written in instance blocks (its value in cfg_vhost). */
+/* True for a key written in instance blocks (its value in cfg_instance). */
 bool		cfg_key_is_instance(const struct cfg_key *);
 
-/* The value of k in a vhost or cfg (by the row's scope). */
+/* The value of k in an instance or cfg (by the row's scope). */
 void		*cfg_key_ptr(const struct cfg_key *, void *obj);
 const void	*cfg_key_cptr(const struct cfg_key *, const void *obj);
 
@@ -108,7 +108,7 @@ size_t		cfg_key_size(const struct cfg_key *);
  * if equal, else part of k->reload (an address list whose strings alone
  * differ needs only CFG_CH_SCRIPTS).
  */
-unsigned	cfg_key_diff(const struct cfg_key *, const struct cfg_vhost *,
-		    const struct cfg_vhost *);
+unsigned	cfg_key_diff(const struct cfg_key *, const struct cfg_instance *,
+		    const struct cfg_instance *);
 
 #endif /* CFG_KEYS_H */

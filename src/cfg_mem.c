@@ -12,7 +12,7 @@
 #include "cfg_mem.h"
 #include "xmalloc.h"
 
-/* Key k's default into obj (a vhost or a cfg, by the key's scope). */
+/* Key k's default into obj (an instance or a cfg, by the key's scope). */
 static void
 key_default(const struct cfg_key *k, void *obj)
 {
@@ -41,10 +41,10 @@ key_default(const struct cfg_key *k, void *obj)
 	}
 }
 
-struct cfg_vhost *
-cfg_vhost_new(void)
+struct cfg_instance *
+cfg_instance_new(void)
 {
-	struct cfg_vhost	*cv;
+	struct cfg_instance	*cv;
 	size_t			 i;
 
 	cv = xcalloc(1, sizeof(*cv));
@@ -56,7 +56,7 @@ cfg_vhost_new(void)
 
 /* Append one address (and the string scripts receive for it). */
 void
-cfg_vhost_add_addr(struct cfg_vhost *cv, const uint8_t a[4], const char *s)
+cfg_instance_add_addr(struct cfg_instance *cv, const uint8_t a[4], const char *s)
 {
 	if (cv->naddrs == cv->addrs_cap) {
 		cv->addrs_cap = cv->addrs_cap == 0 ? 1 : 2 * cv->addrs_cap;
@@ -79,8 +79,8 @@ copy_str(char **dst, const char *src)
 }
 
 void
-cfg_key_copy(const struct cfg_key *k, struct cfg_vhost *dst,
-    const struct cfg_vhost *src)
+cfg_key_copy(const struct cfg_key *k, struct cfg_instance *dst,
+    const struct cfg_instance *src)
 {
 	size_t	i;
 
@@ -92,7 +92,7 @@ cfg_key_copy(const struct cfg_key *k, struct cfg_vhost *dst,
 	switch (k->type) {
 	case CFG_T_ADDRLIST:
 		for (i = 0; i < src->naddrs; i++)
-			cfg_vhost_add_addr(dst, src->addrs[i],
+			cfg_instance_add_addr(dst, src->addrs[i],
 			    src->addr_strs[i]);
 		break;
 	case CFG_T_SECRET:
@@ -107,11 +107,11 @@ cfg_key_copy(const struct cfg_key *k, struct cfg_vhost *dst,
 	}
 }
 
-/* Free what key k owns in obj (a vhost or a cfg). */
+/* Free what key k owns in obj (an instance or a cfg). */
 static void
 key_free(const struct cfg_key *k, void *obj)
 {
-	struct cfg_vhost	*cv = obj;
+	struct cfg_instance	*cv = obj;
 	size_t			 i;
 
 	if (cfg_key_is_str(k)) {
@@ -134,7 +134,7 @@ key_free(const struct cfg_key *k, void *obj)
 }
 
 void
-cfg_vhost_free(struct cfg_vhost *cv)
+cfg_instance_free(struct cfg_instance *cv)
 {
 	size_t	i;
 
@@ -163,14 +163,14 @@ cfg_new(void)
 }
 
 void
-cfg_add_vhost(struct cfg *c, struct cfg_vhost *cv)
+cfg_add_instance(struct cfg *c, struct cfg_instance *cv)
 {
-	if (c->nvhosts == c->vhosts_cap) {
-		c->vhosts_cap = c->vhosts_cap == 0 ? 8 : 2 * c->vhosts_cap;
-		c->vhosts = xreallocarray(c->vhosts, c->vhosts_cap,
-		    sizeof(*c->vhosts));
+	if (c->ninstances == c->instances_cap) {
+		c->instances_cap = c->instances_cap == 0 ? 8 : 2 * c->instances_cap;
+		c->instances = xreallocarray(c->instances, c->instances_cap,
+		    sizeof(*c->instances));
 	}
-	c->vhosts[c->nvhosts++] = cv;
+	c->instances[c->ninstances++] = cv;
 }
 
 void
@@ -180,9 +180,9 @@ cfg_free(struct cfg *c)
 
 	if (c == NULL)
 		return;
-	for (i = 0; i < c->nvhosts; i++)
-		cfg_vhost_free(c->vhosts[i]);
-	free(c->vhosts);
+	for (i = 0; i < c->ninstances; i++)
+		cfg_instance_free(c->instances[i]);
+	free(c->instances);
 	for (i = 0; i < cfg_nkeys; i++)
 		if (!cfg_key_is_instance(&cfg_keys[i]) &&
 		    cfg_keys[i].type == CFG_T_PATH &&

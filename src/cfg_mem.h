@@ -4,16 +4,16 @@
 
 #include "cfg.h"
 
-struct cfg_vhost *cfg_vhost_new(void);
-void		 cfg_vhost_add_addr(struct cfg_vhost *, const uint8_t [4],
+struct cfg_instance *cfg_instance_new(void);
+void		 cfg_instance_add_addr(struct cfg_instance *, const uint8_t [4],
 		    const char *);
-void		 cfg_vhost_free(struct cfg_vhost *);
+void		 cfg_instance_free(struct cfg_instance *);
 struct cfg_key;
 /* Key k's value from src into dst (strings and lists copied). */
-void		 cfg_key_copy(const struct cfg_key *, struct cfg_vhost *dst,
-		    const struct cfg_vhost *src);
+void		 cfg_key_copy(const struct cfg_key *, struct cfg_instance *dst,
+		    const struct cfg_instance *src);
 struct cfg	*cfg_new(void);
-void		 cfg_add_vhost(struct cfg *, struct cfg_vhost *);
+void		 cfg_add_instance(struct cfg *, struct cfg_instance *);
 void		 cfg_free(struct cfg *);
 
 #endif /* CFG_MEM_H */

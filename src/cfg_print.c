@@ -83,7 +83,7 @@ print_seconds(FILE *f, unsigned ms)
 
 /* An address list: one string, or a list of them. */
 static void
-print_addrs(FILE *f, const struct cfg_vhost *cv)
+print_addrs(FILE *f, const struct cfg_instance *cv)
 {
 	size_t	i;
 
@@ -104,7 +104,7 @@ print_addrs(FILE *f, const struct cfg_vhost *cv)
 static bool
 has_value(const struct cfg_key *k, const void *obj)
 {
-	const struct cfg_vhost	*cv = obj;
+	const struct cfg_instance	*cv = obj;
 
 	if (cfg_key_is_str(k))
 		return *(char *const *)cfg_key_cptr(k, obj) != NULL;
@@ -121,7 +121,7 @@ has_value(const struct cfg_key *k, const void *obj)
 	}
 }
 
-/* "key = value;" for key k of obj (a vhost or a cfg), if it has one. */
+/* "key = value;" for key k of obj (an instance or a cfg), if it has one. */
 static void
 print_key(FILE *f, const struct cfg_key *k, const void *obj,
     const char *indent)
@@ -165,7 +165,7 @@ print_key(FILE *f, const struct cfg_key *k, const void *obj,
 }
 
 static void
-print_vhost(FILE *f, const struct cfg_vhost *cv)
+print_instance(FILE *f, const struct cfg_instance *cv)
 {
 	size_t	i;
 
@@ -189,9 +189,9 @@ cfg_print(FILE *f, const struct cfg *c)
 		if (cfg_keys[i].scope == CFG_S_GLOBAL)
 			print_key(f, &cfg_keys[i], c, "");
 	fputs("\ninstances = (\n", f);
-	for (i = 0; i < c->nvhosts; i++) {
-		print_vhost(f, c->vhosts[i]);
-		fputs(i + 1 < c->nvhosts ? ",\n" : "\n", f);
+	for (i = 0; i < c->ninstances; i++) {
+		print_instance(f, c->instances[i]);
+		fputs(i + 1 < c->ninstances ? ",\n" : "\n", f);
 	}
 	fputs(");\n", f);
 }

@@ -265,7 +265,7 @@ parse_script(struct cfg_rd *ctx, const config_setting_t *s,
 /* The password is the first line of the file, its newline removed. */
 static bool
 parse_passfile(struct cfg_rd *ctx, const config_setting_t *s,
-    struct cfg_vhost *v)
+    struct cfg_instance *v)
 {
 	struct cfg_fs_result	 r;
 	const char		*str;
@@ -299,7 +299,7 @@ parse_passfile(struct cfg_rd *ctx, const config_setting_t *s,
 
 static bool
 parse_pass(struct cfg_rd *ctx, const config_setting_t *s,
-    struct cfg_vhost *v)
+    struct cfg_instance *v)
 {
 	const char	*str;
 
@@ -321,7 +321,7 @@ parse_pass(struct cfg_rd *ctx, const config_setting_t *s,
 /* addr: one address as a string, or a list (or array) of them. */
 static bool
 parse_addrs(struct cfg_rd *ctx, const config_setting_t *s,
-    struct cfg_vhost *v)
+    struct cfg_instance *v)
 {
 	const config_setting_t	*e;
 	const char		*str;
@@ -332,7 +332,7 @@ parse_addrs(struct cfg_rd *ctx, const config_setting_t *s,
 	if (type == CONFIG_TYPE_STRING) {
 		if (!get_ipv4(ctx, s, "addr", a, &str))
 			return false;
-		cfg_vhost_add_addr(v, a, str);
+		cfg_instance_add_addr(v, a, str);
 		return true;
 	}
 	if (type != CONFIG_TYPE_LIST && type != CONFIG_TYPE_ARRAY) {
@@ -349,7 +349,7 @@ parse_addrs(struct cfg_rd *ctx, const config_setting_t *s,
 	for (i = 0; i < n; i++) {
 		e = config_setting_get_elem(s, (unsigned)i);
 		if (get_ipv4(ctx, e, "addr", a, &str))
-			cfg_vhost_add_addr(v, a, str);
+			cfg_instance_add_addr(v, a, str);
 		else
 			ok = false;
 	}

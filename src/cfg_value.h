@@ -32,7 +32,7 @@ void	cfg_rd_err(struct cfg_rd *, const config_setting_t *s,
 const char	*cfg_rd_type_name(int type);
 
 /*
- * Setting s as key k into obj (a vhost for an instance key, the cfg for a
+ * Setting s as key k into obj (an instance for an instance key, the cfg for a
  * global); false (reported) if its value is wrong.
  */
 bool	cfg_rd_key(struct cfg_rd *, const config_setting_t *s,

@@ -6,7 +6,7 @@
  * daemon.c), lock the pid file (pidfile.c), then the event base, the
  * interfaces, the instances (owned by registry.c), the signal events; the
  * loop; and on exit all is freed in reverse.  Each signal is one call
- * into registry.c, reload.c or vhost.c.
+ * into registry.c, reload.c or instance.c.
  */
 #include "config.h"
 
@@ -28,7 +28,7 @@
 #include "registry.h"
 #include "reload.h"
 #include "script.h"
-#include "vhost.h"
+#include "instance.h"
 
 static struct event_base	*base;
 static struct cfg		*cfg;
@@ -43,9 +43,9 @@ exit_when_idle(void)
 }
 
 static void
-shutdown_cb(struct vhost *vh, void *arg UNUSED)
+shutdown_cb(struct instance *inst, void *arg UNUSED)
 {
-	vhost_shutdown(vh);
+	instance_shutdown(inst);
 }
 
 /* TERM, INT, QUIT (and HUP without a file): down scripts with -z, exit. */
@@ -85,15 +85,15 @@ reload(void)
 }
 
 static void
-status_cb(struct vhost *vh, void *arg UNUSED)
+status_cb(struct instance *inst, void *arg UNUSED)
 {
-	vhost_log_status(vh);
+	instance_log_status(inst);
 }
 
 static void
-stepdown_cb(struct vhost *vh, void *arg UNUSED)
+stepdown_cb(struct instance *inst, void *arg UNUSED)
 {
-	vhost_stepdown(vh);
+	instance_stepdown(inst);
 }
 
 static void
@@ -149,22 +149,22 @@ loop_new(void)
 static bool
 instances_new(void)
 {
-	struct vhost	*vh;
+	struct instance	*inst;
 	size_t		 i;
 
-	for (i = 0; i < cfg->nvhosts; i++) {
-		if ((vh = vhost_new(cfg->vhosts[i])) == NULL)
+	for (i = 0; i < cfg->ninstances; i++) {
+		if ((inst = instance_new(cfg->instances[i])) == NULL)
 			return false;
-		cfg->vhosts[i] = NULL;		/* owned by the instance now */
-		registry_add(vh);
+		cfg->instances[i] = NULL;		/* owned by the instance now */
+		registry_add(inst);
 	}
 	return true;
 }
 
 static void
-start_cb(struct vhost *vh, void *arg UNUSED)
+start_cb(struct instance *inst, void *arg UNUSED)
 {
-	vhost_start(vh);
+	instance_start(inst);
 }
 
 int
@@ -196,7 +196,7 @@ main(int argc, char **argv)
 	iface_init(base);
 	proc_init(base);
 	script_init(base, cfg->script_jobs, cfg->script_timeout_ms);
-	vhost_init(base, cfg->legacy);
+	instance_init(base, cfg->legacy);
 	if (!instances_new()) {
 		status = 2;
 		goto out;

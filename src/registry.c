@@ -5,8 +5,8 @@
  * name) are sorted arrays of the same pointers, rebuilt with one qsort
  * on the first lookup after a change: a reload of 10,000 instances costs
  * O(n log n) once, a lookup O(log n), and there is no tree to keep in
- * step with vhost_update (which may change an instance's name).  The keys
- * are read through vhost_cfg(), so they are always the instance's own.
+ * step with instance_update (which may change an instance's name).  The keys
+ * are read through instance_cfg(), so they are always the instance's own.
  */
 #include "config.h"
 
@@ -15,13 +15,13 @@
 
 #include "cfg.h"
 #include "registry.h"
-#include "vhost.h"
+#include "instance.h"
 #include "xmalloc.h"
 
-static struct vhost	**reg_list;	/* file order */
+static struct instance	**reg_list;	/* file order */
 static size_t		  reg_n, reg_cap;
-static struct vhost	**reg_by_id;	/* sorted by (interface, vhid) */
-static struct vhost	**reg_by_name;	/* named ones, sorted by name */
+static struct instance	**reg_by_id;	/* sorted by (interface, vhid) */
+static struct instance	**reg_by_name;	/* named ones, sorted by name */
 static size_t		  reg_nnamed;
 static bool		  reg_stale = true;	/* indexes need a rebuild */
 
@@ -38,8 +38,8 @@ id_cmp(const char *ifa, uint8_t va, const char *ifb, uint8_t vb)
 static int
 by_id_cmp(const void *a, const void *b)
 {
-	const struct cfg_vhost	*x = vhost_cfg(*(struct vhost *const *)a);
-	const struct cfg_vhost	*y = vhost_cfg(*(struct vhost *const *)b);
+	const struct cfg_instance	*x = instance_cfg(*(struct instance *const *)a);
+	const struct cfg_instance	*y = instance_cfg(*(struct instance *const *)b);
 
 	return id_cmp(x->interface, x->vhid, y->interface, y->vhid);
 }
@@ -47,8 +47,8 @@ by_id_cmp(const void *a, const void *b)
 static int
 by_name_cmp(const void *a, const void *b)
 {
-	return strcmp(vhost_cfg(*(struct vhost *const *)a)->name,
-	    vhost_cfg(*(struct vhost *const *)b)->name);
+	return strcmp(instance_cfg(*(struct instance *const *)a)->name,
+	    instance_cfg(*(struct instance *const *)b)->name);
 }
 
 static void
@@ -65,7 +65,7 @@ registry_index(void)
 	reg_nnamed = 0;
 	for (i = 0; i < reg_n; i++) {
 		reg_by_id[i] = reg_list[i];
-		if (vhost_cfg(reg_list[i])->name != NULL)
+		if (instance_cfg(reg_list[i])->name != NULL)
 			reg_by_name[reg_nnamed++] = reg_list[i];
 	}
 	qsort(reg_by_id, reg_n, sizeof(*reg_by_id), by_id_cmp);
@@ -74,18 +74,18 @@ registry_index(void)
 }
 
 void
-registry_add(struct vhost *vh)
+registry_add(struct instance *inst)
 {
 	if (reg_n == reg_cap) {
 		reg_cap = reg_cap ? reg_cap * 2 : 16;
 		reg_list = xreallocarray(reg_list, reg_cap, sizeof(*reg_list));
 	}
-	reg_list[reg_n++] = vh;
+	reg_list[reg_n++] = inst;
 	reg_stale = true;
 }
 
 void
-registry_set(struct vhost *const *v, size_t n)
+registry_set(struct instance *const *v, size_t n)
 {
 	if (n > reg_cap) {
 		reg_cap = n;
@@ -97,7 +97,7 @@ registry_set(struct vhost *const *v, size_t n)
 	reg_stale = true;
 }
 
-struct vhost *const *
+struct instance *const *
 registry_list(size_t *n)
 {
 	*n = reg_n;
@@ -121,7 +121,7 @@ static int
 key_id_cmp(const void *k, const void *e)
 {
 	const struct reg_key	*key = k;
-	const struct cfg_vhost	*cv = vhost_cfg(*(struct vhost *const *)e);
+	const struct cfg_instance	*cv = instance_cfg(*(struct instance *const *)e);
 
 	return id_cmp(key->interface, key->vhid, cv->interface, cv->vhid);
 }
@@ -130,25 +130,25 @@ static int
 key_name_cmp(const void *k, const void *e)
 {
 	return strcmp(((const struct reg_key *)k)->name,
-	    vhost_cfg(*(struct vhost *const *)e)->name);
+	    instance_cfg(*(struct instance *const *)e)->name);
 }
 
-struct vhost *
+struct instance *
 registry_find(const char *interface, uint8_t vhid)
 {
 	struct reg_key	 key = { interface, vhid, NULL };
-	struct vhost	**hit;
+	struct instance	**hit;
 
 	registry_index();
 	hit = bsearch(&key, reg_by_id, reg_n, sizeof(*reg_by_id), key_id_cmp);
 	return hit != NULL ? *hit : NULL;
 }
 
-struct vhost *
+struct instance *
 registry_find_name(const char *name)
 {
 	struct reg_key	 key = { NULL, 0, name };
-	struct vhost	**hit;
+	struct instance	**hit;
 
 	registry_index();
 	hit = bsearch(&key, reg_by_name, reg_nnamed, sizeof(*reg_by_name),
@@ -157,7 +157,7 @@ registry_find_name(const char *name)
 }
 
 void
-registry_foreach(void (*cb)(struct vhost *, void *), void *arg)
+registry_foreach(void (*cb)(struct instance *, void *), void *arg)
 {
 	size_t	i;
 
@@ -174,7 +174,7 @@ registry_counts(struct registry_counts *rc)
 	memset(rc, 0, sizeof(*rc));
 	rc->total = reg_n;
 	for (i = 0; i < reg_n; i++)
-		if ((s = vhost_state(reg_list[i])) < CARP_STATE_MAX)
+		if ((s = instance_state(reg_list[i])) < CARP_STATE_MAX)
 			rc->state[s]++;
 }
 
@@ -182,17 +182,17 @@ struct registry_view *
 registry_snapshot(size_t *n)
 {
 	struct registry_view	*v;
-	const struct cfg_vhost	*cv;
+	const struct cfg_instance	*cv;
 	size_t			 i;
 
 	v = xcalloc(reg_n + 1, sizeof(*v));
 	for (i = 0; i < reg_n; i++) {
-		cv = vhost_cfg(reg_list[i]);
-		v[i].vh = reg_list[i];
+		cv = instance_cfg(reg_list[i]);
+		v[i].inst = reg_list[i];
 		v[i].name = cv->name;
 		v[i].interface = cv->interface;
 		v[i].vhid = cv->vhid;
-		v[i].state = vhost_state(reg_list[i]);
+		v[i].state = instance_state(reg_list[i]);
 		v[i].file = cv->file;
 		v[i].line = cv->line;
 	}
@@ -206,7 +206,7 @@ registry_free_all(void)
 	size_t	i;
 
 	for (i = 0; i < reg_n; i++)
-		vhost_free(reg_list[i]);
+		instance_free(reg_list[i]);
 	free(reg_list);
 	free(reg_by_id);
 	free(reg_by_name);

@@ -12,11 +12,11 @@
 
 #include "carp_fsm.h"
 
-struct vhost;
+struct instance;
 
 /* One instance seen from outside: read-only, valid until the next change. */
 struct registry_view {
-	const struct vhost	*vh;
+	const struct instance	*inst;
 	const char		*name;		/* NULL if unnamed */
 	const char		*interface;
 	uint8_t			 vhid;
@@ -32,27 +32,27 @@ struct registry_counts {
 };
 
 /* Append one instance (it is the registry's from now on). */
-void		 registry_add(struct vhost *);
+void		 registry_add(struct instance *);
 /*
  * Replace the whole list (reload): the n instances of v, in that order,
  * are now the registry's; those of the old list not in v must already
  * have been freed by the caller.  v is copied.
  */
-void		 registry_set(struct vhost *const *v, size_t n);
+void		 registry_set(struct instance *const *v, size_t n);
 /* The list in file order, and its length (valid until the next change). */
-struct vhost *const *registry_list(size_t *n);
+struct instance *const *registry_list(size_t *n);
 size_t		 registry_count(void);
 
-struct vhost	*registry_find(const char *interface, uint8_t vhid);
-struct vhost	*registry_find_name(const char *name);
+struct instance	*registry_find(const char *interface, uint8_t vhid);
+struct instance	*registry_find_name(const char *name);
 
 /* cb for each instance in file order; cb must not add or remove any. */
-void		 registry_foreach(void (*cb)(struct vhost *, void *), void *);
+void		 registry_foreach(void (*cb)(struct instance *, void *), void *);
 void		 registry_counts(struct registry_counts *);
 /* An array of *n views (free() it), in file order. */
 struct registry_view *registry_snapshot(size_t *n);
 
-/* Exit: free every instance (vhost_free) and the registry itself. */
+/* Exit: free every instance (instance_free) and the registry itself. */
 void		 registry_free_all(void);
 
 #endif /* REGISTRY_H */

@@ -24,7 +24,7 @@
 #include "registry.h"
 #include "reload.h"
 #include "script.h"
-#include "vhost.h"
+#include "instance.h"
 #include "xmalloc.h"
 
 static bool	rl_cli_debug;
@@ -39,7 +39,7 @@ reload_init(const struct cfg *boot)
 
 /* Note an instance that could not be started or updated. */
 static void
-reload_failed(struct reload_result *r, const struct cfg_vhost *cv,
+reload_failed(struct reload_result *r, const struct cfg_instance *cv,
     const char *what)
 {
 	r->failed++;
@@ -54,14 +54,14 @@ reload_failed(struct reload_result *r, const struct cfg_vhost *cv,
 
 /* One step of the plan; the instance it leaves running goes to nv. */
 static void
-reload_step(const struct cfg_plan *p, struct vhost **old, struct cfg *newc,
-    struct vhost **nv, size_t *nn, struct reload_result *r)
+reload_step(const struct cfg_plan *p, struct instance **old, struct cfg *newc,
+    struct instance **nv, size_t *nn, struct reload_result *r)
 {
-	struct cfg_vhost	**cvp = &newc->vhosts[p->new_idx];
+	struct cfg_instance	**cvp = &newc->instances[p->new_idx];
 
 	switch (p->action) {
 	case CFG_PLAN_DELETE:
-		vhost_remove(old[p->old_idx]);
+		instance_remove(old[p->old_idx]);
 		r->removed++;
 		break;
 	case CFG_PLAN_KEEP:
@@ -69,7 +69,7 @@ reload_step(const struct cfg_plan *p, struct vhost **old, struct cfg *newc,
 		r->kept++;
 		break;
 	case CFG_PLAN_UPDATE:
-		if (vhost_update(old[p->old_idx], *cvp, p->changed)) {
+		if (instance_update(old[p->old_idx], *cvp, p->changed)) {
 			*cvp = NULL;
 			r->updated++;
 		} else
@@ -78,12 +78,12 @@ reload_step(const struct cfg_plan *p, struct vhost **old, struct cfg *newc,
 		nv[(*nn)++] = old[p->old_idx];
 		break;
 	case CFG_PLAN_ADD:
-		if ((nv[*nn] = vhost_new(*cvp)) == NULL) {
+		if ((nv[*nn] = instance_new(*cvp)) == NULL) {
 			reload_failed(r, *cvp, "not started");
 			break;
 		}
 		*cvp = NULL;
-		vhost_start(nv[(*nn)++]);
+		instance_start(nv[(*nn)++]);
 		r->added++;
 		break;
 	}
@@ -93,8 +93,8 @@ reload_step(const struct cfg_plan *p, struct vhost **old, struct cfg *newc,
 static void
 reload_apply(struct cfg *newc, struct reload_result *r)
 {
-	struct vhost *const	 *old;
-	struct vhost		**oldc, **nv;
+	struct instance *const	 *old;
+	struct instance		**oldc, **nv;
 	struct cfg		  cur = { 0 };
 	struct cfg_diff_key	 *ko, *kn;
 	struct cfg_plan		 *plan;
@@ -103,27 +103,27 @@ reload_apply(struct cfg *newc, struct reload_result *r)
 	/* The running configuration, as the instances hold it. */
 	old = registry_list(&nold);
 	oldc = xcalloc(nold + 1, sizeof(*oldc));
-	cur.nvhosts = nold;
-	cur.vhosts = xcalloc(nold + 1, sizeof(*cur.vhosts));
+	cur.ninstances = nold;
+	cur.instances = xcalloc(nold + 1, sizeof(*cur.instances));
 	for (i = 0; i < nold; i++) {
 		oldc[i] = old[i];
-		cur.vhosts[i] = (struct cfg_vhost *)vhost_cfg(old[i]);
+		cur.instances[i] = (struct cfg_instance *)instance_cfg(old[i]);
 	}
 	ko = xcalloc(nold + 1, sizeof(*ko));
-	kn = xcalloc(newc->nvhosts + 1, sizeof(*kn));
-	plan = xcalloc(nold + newc->nvhosts + 1, sizeof(*plan));
+	kn = xcalloc(newc->ninstances + 1, sizeof(*kn));
+	plan = xcalloc(nold + newc->ninstances + 1, sizeof(*plan));
 	n = cfg_diff(&cur, newc, ko, kn, plan);
-	nv = xcalloc(newc->nvhosts + 1, sizeof(*nv));
+	nv = xcalloc(newc->ninstances + 1, sizeof(*nv));
 	for (i = 0; i < n; i++)
 		reload_step(&plan[i], oldc, newc, nv, &nn, r);
 	registry_set(nv, nn);
 
 	/* Whatever the new file still owns (kept duplicates) goes. */
-	for (i = 0; i < newc->nvhosts; i++)
-		cfg_vhost_free(newc->vhosts[i]);
-	newc->nvhosts = 0;
+	for (i = 0; i < newc->ninstances; i++)
+		cfg_instance_free(newc->instances[i]);
+	newc->ninstances = 0;
 	free(oldc);
-	free(cur.vhosts);
+	free(cur.instances);
 	free(ko);
 	free(kn);
 	free(plan);

@@ -376,7 +376,7 @@ def write_pcap(path, frames):
 
 def classify(frame, vhid, password, vips, me, group="224.0.0.18"):
     """The verdict of ucarp's receive path (src/carp_pkt.c, iface.c,
-    vhost.c), or "filtered" when the kernel capture filter
+    instance.c), or "filtered" when the kernel capture filter
     ("ip proto 112") drops it before the daemon sees it."""
     n = len(frame)
     if n < 24 or struct.unpack("!H", frame[12:14])[0] != ETH_P_IP or frame[23] != CARP_PROTO:

@@ -4,7 +4,7 @@
  * copied.
  *
  * A world is N nodes on one shared link, each running several vhids.
- * Nodes are ours (the real state machine driven as src/vhost.c drives it)
+ * Nodes are ours (the real state machine driven as src/instance.c drives it)
  * or ucarp 1.5.2 peers (a model of its loop: coarse timers, blocking
  * sleeps, no bow-out).  Time is simulated; frames are real adverts built
  * and verified by the codec.  A scenario is a list of operations (faults,
@@ -311,7 +311,7 @@ void	 sim_transmit(struct sim_world *, int node, int vi,
 int64_t	 sim_wall(const struct sim_world *, int node);
 bool	 sim_reaches(const struct sim_world *, int from, int to);
 
-/* sim_ours.c: the shell around our state machine, as src/vhost.c */
+/* sim_ours.c: the shell around our state machine, as src/instance.c */
 void	 ours_start(struct sim_world *, int node);
 void	 ours_event(struct sim_world *, int node, int vi,
 	    enum carp_event_type);

@@ -1,6 +1,6 @@
 /*
  * sim_ours.c: our daemon in the simulator.  The real state machine
- * (carp_fsm) is driven as src/vhost.c drives it: the clock, a random
+ * (carp_fsm) is driven as src/instance.c drives it: the clock, a random
  * number and the wall clock go in with each event, the actions are
  * carried out in order, send results go back in as events, and one timer
  * is armed at carp_fsm_next_deadline().  Frames pass the real receive
@@ -11,14 +11,14 @@
 
 #include "sim.h"
 
-#define OURS_FEEDBACK_MAX	4	/* as VHOST_FEEDBACK_MAX */
+#define OURS_FEEDBACK_MAX	4	/* as INSTANCE_FEEDBACK_MAX */
 
 static const uint8_t	group_ip[4] = { 224, 0, 0, 18 };
 
 static void	ours_step(struct sim_world *, int, int, struct carp_event *,
 		    int depth);
 
-/* As vhost_params(). */
+/* As instance_params(). */
 static void
 params(const struct sim_world *w, int node, const struct sim_icfg *c,
     struct carp_params *p)
@@ -35,7 +35,7 @@ params(const struct sim_world *w, int node, const struct sim_icfg *c,
 	memcpy(p->srcip, w->node[node].ip, 4);
 }
 
-/* As vhost_arm(): one timer at the earliest deadline. */
+/* As instance_arm(): one timer at the earliest deadline. */
 static void
 ours_arm(struct sim_world *w, int node, int vi)
 {
@@ -43,7 +43,7 @@ ours_arm(struct sim_world *w, int node, int vi)
 	    carp_fsm_next_deadline(&w->node[node].inst[vi].fsm));
 }
 
-/* As vhost_exec(): actions in order, then the send results go back in. */
+/* As instance_exec(): actions in order, then the send results go back in. */
 static void
 ours_exec(struct sim_world *w, int node, int vi, enum carp_event_type type,
     const struct carp_actions *acts, int depth)
@@ -67,7 +67,7 @@ ours_exec(struct sim_world *w, int node, int vi, enum carp_event_type type,
 		ours_arm(w, node, vi);
 }
 
-/* As vhost_step(). */
+/* As instance_step(). */
 static void
 ours_step(struct sim_world *w, int node, int vi, struct carp_event *ev,
     int depth)
@@ -108,7 +108,7 @@ ours_event(struct sim_world *w, int node, int vi, enum carp_event_type t)
 	ours_step(w, node, vi, &ev, 0);
 }
 
-/* As vhost_start(): START, then LINK_DOWN if the interface is not up. */
+/* As instance_start(): START, then LINK_DOWN if the interface is not up. */
 void
 ours_start(struct sim_world *w, int node)
 {
@@ -133,7 +133,7 @@ ours_start(struct sim_world *w, int node)
 }
 
 /*
- * As iface dispatch plus vhost_input(): parse, find the vhid, drop our
+ * As iface dispatch plus instance_input(): parse, find the vhid, drop our
  * own adverts and other groups, verify checksums and HMAC, then the
  * replay check when the instance has it.
  */
@@ -180,7 +180,7 @@ ours_frame(struct sim_world *w, int node, const struct sim_frame *f)
 }
 
 /*
- * As vhost_update() with CFG_CH_PROTO: new parameters, then what any
+ * As instance_update() with CFG_CH_PROTO: new parameters, then what any
  * step gets: the actions carried out and the timer re-armed.
  */
 void
@@ -198,7 +198,7 @@ ours_reload(struct sim_world *w, int node, int vi, const struct sim_icfg *c)
 }
 
 /*
- * As vhost_shutdown() on SIGTERM: with -z the machine bows out and runs
+ * As instance_shutdown() on SIGTERM: with -z the machine bows out and runs
  * the down script; without, the instance stops cold.
  */
 void

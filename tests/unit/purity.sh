@@ -7,7 +7,7 @@ bad=0
 for m in $core; do
 	for f in "$src/$m.c" "$src/$m.h"; do
 		[ -f "$f" ] || continue
-		if grep -nE '#include[[:space:]]*[<"](pcap|event2/|event\.h|syslog\.h|sys/socket\.h|unistd\.h|time\.h|sys/time\.h|signal\.h|libconfig\.h|log\.h|xmalloc\.h|iface\.h|vhost\.h|script\.h)' "$f"; then
+		if grep -nE '#include[[:space:]]*[<"](pcap|event2/|event\.h|syslog\.h|sys/socket\.h|unistd\.h|time\.h|sys/time\.h|signal\.h|libconfig\.h|log\.h|xmalloc\.h|iface\.h|instance\.h|script\.h)' "$f"; then
 			echo "$f: forbidden include in the pure core"; bad=1
 		fi
 		if grep -nE '\b(printf|fprintf|syslog|log_(info|warn|warnx|debug)|fatalx?|clock_gettime|gettimeofday|time|rand|random|arc4random|getrandom|malloc|calloc|realloc|free|socket|sendto|recvfrom|read|write|open|fopen)[[:space:]]*\(' "$f" | grep -vE '^\s*[0-9]+:\s*(\*|/\*)'; then

@@ -39,7 +39,7 @@ static char	*strs[4] = { "198.18.0.1", "198.18.0.2", "198.18.0.1",
 
 /* A valid instance. */
 static void
-good(struct cfg_vhost *cv, const char *ifname, uint8_t vhid)
+good(struct cfg_instance *cv, const char *ifname, uint8_t vhid)
 {
 	memset(cv, 0, sizeof(*cv));
 	cv->interface = (char *)ifname;
@@ -58,9 +58,9 @@ good(struct cfg_vhost *cv, const char *ifname, uint8_t vhid)
 }
 
 static struct got
-run(struct cfg_vhost *v, size_t n)
+run(struct cfg_instance *v, size_t n)
 {
-	struct cfg_vhost	*pv[8];
+	struct cfg_instance	*pv[8];
 	struct cfg_check_slot	 slots[8];
 	struct cfg		 c;
 	struct got		 g;
@@ -70,8 +70,8 @@ run(struct cfg_vhost *v, size_t n)
 	memset(&g, 0, sizeof(g));
 	for (i = 0; i < n; i++)
 		pv[i] = &v[i];
-	c.vhosts = pv;
-	c.nvhosts = n;
+	c.instances = pv;
+	c.ninstances = n;
 	CHECK(cfg_check(&c, slots, collect, &g) == g.n);
 	return g;
 }
@@ -98,7 +98,7 @@ test_rules(void)
 		{ "deadratio 0", CFG_P_DEADRATIO_ZERO, "deadratio" },
 		{ "mcast not a group", CFG_P_MCAST_NOT_GROUP, "mcast" },
 	};
-	struct cfg_vhost	v;
+	struct cfg_instance	v;
 	struct got		g;
 	size_t			i;
 
@@ -144,7 +144,7 @@ test_rules(void)
 static void
 test_repeats(void)
 {
-	struct cfg_vhost	v[5];
+	struct cfg_instance	v[5];
 	struct got		g;
 
 	check_what = "vhid and name repeats";
@@ -169,7 +169,7 @@ test_repeats(void)
 static void
 test_wordings(void)
 {
-	struct cfg_vhost	 v, o;
+	struct cfg_instance	 v, o;
 	struct cfg_problem	 p;
 	char			*file[CFG_P_N], *cli[CFG_P_N];
 	int			 i, j;

@@ -13,15 +13,15 @@
 #define MAXV	64
 
 /* A pool of instances, so the tests allocate nothing. */
-static struct cfg_vhost	pool[4 * MAXV];
+static struct cfg_instance	pool[4 * MAXV];
 static uint8_t		paddrs[4 * MAXV][2][4];
 static char		*pstrs[4 * MAXV][2];
 static size_t		npool;
 
-static struct cfg_vhost *
+static struct cfg_instance *
 mk(const char *ifname, uint8_t vhid)
 {
-	struct cfg_vhost	*cv = &pool[npool];
+	struct cfg_instance	*cv = &pool[npool];
 
 	memset(cv, 0, sizeof(*cv));
 	cv->interface = (char *)ifname;
@@ -45,22 +45,22 @@ mk(const char *ifname, uint8_t vhid)
 
 struct side {
 	struct cfg		 c;
-	struct cfg_vhost	*v[MAXV];
+	struct cfg_instance	*v[MAXV];
 };
 
 static void
 side_init(struct side *s)
 {
 	memset(s, 0, sizeof(*s));
-	s->c.vhosts = s->v;
+	s->c.instances = s->v;
 }
 
-static struct cfg_vhost *
+static struct cfg_instance *
 add(struct side *s, const char *ifname, uint8_t vhid)
 {
-	struct cfg_vhost	*cv = mk(ifname, vhid);
+	struct cfg_instance	*cv = mk(ifname, vhid);
 
-	s->v[s->c.nvhosts++] = cv;
+	s->v[s->c.ninstances++] = cv;
 	return cv;
 }
 
@@ -96,13 +96,13 @@ test_changes(void)
 		{ "name", 12, CFG_CH_NAME },
 		{ "upscript", 13, CFG_CH_SCRIPTS },
 		{ "xparam", 14, CFG_CH_SCRIPTS },
-		/* vhost_update gives the FSM its params on PROTO only. */
+		/* instance_update gives the FSM its params on PROTO only. */
 		{ "neutral", 15, CFG_CH_PROTO | CFG_CH_SCRIPTS },
 		{ "file line only", 16, 0 },
 		{ "ignoreifstate", 17, CFG_CH_PROTO },
 		{ "address string", 18, CFG_CH_SCRIPTS },
 	};
-	struct cfg_vhost	*a, *b;
+	struct cfg_instance	*a, *b;
 	size_t			 i;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -130,9 +130,9 @@ test_changes(void)
 		case 17: b->ignoreifstate = true; break;
 		case 18: b->addr_strs[0] = (char *)"198.18.0.042"; break;
 		}
-		CHECKF(cfg_vhost_changes(a, b) == cases[i].bit, "got %#x",
-		    cfg_vhost_changes(a, b));
-		CHECK(cfg_vhost_changes(b, a) == cases[i].bit);
+		CHECKF(cfg_instance_changes(a, b) == cases[i].bit, "got %#x",
+		    cfg_instance_changes(a, b));
+		CHECK(cfg_instance_changes(b, a) == cases[i].bit);
 	}
 }
 

@@ -180,10 +180,10 @@ test_row(const struct cfg_key *k, struct cfg *base, const char *base_print)
 		return;
 	p1 = print(c);
 	if (cfg_key_is_instance(k) && (k->flags & CFG_F_IDENTITY))
-		CHECKF(cfg_identity_cmp(base->vhosts[0], c->vhosts[0]) != 0,
+		CHECKF(cfg_identity_cmp(base->instances[0], c->instances[0]) != 0,
 		    "an identity key did not change the identity");
 	else if (cfg_key_is_instance(k)) {
-		ch = cfg_vhost_changes(base->vhosts[0], c->vhosts[0]);
+		ch = cfg_instance_changes(base->instances[0], c->instances[0]);
 		CHECKF(ch == k->reload, "changes %#x, the table says %#x", ch,
 		    k->reload);
 	}
@@ -205,7 +205,7 @@ test_row(const struct cfg_key *k, struct cfg *base, const char *base_print)
 		    p2);
 		/* Only a password given in the file is masked by the print. */
 		want = k->type == CFG_T_SECRET ? CFG_CH_AUTH : 0;
-		ch = cfg_vhost_changes(c->vhosts[0], again->vhosts[0]);
+		ch = cfg_instance_changes(c->instances[0], again->instances[0]);
 		CHECKF(ch == want, "reloaded print changes %#x", ch);
 		free(p2);
 	}

@@ -1,6 +1,6 @@
 /*
- * test_registry.c: registry.c alone, with instances stubbed (vhost_cfg,
- * vhost_state, vhost_free below): finding by (interface, vhid) and by
+ * test_registry.c: registry.c alone, with instances stubbed (instance_cfg,
+ * instance_state, instance_free below): finding by (interface, vhid) and by
  * name among 10,000 instances, file order, counts by state, snapshots,
  * a reload's replacement list (removals, a rename, a new order) and the
  * final free.
@@ -14,39 +14,39 @@
 #include "cfg.h"
 #include "check.h"
 #include "registry.h"
-#include "vhost.h"
+#include "instance.h"
 
 #define N	10000
 #define NIF	40		/* interfaces: N / NIF instances on each */
 
-struct vhost {
-	struct cfg_vhost	cv;
+struct instance {
+	struct cfg_instance	cv;
 	enum carp_state		state;
 	bool			freed;
 };
 
-static struct vhost	vhs[N];
+static struct instance	vhs[N];
 static char		ifnames[NIF][16], names[N][16];
 static size_t		nfreed;
 
-const struct cfg_vhost *
-vhost_cfg(const struct vhost *vh)
+const struct cfg_instance *
+instance_cfg(const struct instance *inst)
 {
-	return &vh->cv;
+	return &inst->cv;
 }
 
 enum carp_state
-vhost_state(const struct vhost *vh)
+instance_state(const struct instance *inst)
 {
-	return vh->state;
+	return inst->state;
 }
 
 void
-vhost_free(struct vhost *vh)
+instance_free(struct instance *inst)
 {
-	CHECKF(!vh->freed, "instance %s vhid %u freed twice",
-	    vh->cv.interface, vh->cv.vhid);
-	vh->freed = true;
+	CHECKF(!inst->freed, "instance %s vhid %u freed twice",
+	    inst->cv.interface, inst->cv.vhid);
+	inst->freed = true;
 	nfreed++;
 }
 
@@ -95,11 +95,11 @@ test_find(void)
 }
 
 static void
-order_cb(struct vhost *vh, void *arg)
+order_cb(struct instance *inst, void *arg)
 {
 	size_t	*i = arg;
 
-	CHECKF(vh == &vhs[*i], "foreach: %zu-th is not instance %zu", *i, *i);
+	CHECKF(inst == &vhs[*i], "foreach: %zu-th is not instance %zu", *i, *i);
 	(*i)++;
 }
 
@@ -121,7 +121,7 @@ test_order_counts_snapshot(void)
 	v = registry_snapshot(&n);
 	CHECK(n == N);
 	for (i = 0; i < n; i++)
-		if (v[i].vh != &vhs[i] || v[i].interface != vhs[i].cv.interface ||
+		if (v[i].inst != &vhs[i] || v[i].interface != vhs[i].cv.interface ||
 		    v[i].vhid != vhs[i].cv.vhid || v[i].name != vhs[i].cv.name ||
 		    v[i].state != vhs[i].state || v[i].line != (int)i + 1)
 			bad++;
@@ -133,7 +133,7 @@ test_order_counts_snapshot(void)
 static void
 test_set(void)
 {
-	static struct vhost	*nv[N];
+	static struct instance	*nv[N];
 	size_t			 i, n = 0, bad = 0;
 
 	check_what = "set";

@@ -1,10 +1,10 @@
 /*
- * vhost.h: one CARP instance at run time: its configuration, its state
+ * instance.h: one CARP instance at run time: its configuration, its state
  * machine and timer, its interface slot and its script queue.  The only
  * caller of carp_fsm_step(); carries out the actions it returns.
  */
-#ifndef VHOST_H
-#define VHOST_H
+#ifndef INSTANCE_H
+#define INSTANCE_H
 
 #include <stdbool.h>
 
@@ -12,33 +12,33 @@
 #include "cfg.h"
 
 struct event_base;
-struct vhost;
+struct instance;
 
 /* Once per process. */
-void		 vhost_init(struct event_base *, bool legacy);
+void		 instance_init(struct event_base *, bool legacy);
 
 /*
  * A new instance; it owns cv from now on and frees it.  NULL (reason
  * logged, cv still the caller's) if its interface cannot be used.
  */
-struct vhost	*vhost_new(struct cfg_vhost *cv);
-void		 vhost_free(struct vhost *);
+struct instance	*instance_new(struct cfg_instance *cv);
+void		 instance_free(struct instance *);
 
 /* Reload: new settings of the same identity in place (CFG_CH_* bits). */
-bool		 vhost_update(struct vhost *, struct cfg_vhost *, unsigned);
+bool		 instance_update(struct instance *, struct cfg_instance *, unsigned);
 /* Reload: bow out and run the down script if master, then free. */
-void		 vhost_remove(struct vhost *);
+void		 instance_remove(struct instance *);
 
 /* INIT -> BACKUP; then the link state is applied. */
-void		 vhost_start(struct vhost *);
+void		 instance_start(struct instance *);
 /* SIGUSR2: a master yields (bow-out advert first with shutdown). */
-void		 vhost_stepdown(struct vhost *);
+void		 instance_stepdown(struct instance *);
 /* Exit path: bow-out and down script if `shutdown` is set. */
-void		 vhost_shutdown(struct vhost *);
+void		 instance_shutdown(struct instance *);
 /* SIGUSR1: the ucarp status line plus counters. */
-void		 vhost_log_status(const struct vhost *);
+void		 instance_log_status(const struct instance *);
 
-enum carp_state	 vhost_state(const struct vhost *);
-const struct cfg_vhost *vhost_cfg(const struct vhost *);
+enum carp_state	 instance_state(const struct instance *);
+const struct cfg_instance *instance_cfg(const struct instance *);
 
-#endif /* VHOST_H */
+#endif /* INSTANCE_H */

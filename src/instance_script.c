@@ -1,5 +1,5 @@
 /*
- * vhost_script.c: an instance's scripts.  Builds ucarp's argv and our
+ * instance_script.c: an instance's scripts.  Builds ucarp's argv and our
  * UCARP_* environment, hands them to the script queue, and keeps the
  * record of what the last queued script was queued for, so that a reload
  * can rebuild the script still waiting to start.
@@ -10,12 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vhost_priv.h"
+#include "instance_priv.h"
 #include "xmalloc.h"
 
 /* Forget the record of the last queued script. */
 void
-vhost_script_rec_clear(struct vhost_script_rec *r)
+instance_script_rec_clear(struct instance_script_rec *r)
 {
 	size_t	i;
 
@@ -28,7 +28,7 @@ vhost_script_rec_clear(struct vhost_script_rec *r)
 
 /* The addresses as scripts get them in UCARP_ADDRS: "a b c". */
 char *
-vhost_addrs_str(char *const *addrs, size_t naddrs)
+instance_addrs_str(char *const *addrs, size_t naddrs)
 {
 	char	*s;
 	size_t	 i, n, len;
@@ -44,20 +44,20 @@ vhost_addrs_str(char *const *addrs, size_t naddrs)
 
 /* Remember what a script was queued for (addrs are copied). */
 static void
-vhost_script_record(struct vhost *vh, char *const *addrs, size_t naddrs,
+instance_script_record(struct instance *inst, char *const *addrs, size_t naddrs,
     enum script_kind kind, enum carp_state state, enum carp_state prev,
     const char *reason)
 {
-	struct vhost_script_rec	r;
+	struct instance_script_rec	r;
 	size_t			i;
 
 	/* Copy first: addrs may be the record being replaced. */
-	r = (struct vhost_script_rec){ kind, state, prev, reason, NULL, naddrs };
+	r = (struct instance_script_rec){ kind, state, prev, reason, NULL, naddrs };
 	r.addrs = xcalloc(naddrs, sizeof(*r.addrs));
 	for (i = 0; i < naddrs; i++)
 		r.addrs[i] = xstrdup(addrs[i]);
-	vhost_script_rec_clear(&vh->queued);
-	vh->queued = r;
+	instance_script_rec_clear(&inst->queued);
+	inst->queued = r;
 }
 
 /*
@@ -66,10 +66,10 @@ vhost_script_record(struct vhost *vh, char *const *addrs, size_t naddrs,
  * second argument, as in ucarp).
  */
 void
-vhost_script_queue(struct vhost *vh, const struct cfg_vhost *cv,
+instance_script_queue(struct instance *inst, const struct cfg_instance *cv,
     char *const *addrs, size_t naddrs, enum script_kind kind,
     enum carp_state state, enum carp_state prev, const char *reason,
-    enum vhost_script_how how)
+    enum instance_script_how how)
 {
 	const char	*path;
 	char		*argv[5], *env[8], *as;
@@ -82,7 +82,7 @@ vhost_script_queue(struct vhost *vh, const struct cfg_vhost *cv,
 	argv[3] = cv->xparam;
 	argv[4] = NULL;
 
-	as = vhost_addrs_str(addrs, naddrs);
+	as = instance_addrs_str(addrs, naddrs);
 	xasprintf(&env[k++], "UCARP_INSTANCE=%s", cv->name != NULL ?
 	    cv->name : "");
 	xasprintf(&env[k++], "UCARP_VHID=%u", cv->vhid);
@@ -93,32 +93,32 @@ vhost_script_queue(struct vhost *vh, const struct cfg_vhost *cv,
 	xasprintf(&env[k++], "UCARP_REASON=%s", reason);
 	env[k] = NULL;
 	switch (how) {
-	case VHOST_SCRIPT_PUSH:
-		script_q_push(vh->sq, kind, path, argv, env);
+	case INSTANCE_SCRIPT_PUSH:
+		script_q_push(inst->sq, kind, path, argv, env);
 		break;
-	case VHOST_SCRIPT_UNDO:
-		script_q_push_undo(vh->sq, path, argv, env);
+	case INSTANCE_SCRIPT_UNDO:
+		script_q_push_undo(inst->sq, path, argv, env);
 		break;
-	case VHOST_SCRIPT_REBUILD:
-		script_q_repoint(vh->sq, path, argv, env);
+	case INSTANCE_SCRIPT_REBUILD:
+		script_q_repoint(inst->sq, path, argv, env);
 		break;
 	}
 	while (k > 0)
 		free(env[--k]);
 	free(as);
 	/* An undo is never replaced: the record stays the last push's. */
-	if (how != VHOST_SCRIPT_UNDO)
-		vhost_script_record(vh, addrs, naddrs, kind, state, prev,
+	if (how != INSTANCE_SCRIPT_UNDO)
+		instance_script_record(inst, addrs, naddrs, kind, state, prev,
 		    reason);
 }
 
 /* Queue a transition's up or down script. */
 void
-vhost_script_transition(struct vhost *vh, const struct carp_action *a)
+instance_script_transition(struct instance *inst, const struct carp_action *a)
 {
-	vhost_script_queue(vh, vh->cfg, vh->cfg->addr_strs, vh->cfg->naddrs,
+	instance_script_queue(inst, inst->cfg, inst->cfg->addr_strs, inst->cfg->naddrs,
 	    a->type == CARP_ACT_SCRIPT_UP ? SCRIPT_UP : SCRIPT_DOWN,
-	    a->to, vh->last_from, carp_cause_name(a->cause), VHOST_SCRIPT_PUSH);
+	    a->to, inst->last_from, carp_cause_name(a->cause), INSTANCE_SCRIPT_PUSH);
 }
 
 /*
@@ -127,15 +127,15 @@ vhost_script_transition(struct vhost *vh, const struct carp_action *a)
  * it undoes what the up script before it set up; an up script gets cv's.
  */
 void
-vhost_script_rebuild(struct vhost *vh, const struct cfg_vhost *cv,
+instance_script_rebuild(struct instance *inst, const struct cfg_instance *cv,
     enum script_kind waiting)
 {
-	const struct vhost_script_rec	*r = &vh->queued;
+	const struct instance_script_rec	*r = &inst->queued;
 
 	if (waiting == SCRIPT_DOWN)
-		vhost_script_queue(vh, cv, r->addrs, r->naddrs, waiting,
-		    r->state, r->prev, r->reason, VHOST_SCRIPT_REBUILD);
+		instance_script_queue(inst, cv, r->addrs, r->naddrs, waiting,
+		    r->state, r->prev, r->reason, INSTANCE_SCRIPT_REBUILD);
 	else
-		vhost_script_queue(vh, cv, cv->addr_strs, cv->naddrs, waiting,
-		    r->state, r->prev, r->reason, VHOST_SCRIPT_REBUILD);
+		instance_script_queue(inst, cv, cv->addr_strs, cv->naddrs, waiting,
+		    r->state, r->prev, r->reason, INSTANCE_SCRIPT_REBUILD);
 }

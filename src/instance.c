@@ -1,0 +1,445 @@
+/*
+ * instance.c: one CARP instance's life cycle and the driver of its state
+ * machine: feeds it events (timer, link, signals), carries out the
+ * actions it returns (transitions, adverts, GARPs, scripts, notices) and
+ * arms its one timer.  Receiving is in instance_rx.c, scripts in
+ * instance_script.c, reload in instance_reload.c (see instance_priv.h).
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/event.h>
+
+#include "cfg_mem.h"
+#include "clock.h"
+#include "iface.h"
+#include "instance.h"
+#include "instance_priv.h"
+#include "xmalloc.h"
+
+#define INSTANCE_FEEDBACK_MAX	4	/* send-result rounds per event */
+
+static struct event_base	*instance_base;
+static bool			 instance_legacy;
+/*
+ * Failed sends, all instances together: with ignoreifstate on a vanished
+ * interface every advert of every instance on it fails.
+ */
+static struct log_rate		 instance_send_rate;
+
+void
+instance_init(struct event_base *base, bool legacy)
+{
+	instance_base = base;
+	instance_legacy = legacy;
+}
+
+/* Arm the one timer at the machine's earliest deadline. */
+void
+instance_arm(struct instance *inst)
+{
+	struct timeval	tv;
+	int64_t		d, now;
+
+	d = carp_fsm_next_deadline(&inst->fsm);
+	if (d == 0) {
+		evtimer_del(inst->timer);
+		return;
+	}
+	now = clock_mono_us();
+	d = d > now ? d - now : 0;
+	tv.tv_sec = (time_t)(d / 1000000);
+	tv.tv_usec = (suseconds_t)(d % 1000000);
+	evtimer_add(inst->timer, &tv);
+}
+
+static void
+instance_timer_cb(int fd UNUSED, short what UNUSED, void *arg)
+{
+	instance_event(arg, CARP_EV_TIMER);
+}
+
+/* The rekey window closed: the old key is of no use any more. */
+void
+instance_rekey_close(struct instance *inst, int64_t now)
+{
+	if (carp_rekey_close(&inst->rekey, now))
+		carp_auth_free(&inst->auth_old);
+}
+
+/* The key adverts go out with now (carp_rekey.h). */
+static const struct carp_auth *
+instance_tx_auth(struct instance *inst)
+{
+	int64_t			now = clock_mono_us();
+	enum carp_rekey_key	k;
+	bool			switched;
+
+	k = carp_rekey_tx(&inst->rekey, now, &switched);
+	if (switched)
+		log_info("%snow advertising with the new password and "
+		    "addresses", inst->prefix);
+	instance_rekey_close(inst, now);
+	return k == CARP_REKEY_OLD ? &inst->auth_old : &inst->auth;
+}
+
+/*
+ * A send failed: log it at most once a second over all instances, saying
+ * how many failures were not logged since the last line.
+ */
+static void
+instance_send_failed(struct instance *inst, const char *what, const char *addr)
+{
+	unsigned	held;
+	char		more[64] = "";
+
+	if (!log_rate_ok(&instance_send_rate, clock_mono_us(),
+	    INSTANCE_WARN_PERIOD_US, &held))
+		return;
+	if (held > 0)
+		snprintf(more, sizeof(more), " (%u more failed sends since the "
+		    "last report)", held);
+	log_msg(LOG_WARNING, "%s%s%s%s on %s%s", inst->prefix, what,
+	    addr != NULL ? " for " : "", addr != NULL ? addr : "",
+	    inst->cfg->interface, more);
+}
+
+/* Send one advert; returns 0 or -1. */
+static int
+instance_send_advert(struct instance *inst, const struct carp_action *a)
+{
+	struct carp_tx	tx;
+	uint8_t		buf[CARP_FRAME_LEN];
+	size_t		len;
+
+	memset(&tx, 0, sizeof(tx));
+	tx.vhid = inst->cfg->vhid;
+	tx.advbase = a->advbase;
+	tx.advskew = a->advskew;
+	tx.counter = a->counter;
+	tx.ip_id = (uint16_t)clock_random64();
+	memcpy(tx.src_ip, inst->cfg->srcip, 4);
+	memcpy(tx.dst_ip, inst->cfg->mcast, 4);
+	tx.broadcast = inst->cfg->nomcast;
+	len = carp_pkt_build(buf, sizeof(buf), &tx, instance_tx_auth(inst));
+	if (len == 0 || iface_send(inst->ifp, buf, len) == -1) {
+		inst->send_errors++;
+		instance_send_failed(inst, "write() has failed: could not send an "
+		    "advert", NULL);
+		return -1;
+	}
+	inst->sent++;
+	return 0;
+}
+
+/* Gratuitous ARP for every address, with the interface's real MAC. */
+static void
+instance_send_garp(struct instance *inst)
+{
+	uint8_t	buf[CARP_GARP_LEN];
+	size_t	i, len;
+
+	for (i = 0; i < inst->cfg->naddrs; i++) {
+		len = carp_garp_build(buf, sizeof(buf), iface_mac(inst->ifp),
+		    inst->cfg->addrs[i]);
+		if (len == 0 || iface_send(inst->ifp, buf, len) == -1)
+			instance_send_failed(inst, "could not send a gratuitous ARP",
+			    inst->cfg->addr_strs[i]);
+	}
+}
+
+/* Log a transition as ucarp did, plus why. */
+static void
+instance_log_transition(struct instance *inst, const struct carp_action *a)
+{
+	inst->transitions++;
+	inst->last_from = a->from;
+	inst->last_cause = a->cause;
+	log_msg(LOG_WARNING, "%sSwitching to state: %s (%s)", inst->prefix,
+	    carp_state_name(a->to), carp_cause_name(a->cause));
+	switch (a->cause) {
+	case CARP_CAUSE_PREEMPT:
+		log_msg(LOG_WARNING, "%sPutting MASTER down - preemption",
+		    inst->prefix);
+		break;
+	case CARP_CAUSE_SLOW_MASTER:
+		log_msg(LOG_WARNING, "%sPutting MASTER DOWN (going to time "
+		    "out)", inst->prefix);
+		break;
+	case CARP_CAUSE_PREFERRED_MASTER:
+		log_msg(LOG_WARNING, "%sPreferred master advertised: going "
+		    "back to BACKUP state", inst->prefix);
+		break;
+	default:
+		break;
+	}
+}
+
+static void
+instance_notice(struct instance *inst, const struct carp_action *a)
+{
+	unsigned	held;
+
+	switch (a->cause) {
+	case CARP_CAUSE_NONPREFERRED_MASTER:
+		if (log_rate_ok(&inst->rate_nonpref, clock_mono_us(),
+		    INSTANCE_WARN_PERIOD_US, &held))
+			log_msg(LOG_WARNING, "%sNon-preferred master "
+			    "advertising: reasserting control of VIP with "
+			    "another gratuitous arp", inst->prefix);
+		break;
+	case CARP_CAUSE_DEMOTED:
+		log_msg(LOG_ERR, "%sthree adverts in a row could not be sent: "
+		    "advertising with advskew 240 until sends work again",
+		    inst->prefix);
+		break;
+	case CARP_CAUSE_UNEXPECTED:
+		log_debug("%sevent %s not expected in state %s: ignored",
+		    inst->prefix, carp_event_name(a->event),
+		    carp_state_name(a->from));
+		break;
+	default:
+		log_info("%s%s: %s", inst->prefix, inst->cfg->interface,
+		    carp_cause_name(a->cause));
+		break;
+	}
+}
+
+/*
+ * Feed one event to the machine and carry out its actions in order.  Send
+ * results go back in as events (bounded: demotion can add one advert).
+ */
+void
+instance_step(struct instance *inst, struct carp_event *ev, int depth)
+{
+	struct carp_actions	 acts;
+
+	ev->now = clock_mono_us();
+	ev->rand = clock_random64();
+	ev->wall = clock_wall_us();
+	acts.n = 0;
+	carp_fsm_step(&inst->fsm, ev, &acts);
+	instance_exec(inst, &acts, depth);
+}
+
+/* An event that carries nothing but its type, at a feedback depth. */
+static void
+instance_event_at(struct instance *inst, enum carp_event_type type, int depth)
+{
+	struct carp_event	ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.type = type;
+	instance_step(inst, &ev, depth);
+}
+
+void
+instance_event(struct instance *inst, enum carp_event_type type)
+{
+	instance_event_at(inst, type, 0);
+}
+
+/* Carry out the machine's actions in order; send results go back in. */
+void
+instance_exec(struct instance *inst, const struct carp_actions *acts, int depth)
+{
+	const struct carp_action *a;
+	size_t			 i;
+	int			 sent[CARP_ACTIONS_MAX] = { 0 }, nsent = 0;
+
+	for (i = 0; i < acts->n; i++) {
+		a = &acts->a[i];
+		switch (a->type) {
+		case CARP_ACT_TRANSITION:
+			instance_log_transition(inst, a);
+			break;
+		case CARP_ACT_SEND_ADVERT:
+			sent[nsent++] = instance_send_advert(inst, a);
+			break;
+		case CARP_ACT_SEND_GARP:
+			instance_send_garp(inst);
+			break;
+		case CARP_ACT_SCRIPT_UP:
+		case CARP_ACT_SCRIPT_DOWN:
+			instance_script_transition(inst, a);
+			break;
+		case CARP_ACT_NOTICE:
+			instance_notice(inst, a);
+			break;
+		default:
+			log_debug("%sunknown action %d ignored", inst->prefix,
+			    (int)a->type);
+			break;
+		}
+	}
+	/* Each advert's result, in order, as SEND_OK or SEND_FAIL. */
+	for (i = 0; i < (size_t)nsent && depth < INSTANCE_FEEDBACK_MAX; i++)
+		instance_event_at(inst, sent[i] == 0 ? CARP_EV_SEND_OK :
+		    CARP_EV_SEND_FAIL, depth + 1);
+	if (depth == 0)
+		instance_arm(inst);
+}
+
+static void
+instance_link(void *arg, bool up)
+{
+	instance_event(arg, up ? CARP_EV_LINK_UP : CARP_EV_LINK_DOWN);
+}
+
+void
+instance_params(const struct cfg_instance *cv, struct carp_params *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->advbase = cv->advbase;
+	p->advskew = cv->advskew;
+	p->deadratio = cv->deadratio;
+	p->preempt = cv->preempt;
+	p->neutral = cv->neutral;
+	p->bowout = cv->shutdown;
+	p->ignoreifstate = cv->ignoreifstate;
+	p->monotonic = cv->replay_protect;
+	memcpy(p->srcip, cv->srcip, 4);
+}
+
+struct instance *
+instance_new(struct cfg_instance *cv)
+{
+	struct instance		*inst;
+	struct carp_params	 p;
+
+	inst = xcalloc(1, sizeof(*inst));
+	inst->cfg = cv;
+	inst->prefix = instance_make_prefix(cv);
+	if (!carp_auth_init(&inst->auth, cv->pass, cv->passlen, cv->vhid,
+	    (const uint8_t (*)[4])cv->addrs, cv->naddrs)) {
+		log_msg(LOG_ERR, "%sPassword too long (at most %d bytes)",
+		    inst->prefix, CARP_PASS_MAX);
+		goto fail;
+	}
+	if ((inst->ifp = iface_get(cv->interface, !instance_legacy)) == NULL)
+		goto fail;
+	if (!iface_attach(inst->ifp, cv->vhid, instance_rx_input, instance_link,
+	    inst)) {
+		log_msg(LOG_ERR, "%svhid %u is already used on %s", inst->prefix,
+		    cv->vhid, cv->interface);
+		iface_put(inst->ifp);
+		goto fail;
+	}
+	if (!cv->nomcast)
+		iface_join(inst->ifp, cv->mcast);
+	instance_params(cv, &p);
+	carp_fsm_init(&inst->fsm, &p);
+	inst->timer = evtimer_new(instance_base, instance_timer_cb, inst);
+	inst->sq = script_q_new(inst->prefix);
+	return inst;
+fail:
+	carp_auth_free(&inst->auth);
+	free(inst->prefix);
+	free(inst);
+	return NULL;
+}
+
+void
+instance_free(struct instance *inst)
+{
+	if (inst == NULL)
+		return;
+	if (inst->timer != NULL)
+		event_free(inst->timer);
+	iface_detach(inst->ifp, inst->cfg->vhid);
+	if (!inst->cfg->nomcast)
+		iface_leave(inst->ifp, inst->cfg->mcast);
+	iface_put(inst->ifp);
+	script_q_free(inst->sq);
+	instance_script_rec_clear(&inst->queued);
+	free(inst->prefix);
+	carp_auth_free(&inst->auth);
+	carp_auth_free(&inst->auth_old);
+	cfg_instance_free(inst->cfg);
+	free(inst);
+}
+
+void
+instance_start(struct instance *inst)
+{
+	instance_event(inst, CARP_EV_START);
+	if (!iface_running(inst->ifp))
+		instance_link(inst, false);
+}
+
+void
+instance_stepdown(struct instance *inst)
+{
+	instance_event(inst, CARP_EV_STEPDOWN);
+}
+
+void
+instance_shutdown(struct instance *inst)
+{
+	if (!inst->cfg->shutdown) {
+		/*
+		 * Without -z ucarp ran no script on exit; neither do we.  The
+		 * instance stops cold: no more adverts, packets or link events
+		 * while the daemon waits for scripts already started.
+		 */
+		evtimer_del(inst->timer);
+		iface_detach(inst->ifp, inst->cfg->vhid);
+		return;
+	}
+	instance_event(inst, CARP_EV_SHUTDOWN);
+}
+
+void
+instance_log_status(const struct instance *inst)
+{
+	char	ifc[256];
+
+	/* ucarp printed MASTER for INIT too; we name the real state. */
+	log_info("%s%s on %s id %u", inst->prefix,
+	    carp_state_name(inst->fsm.state), inst->cfg->interface, inst->cfg->vhid);
+	iface_format_counters(inst->ifp, ifc, sizeof(ifc));
+	log_info("%scounters: sent=%llu send_errors=%llu received=%llu "
+	    "transitions=%llu own=%llu bad_group=%llu bad_ip_cksum=%llu "
+	    "bad_carp_cksum=%llu bad_hmac=%llu replay=%llu %s", inst->prefix,
+	    (unsigned long long)inst->sent,
+	    (unsigned long long)inst->send_errors,
+	    (unsigned long long)inst->received,
+	    (unsigned long long)inst->transitions,
+	    (unsigned long long)inst->counters[CARP_OWN],
+	    (unsigned long long)inst->counters[CARP_BAD_GROUP],
+	    (unsigned long long)inst->counters[CARP_BAD_IP_CKSUM],
+	    (unsigned long long)inst->counters[CARP_BAD_CARP_CKSUM],
+	    (unsigned long long)inst->counters[CARP_BAD_HMAC],
+	    (unsigned long long)inst->counters[CARP_REPLAY], ifc);
+}
+
+/* The log prefix: "eth0 vhid 42 (web): ", empty on the command line. */
+char *
+instance_make_prefix(const struct cfg_instance *cv)
+{
+	char	*p;
+
+	if (instance_legacy)
+		p = xstrdup("");
+	else if (cv->name != NULL)
+		xasprintf(&p, "%s vhid %u (%s): ", cv->interface, cv->vhid,
+		    cv->name);
+	else
+		xasprintf(&p, "%s vhid %u: ", cv->interface, cv->vhid);
+	return p;
+}
+
+enum carp_state
+instance_state(const struct instance *inst)
+{
+	return inst->fsm.state;
+}
+
+const struct cfg_instance *
+instance_cfg(const struct instance *inst)
+{
+	return inst->cfg;
+}

@@ -1,0 +1,96 @@
+/*
+ * instance_priv.h: struct instance and the functions the instance*.c files share;
+ * for those files only (everyone else uses instance.h).
+ *   instance.c         life cycle and the state machine's driver (step, exec,
+ *                   the one timer, sends)
+ *   instance_rx.c      receive policy: group, verify, rekey window, replay,
+ *                   verdict counters and their logs
+ *   instance_script.c  scripts' argv and environment, the record of the last
+ *                   queued script, its rebuild on reload
+ *   instance_reload.c  reload in place, address moves, removal
+ */
+#ifndef INSTANCE_PRIV_H
+#define INSTANCE_PRIV_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "carp_fsm.h"
+#include "carp_hmac.h"
+#include "carp_pkt.h"
+#include "carp_rekey.h"
+#include "carp_replay.h"
+#include "cfg.h"
+#include "log.h"
+#include "script.h"
+
+#define INSTANCE_WARN_PERIOD_US	1000000
+
+/*
+ * What the last script queued was queued for, so that a reload can
+ * rebuild it while it waits to start (instance_update).
+ */
+struct instance_script_rec {
+	enum script_kind	 kind;
+	enum carp_state		 state;		/* UCARP_STATE */
+	enum carp_state		 prev;		/* UCARP_PREV_STATE */
+	const char		*reason;	/* static */
+	char			**addrs;	/* the addresses it was given */
+	size_t			 naddrs;
+};
+
+/* How instance_script_queue() hands a script to the queue. */
+enum instance_script_how {
+	INSTANCE_SCRIPT_PUSH,	/* a transition's script */
+	INSTANCE_SCRIPT_UNDO,	/* a down script later ones do not replace */
+	INSTANCE_SCRIPT_REBUILD	/* replaces the script waiting to start */
+};
+
+struct instance {
+	struct cfg_instance	*cfg;
+	struct carp_fsm		 fsm;
+	struct carp_auth	 auth;
+	struct carp_auth	 auth_old;	/* before a reload changed it */
+	struct carp_rekey	 rekey;		/* when auth_old is used */
+	struct carp_replay	 replay;	/* per-peer counters (opt-in) */
+	struct iface		*ifp;
+	struct event		*timer;
+	struct script_q		*sq;
+	struct instance_script_rec	 queued;	/* the last script queued */
+	char			*prefix;	/* "eth0 vhid 42 (web): " */
+	enum carp_state		 last_from;	/* of the last transition */
+	enum carp_cause		 last_cause;
+	uint64_t		 sent;
+	uint64_t		 send_errors;
+	uint64_t		 received;
+	uint64_t		 transitions;
+	uint64_t		 counters[CARP_VERDICT_MAX];
+	struct log_rate		 rate[CARP_VERDICT_MAX];
+	struct log_rate		 rate_nonpref;
+};
+
+/* instance.c */
+char	*instance_make_prefix(const struct cfg_instance *);
+void	 instance_params(const struct cfg_instance *, struct carp_params *);
+void	 instance_step(struct instance *, struct carp_event *, int depth);
+void	 instance_event(struct instance *, enum carp_event_type);
+void	 instance_exec(struct instance *, const struct carp_actions *, int depth);
+void	 instance_arm(struct instance *);
+void	 instance_rekey_close(struct instance *, int64_t now);
+
+/* instance_rx.c: the interface's input callback. */
+void	 instance_rx_input(void *arg, const uint8_t *frame, size_t len,
+	    const struct carp_advert *adv);
+
+/* instance_script.c */
+char	*instance_addrs_str(char *const *addrs, size_t naddrs);
+void	 instance_script_queue(struct instance *, const struct cfg_instance *,
+	    char *const *addrs, size_t naddrs, enum script_kind,
+	    enum carp_state state, enum carp_state prev, const char *reason,
+	    enum instance_script_how);
+void	 instance_script_transition(struct instance *, const struct carp_action *);
+void	 instance_script_rebuild(struct instance *, const struct cfg_instance *,
+	    enum script_kind waiting);
+void	 instance_script_rec_clear(struct instance_script_rec *);
+
+#endif /* INSTANCE_PRIV_H */
