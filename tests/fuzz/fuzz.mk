@@ -4,13 +4,19 @@
 # per target); it is a test of the fuzzing build only.
 FUZZ_TESTS =
 if FUZZING
-check_PROGRAMS += tests/fuzz/fuzz_pkt tests/fuzz/fuzz_cfg tests/fuzz/fuzz_sim
+check_PROGRAMS += tests/fuzz/fuzz_pkt tests/fuzz/fuzz_cfg tests/fuzz/fuzz_sim \
+	tests/fuzz/fuzz_ctl
 FUZZ_TESTS += tests/fuzz/run.sh
 
 # The packet codec: pure core and libcrypto only.
 tests_fuzz_fuzz_pkt_SOURCES = tests/fuzz/fuzz_pkt.c
 tests_fuzz_fuzz_pkt_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
 tests_fuzz_fuzz_pkt_LDADD = src/libucarp_core.a $(CRYPTO_LIBS)
+
+# The control protocol's codec: pure core only.
+tests_fuzz_fuzz_ctl_SOURCES = tests/fuzz/fuzz_ctl.c
+tests_fuzz_fuzz_ctl_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
+tests_fuzz_fuzz_ctl_LDADD = src/libucarp_core.a
 
 # The configuration file loader, checks and printer.
 tests_fuzz_fuzz_cfg_SOURCES = tests/fuzz/fuzz_cfg.c

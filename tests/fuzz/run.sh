@@ -6,8 +6,8 @@
 #
 # DIR is a build directory configured with "CC=clang configure
 # --enable-fuzzing" where "make tests/fuzz/fuzz_pkt tests/fuzz/fuzz_cfg
-# tests/fuzz/fuzz_sim" has been run; this script builds nothing.
-# SECONDS_PER_TARGET defaults to 120; 0 runs the regression inputs only.
+# tests/fuzz/fuzz_sim tests/fuzz/fuzz_ctl" has been run; this script
+# builds nothing.  SECONDS_PER_TARGET defaults to 120; 0 runs the regression inputs only.
 #
 # The seeds (corpus/<target>) and the crashers kept as regression inputs
 # (regress/<target>) are only read: fuzzing works on a copy in a
@@ -29,12 +29,13 @@ case $secs in
 ''|*[!0-9]*) usage ;;
 esac
 [ -n "${FUZZ_BUILD:-}" ] || usage
-targets="pkt cfg sim"
+targets="pkt cfg sim ctl"
 for t in $targets; do
 	if [ ! -x "$FUZZ_BUILD/tests/fuzz/fuzz_$t" ]; then
 		echo "$0: $FUZZ_BUILD/tests/fuzz/fuzz_$t is not built; configure" \
 		    "with CC=clang --enable-fuzzing and make" \
-		    "tests/fuzz/fuzz_pkt tests/fuzz/fuzz_cfg tests/fuzz/fuzz_sim" >&2
+		    "tests/fuzz/fuzz_pkt tests/fuzz/fuzz_cfg tests/fuzz/fuzz_sim" \
+		    "tests/fuzz/fuzz_ctl" >&2
 		exit 2
 	fi
 done
@@ -93,6 +94,7 @@ for t in $targets; do
 	pkt) maxlen=256 ;;
 	cfg) maxlen=4096 ;;
 	sim) maxlen=512 ;;
+	ctl) maxlen=4200 ;;
 	esac
 	dict=
 	[ -f "$here/$t.dict" ] && dict=-dict=$here/$t.dict
@@ -138,7 +140,7 @@ for t in $targets; do
 	    -print_final_stats=1 -artifact_prefix="$art/" "$scratch" \
 	    < /dev/null > "$log" 2>&1; then
 		echo "FAIL fuzz_$t: fuzzing found a problem"
-		grep -E '^(==[0-9]+==|SUMMARY|fuzz_(pkt|cfg|sim):)' "$log" | head -n 20
+		grep -E '^(==[0-9]+==|SUMMARY|fuzz_(pkt|cfg|sim|ctl):)' "$log" | head -n 20
 		tail -n 60 "$log"
 		show_artifacts "$art"
 		failed=1

@@ -1,0 +1,257 @@
+/*
+ * test_ctl_msg.c: the control protocol's codec (ctl_msg.c): every type
+ * round-trips field by field; truncated, oversized, wrong-version,
+ * unknown-type and malformed messages are refused with the right error;
+ * the wire's name tables agree with the core's (carp_state_name,
+ * carp_cause_name, carp_verdict_name), since ucarpctl prints them.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include "carp_fsm.h"
+#include "carp_pkt.h"
+#include "check.h"
+#include "ctl_proto.h"
+
+static uint8_t	buf[CTL_MSG_MAX + 64];
+
+/* Encode, decode, and compare what came back with what went in. */
+static size_t
+roundtrip(const struct ctl_msg *in, struct ctl_msg *out)
+{
+	size_t		n;
+	enum ctl_err	e;
+
+	n = ctl_msg_encode(in, buf, sizeof(buf));
+	CHECKF(n >= CTL_HDR_LEN, "encode returned %zu", n);
+	if (n == 0)
+		return 0;
+	e = ctl_msg_decode(buf, n, out);
+	CHECKF(e == CTL_OK, "decode: %s", ctl_err_name(e));
+	CHECK(out->hdr.type == in->hdr.type);
+	CHECK(out->hdr.seq == in->hdr.seq);
+	CHECK(out->hdr.version == CTL_VERSION);
+	CHECK(out->hdr.len == n - CTL_HDR_LEN);
+	return n;
+}
+
+static void
+test_instance(void)
+{
+	static struct ctl_msg	in, out;
+	struct ctl_instance	*i = &in.u.inst;
+	size_t			k, n;
+
+	check_what = "instance";
+	in.hdr.type = CTL_INSTANCE;
+	in.hdr.seq = 0xdeadbeef;
+	strcpy(i->name, "web");
+	strcpy(i->interface, "eth0");
+	i->vhid = 42;
+	i->state = CTL_ST_MASTER;
+	i->last_cause = CARP_CAUSE_PREEMPT;
+	i->advbase = 1;
+	i->advskew = 100;
+	i->eff_advskew = 240;
+	i->naddrs = CTL_ADDRS_MAX;
+	for (k = 0; k < CTL_ADDRS_MAX; k++) {
+		uint8_t	a[4] = { 198, 18, 1, (uint8_t)k };
+
+		memcpy(i->addrs[k], a, 4);
+	}
+	memcpy(i->srcip, (uint8_t[4]){ 198, 18, 0, 1 }, 4);
+	i->has_master = true;
+	memcpy(i->master, (uint8_t[4]){ 198, 18, 0, 12 }, 4);
+	i->since = 1765000000123456LL;
+	i->sent = UINT64_MAX;
+	i->received = 7;
+	i->send_errors = 3;
+	i->transitions = 5;
+	i->garps = 9;
+	i->scripts_run = 11;
+	i->scripts_failed = 2;
+	i->scripts_queued = 1;
+	i->ndrops = CARP_VERDICT_MAX;
+	for (k = 0; k < CARP_VERDICT_MAX; k++)
+		i->drops[k] = k * 1000 + 1;
+	n = roundtrip(&in, &out);
+	CHECK(n <= CTL_MSG_MAX);
+	CHECK(memcmp(&in.u.inst, &out.u.inst, sizeof(in.u.inst)) == 0);
+
+	/* Every byte short of the whole is refused. */
+	for (k = 0; k < n; k++)
+		CHECKF(ctl_msg_decode(buf, k, &out) != CTL_OK, "%zu bytes", k);
+	/* A lying len in the header: both ways. */
+	buf[7]++;
+	CHECK(ctl_msg_decode(buf, n, &out) == CTL_E_SHORT);
+	buf[7] -= 2;
+	CHECK(ctl_msg_decode(buf, n, &out) == CTL_E_LONG);
+	buf[7]++;
+	CHECK(ctl_msg_decode(buf, n, &out) == CTL_OK);
+	/* Out-of-range fields: state, naddrs, has_master. */
+	buf[CTL_HDR_LEN + 2 + 3 + 2 + 4 + 1] = CTL_ST_MAX;
+	CHECK(ctl_msg_decode(buf, n, &out) == CTL_E_PAYLOAD);
+
+	i->naddrs = CTL_ADDRS_MAX + 1;
+	CHECK(ctl_msg_encode(&in, buf, sizeof(buf)) == 0);
+	/* No address, no name: what is not on the wire decodes as zeros. */
+	i->naddrs = 0;
+	memset(i->addrs, 0, sizeof(i->addrs));
+	memset(i->name, 0, sizeof(i->name));
+	roundtrip(&in, &out);
+	CHECK(memcmp(&in.u.inst, &out.u.inst, sizeof(in.u.inst)) == 0);
+}
+
+static void
+test_small(void)
+{
+	static struct ctl_msg	in, out;
+	uint8_t			 small[CTL_HDR_LEN + 4];
+
+	check_what = "request";
+	in.hdr.type = CTL_REQ_STEPDOWN;
+	in.hdr.seq = 1;
+	strcpy(in.u.req.selector, "eth0:42");
+	roundtrip(&in, &out);
+	CHECK(strcmp(out.u.req.selector, "eth0:42") == 0);
+	/* Too long a selector is not encoded. */
+	memset(in.u.req.selector, 'x', sizeof(in.u.req.selector));
+	CHECK(ctl_msg_encode(&in, buf, sizeof(buf)) == 0);
+
+	check_what = "result";
+	memset(&in, 0, sizeof(in));
+	in.hdr.type = CTL_RESULT;
+	in.u.res.code = CTL_RES_DENIED;
+	strcpy(in.u.res.text, "read-only socket");
+	roundtrip(&in, &out);
+	CHECK(out.u.res.code == CTL_RES_DENIED);
+	CHECK(strcmp(out.u.res.text, "read-only socket") == 0);
+	in.u.res.code = CTL_RES_MAX;
+	CHECK(ctl_msg_encode(&in, buf, sizeof(buf)) == 0);
+
+	check_what = "no room";
+	in.u.res.code = CTL_RES_OK;
+	CHECK(ctl_msg_encode(&in, small, sizeof(small)) == 0);
+
+	check_what = "text";
+	memset(&in, 0, sizeof(in));
+	in.hdr.type = CTL_TEXT;
+	in.u.text.kind = CTL_TX_ERROR;
+	memset(in.u.text.text, 'e', CTL_TEXT_MAX - 1);
+	roundtrip(&in, &out);
+	CHECK(strlen(out.u.text.text) == CTL_TEXT_MAX - 1);
+
+	check_what = "empty";
+	memset(&in, 0, sizeof(in));
+	in.hdr.type = CTL_END;
+	CHECK(roundtrip(&in, &out) == CTL_HDR_LEN);
+	in.hdr.type = 999;
+	CHECK(ctl_msg_encode(&in, buf, sizeof(buf)) == 0);
+}
+
+static void
+test_daemon_event(void)
+{
+	static struct ctl_msg	in, out;
+
+	check_what = "daemon";
+	in.hdr.type = CTL_DAEMON;
+	strcpy(in.u.daemon.version, "1.6.0");
+	strcpy(in.u.daemon.config, "/etc/ucarp.conf");
+	in.u.daemon.pid = 1234;
+	in.u.daemon.started = 1;
+	in.u.daemon.instances = 10000;
+	in.u.daemon.reloads_applied = 3;
+	in.u.daemon.reloads_refused = 1;
+	in.u.daemon.reload_time = 2;
+	in.u.daemon.last = (struct ctl_reload_counts){ CTL_RL_REFUSED, 1, 2,
+	    3, 4, 5, 678 };
+	strcpy(in.u.daemon.reload_summary, "last reload refused");
+	roundtrip(&in, &out);
+	CHECK(memcmp(&in.u.daemon, &out.u.daemon, sizeof(in.u.daemon)) == 0);
+
+	check_what = "event";
+	memset(&in, 0, sizeof(in));
+	in.hdr.type = CTL_EVENT;
+	in.u.ev.eseq = 77;
+	in.u.ev.time = 123;
+	in.u.ev.kind = CTL_EV_TRANSITION;
+	strcpy(in.u.ev.name, "db");
+	strcpy(in.u.ev.interface, "eth1");
+	in.u.ev.vhid = 7;
+	in.u.ev.from = CTL_ST_BACKUP;
+	in.u.ev.to = CTL_ST_MASTER;
+	in.u.ev.cause = CARP_CAUSE_MASTER_DOWN;
+	in.u.ev.has_master = true;
+	in.u.ev.reason = CARP_BAD_HMAC;
+	in.u.ev.count = 4;
+	strcpy(in.u.ev.text, "x");
+	roundtrip(&in, &out);
+	CHECK(memcmp(&in.u.ev, &out.u.ev, sizeof(in.u.ev)) == 0);
+}
+
+static void
+test_header(void)
+{
+	static struct ctl_msg	in, out;
+	size_t			n;
+
+	check_what = "header";
+	in.hdr.type = CTL_REQ_RELOAD;
+	in.hdr.seq = 5;
+	n = ctl_msg_encode(&in, buf, sizeof(buf));
+	CHECK(n == CTL_HDR_LEN);
+	buf[1] = CTL_VERSION + 1;
+	CHECK(ctl_msg_decode(buf, n, &out) == CTL_E_VERSION);
+	/* The seq is still there to answer with. */
+	CHECK(ctl_hdr_decode(buf, n, &out.hdr) == CTL_E_VERSION);
+	CHECK(out.hdr.seq == 5);
+	buf[1] = CTL_VERSION;
+	buf[3] = 200;
+	CHECK(ctl_msg_decode(buf, n, &out) == CTL_E_TYPE);
+	buf[3] = CTL_REQ_RELOAD;
+	CHECK(ctl_msg_decode(buf, CTL_MSG_MAX + 1, &out) == CTL_E_LONG);
+	CHECK(ctl_msg_decode(buf, 3, &out) == CTL_E_SHORT);
+	/* A string with a NUL inside is refused. */
+	memset(&in, 0, sizeof(in));
+	in.hdr.type = CTL_REQ_STATUS;
+	strcpy(in.u.req.selector, "abc");
+	n = ctl_msg_encode(&in, buf, sizeof(buf));
+	buf[n - 2] = '\0';
+	CHECK(ctl_msg_decode(buf, n, &out) == CTL_E_PAYLOAD);
+}
+
+/* ucarpctl does not link the core's tables: the copies must agree. */
+static void
+test_names(void)
+{
+	unsigned	i;
+
+	check_what = "names";
+	for (i = 0; i < CARP_STATE_MAX; i++)
+		CHECK(strcmp(ctl_state_name(i), carp_state_name(i)) == 0);
+	CHECK((int)CTL_ST_MAX == (int)CARP_STATE_MAX);
+	for (i = 0; i < CARP_CAUSE_MAX; i++) {
+		CHECKF(strcmp(ctl_cause_name(i), carp_cause_name(i)) == 0,
+		    "cause %u", i);
+		CHECK(strcmp(ctl_cause_key(i), "unknown") != 0);
+	}
+	CHECK(strcmp(ctl_cause_name(CARP_CAUSE_MAX), "unknown") == 0);
+	CHECK(CARP_VERDICT_MAX <= CTL_DROP_MAX);
+	for (i = 0; i < CARP_VERDICT_MAX; i++)
+		CHECKF(strcmp(ctl_drop_name(i), carp_verdict_name(i)) == 0,
+		    "verdict %u", i);
+	CHECK(strcmp(ctl_drop_name(CARP_VERDICT_MAX), "unknown") == 0);
+	CHECK(strcmp(ctl_res_name(CTL_RES_MAX), "unknown") == 0);
+}
+
+int
+main(void)
+{
+	test_instance();
+	test_small();
+	test_daemon_event();
+	test_header();
+	test_names();
+	return check_done();
+}
