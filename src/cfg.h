@@ -54,6 +54,8 @@ struct cfg {
 	unsigned	   script_jobs;	/* scripts running at once, all instances */
 	unsigned	   script_timeout_ms;
 	char		  *pidfile;
+	char		  *control;	/* control socket, NULL: default */
+	char		  *control_ro;	/* read-only socket, NULL: none */
 	char		  *path;	/* the file, NULL on the command line */
 	bool		   cli_debug;	/* -D on the command line */
 	int		   cli_facility; /* -f on the command line, or

@@ -96,6 +96,12 @@ const struct cfg_key cfg_keys[] = {
 	{ "pidfile", CFG_OPT_PIDFILE, "pidfile", NULL, CFG_T_PATH,
 	    CFG_S_GLOBAL, 0, G(pidfile), 0, 0, 0, NULL, CFG_CH_GLOBAL,
 	    "file", "write the daemon's process id to <file>" },
+	{ "control", CFG_OPT_CONTROL, "control", NULL, CFG_T_PATH,
+	    CFG_S_GLOBAL, 0, G(control), 0, 0, 0, NULL, CFG_CH_GLOBAL,
+	    "path", "control socket for ucarpctl (default with a file: "
+	    "/run/ucarp/ucarp.sock)" },
+	{ "control_ro", 0, NULL, NULL, CFG_T_PATH, CFG_S_GLOBAL, 0,
+	    G(control_ro), 0, 0, 0, NULL, CFG_CH_GLOBAL, NULL, NULL },
 
 	{ NULL, 'B', "daemonize", NULL, CFG_T_BOOL, CFG_S_CLI, 0,
 	    G(daemonize), 0, 1, 0, NULL, 0, NULL, "run in background" },

@@ -57,6 +57,7 @@ enum cfg_type {
 #define CFG_OPT_PRINT_CONFIG	256
 #define CFG_OPT_PIDFILE		257
 #define CFG_OPT_REPLAY_PROTECT	258
+#define CFG_OPT_CONTROL		259
 
 /* Reload class of a global setting: main.c's reload applies it. */
 #define CFG_CH_GLOBAL	0x100

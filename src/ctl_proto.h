@@ -21,6 +21,8 @@
 #include <stdint.h>
 
 #define CTL_VERSION		1
+/* File mode's socket, unless control = "PATH"; or --control=PATH. */
+#define CTL_DEFAULT_SOCKET	"/run/ucarp/ucarp.sock"
 #define CTL_HDR_LEN		12
 #define CTL_MSG_MAX		4096	/* header included */
 

@@ -6,7 +6,8 @@
  * daemon.c), lock the pid file (pidfile.c), then the event base, the
  * interfaces, the instances (owned by registry.c), the signal events; the
  * loop; and on exit all is freed in reverse.  Each signal is one call
- * into registry.c, reload.c or instance.c.
+ * into registry.c, reload.c or instance.c, the same calls as the
+ * control socket's (control.c).
  */
 #include "config.h"
 
@@ -19,6 +20,7 @@
 #include "cfg.h"
 #include "cfg_cli.h"
 #include "cfg_mem.h"
+#include "control.h"
 #include "daemon.h"
 #include "iface.h"
 #include "log.h"
@@ -33,7 +35,6 @@
 static struct event_base	*base;
 static struct cfg		*cfg;
 static bool			 exiting;
-static char			*reload_status;	/* last reload, for USR1 */
 
 static void
 exit_when_idle(void)
@@ -68,20 +69,14 @@ begin_exit(int sig)
 		script_on_idle(exit_when_idle);
 }
 
-/* SIGHUP with a configuration file: reload.c does it all and logs it. */
+/* SIGHUP with a configuration file: the same call as ucarpctl reload. */
 static void
 reload(void)
 {
 	struct reload_result	r;
 
-	notify_send("RELOADING=1");
-	log_info("SIGHUP: reloading %s", cfg->path);
-	reload_file(cfg->path, &r);
-	free(reload_status);
-	reload_status = r.summary;
-	r.summary = NULL;
+	reload_run(cfg->path, "SIGHUP", &r);
 	reload_result_free(&r);
-	notify_status(reload_status);
 }
 
 static void
@@ -105,8 +100,8 @@ signal_cb(int sig, short what UNUSED, void *arg UNUSED)
 		break;
 	case SIGUSR1:
 		registry_foreach(status_cb, NULL);
-		if (reload_status != NULL)
-			log_info("%s", reload_status);
+		if (reload_stats()->summary != NULL)
+			log_info("%s", reload_stats()->summary);
 		break;
 	case SIGUSR2:
 		if (exiting)
@@ -193,6 +188,12 @@ main(int argc, char **argv)
 	}
 
 	base = loop_new();
+	if (!control_init(base, cfg)) {
+		status = 2;
+		control_shutdown();
+		event_base_free(base);
+		goto early;
+	}
 	iface_init(base);
 	proc_init(base);
 	script_init(base, cfg->script_jobs, cfg->script_timeout_ms);
@@ -214,6 +215,7 @@ main(int argc, char **argv)
 	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		event_free(sigev[i]);
 out:
+	control_shutdown();
 	registry_free_all();
 	script_shutdown();
 	proc_shutdown();
@@ -223,7 +225,7 @@ out:
 early:
 	pidfile_remove();
 	cfg_free(cfg);
-	free(reload_status);
+	reload_stats_free();
 	log_close();
 	return status;
 }

@@ -1,6 +1,6 @@
 /*
  * reload.c: reload_file(), the one way a configuration file replaces the
- * running one (SIGHUP today, a control socket tomorrow).
+ * running one (SIGHUP or ucarpctl reload, through reload_run()).
  *
  * The whole file is loaded and checked first; on any problem nothing
  * changes.  Otherwise it is applied by difference (cfg_diff): deletes
@@ -20,7 +20,9 @@
 #include "cfg_file.h"
 #include "cfg_mem.h"
 #include "clock.h"
+#include "control.h"
 #include "log.h"
+#include "notify.h"
 #include "registry.h"
 #include "reload.h"
 #include "script.h"
@@ -201,4 +203,47 @@ reload_result_free(struct reload_result *r)
 	strv_free(r->failures, r->nfailures);
 	free(r->summary);
 	*r = (struct reload_result){ 0 };
+}
+
+static struct reload_stats	rl_stats;
+
+bool
+reload_run(const char *path, const char *who, struct reload_result *r)
+{
+	struct reload_stats	*st = &rl_stats;
+	bool			 ok;
+
+	notify_send("RELOADING=1");
+	log_info("%s: reloading %s", who, path);
+	ok = reload_file(path, r);
+	if (ok)
+		st->applied++;
+	else
+		st->refused++;
+	st->when_us = (int64_t)clock_wall_us();
+	st->last_applied = ok;
+	st->kept = r->kept;
+	st->updated = r->updated;
+	st->added = r->added;
+	st->removed = r->removed;
+	st->failed = r->failed;
+	st->elapsed_us = r->elapsed_us;
+	free(st->summary);
+	st->summary = xstrdup(r->summary);
+	notify_status(st->summary);
+	control_event_reload(st);
+	return ok;
+}
+
+const struct reload_stats *
+reload_stats(void)
+{
+	return &rl_stats;
+}
+
+void
+reload_stats_free(void)
+{
+	free(rl_stats.summary);
+	rl_stats = (struct reload_stats){ 0 };
 }

@@ -2,8 +2,8 @@
  * reload.h: reload_file() loads a configuration file, checks it, diffs
  * it against the running instances (registry.c) and applies it, one
  * instance at a time: unchanged instances are not touched at all.  Its
- * result says what happened, for SIGHUP's log line and systemd's status
- * today, for a control socket tomorrow.
+ * result says what happened: to SIGHUP's log line, systemd's status and
+ * the control socket (ucarpctl reload waits for it).
  */
 #ifndef RELOAD_H
 #define RELOAD_H
@@ -46,5 +46,28 @@ void	reload_init(const struct cfg *boot);
  */
 bool	reload_file(const char *path, struct reload_result *r);
 void	reload_result_free(struct reload_result *);
+
+/* What the last reload_run() did, for SIGUSR1, status and metrics. */
+struct reload_stats {
+	uint64_t	 applied;	/* reloads applied since start-up */
+	uint64_t	 refused;
+	int64_t		 when_us;	/* wall clock of the last; 0: none */
+	bool		 last_applied;
+	size_t		 kept, updated, added, removed, failed;
+	int64_t		 elapsed_us;
+	char		*summary;	/* the "last reload ..." line */
+};
+
+/*
+ * One reload, whoever asked (who: "SIGHUP", "ucarpctl (uid 0)"): tells
+ * systemd, logs who asked, reload_file(), remembers the result and
+ * sends it to the control socket's monitors.  The same call for the
+ * signal and the socket.
+ */
+bool	reload_run(const char *path, const char *who,
+	    struct reload_result *r);
+const struct reload_stats *reload_stats(void);
+/* Exit: what reload_run() kept. */
+void	reload_stats_free(void);
 
 #endif /* RELOAD_H */

@@ -13,6 +13,7 @@ src_libucarp_shell_a_SOURCES = \
 	src/cfg_print.c src/cfg_print.h \
 	src/cfg_mem.c src/cfg_mem.h \
 	src/clock.c src/clock.h \
+	src/control.c src/control.h \
 	src/daemon.c src/daemon.h \
 	src/iface.c src/iface.h \
 	src/log.c src/log.h \

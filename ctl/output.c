@@ -1,0 +1,163 @@
+/*
+ * output.c: ucarpctl's text for people: a table of instances (or every
+ * field of one), a reload's counts and messages, one line per event.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "ucarpctl.h"
+
+char *
+addr_str(const uint8_t a[4], char *buf)
+{
+	snprintf(buf, 16, "%u.%u.%u.%u", a[0], a[1], a[2], a[3]);
+	return buf;
+}
+
+char *
+time_str(int64_t us, char *buf)
+{
+	struct tm	tm;
+	time_t		t = (time_t)(us / 1000000);
+
+	if (us <= 0 || gmtime_r(&t, &tm) == NULL) {
+		strcpy(buf, "-");
+		return buf;
+	}
+	strftime(buf, 24, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf + strlen(buf), 6, ".%03dZ", (int)(us % 1000000 / 1000));
+	return buf;
+}
+
+static void
+show_daemon(const struct ctl_daemon *d)
+{
+	char	t[32];
+
+	printf("ucarp %s, pid %u, %s%s, %u instance%s, up since %s\n",
+	    d->version, d->pid, d->config[0] ? "config " : "command line",
+	    d->config, d->instances, d->instances == 1 ? "" : "s",
+	    time_str(d->started, t));
+	if (d->last.result == CTL_RL_NONE)
+		printf("no reload since start-up\n");
+	else
+		printf("%s (at %s; %llu applied, %llu refused since start-up)\n",
+		    d->reload_summary, time_str(d->reload_time, t),
+		    (unsigned long long)d->reloads_applied,
+		    (unsigned long long)d->reloads_refused);
+}
+
+/* Every field of one instance. */
+static void
+show_detail(const struct ctl_instance *in)
+{
+	char	a[16], t[32];
+	size_t	i;
+
+	printf("\n%s%s%s:%u: %s since %s (%s)\n", in->name,
+	    in->name[0] ? " " : "", in->interface, in->vhid,
+	    ctl_state_name(in->state), time_str(in->since, t),
+	    ctl_cause_name(in->last_cause));
+	printf("  addresses:");
+	for (i = 0; i < in->naddrs; i++)
+		printf(" %s", addr_str(in->addrs[i], a));
+	printf("\n  source %s, master %s\n", addr_str(in->srcip, a),
+	    in->has_master ? addr_str(in->master, t) : "none heard");
+	printf("  advbase %u, advskew %u, effective advskew %u\n",
+	    in->advbase, in->advskew, in->eff_advskew);
+	printf("  adverts sent %llu (send errors %llu), received %llu; "
+	    "transitions %llu; GARPs %llu\n", (unsigned long long)in->sent,
+	    (unsigned long long)in->send_errors,
+	    (unsigned long long)in->received,
+	    (unsigned long long)in->transitions,
+	    (unsigned long long)in->garps);
+	printf("  scripts run %llu, failed %llu, queued %u\n",
+	    (unsigned long long)in->scripts_run,
+	    (unsigned long long)in->scripts_failed, in->scripts_queued);
+	printf("  dropped:");
+	for (i = 1; i < in->ndrops; i++)
+		if (in->drops[i] != 0)
+			printf(" %s %llu", ctl_drop_name(i),
+			    (unsigned long long)in->drops[i]);
+	printf("\n");
+}
+
+static void
+show_status(const struct status *st)
+{
+	const struct ctl_instance	*in;
+	char				 id[48], m[16], t[32];
+	size_t				 i;
+
+	show_daemon(&st->daemon);
+	if (st->n == 1) {
+		show_detail(&st->inst[0]);
+		return;
+	}
+	printf("\n%-16s %-14s %-6s %-24s %-15s %-22s %8s %8s\n", "NAME",
+	    "IFACE:VHID", "STATE", "SINCE", "MASTER", "CAUSE", "SENT",
+	    "RECEIVED");
+	for (i = 0; i < st->n; i++) {
+		in = &st->inst[i];
+		snprintf(id, sizeof(id), "%s:%u", in->interface, in->vhid);
+		printf("%-16s %-14s %-6s %-24s %-15s %-22s %8llu %8llu\n",
+		    in->name[0] ? in->name : "-", id,
+		    ctl_state_name(in->state), time_str(in->since, t),
+		    in->has_master ? addr_str(in->master, m) : "-",
+		    ctl_cause_name(in->last_cause),
+		    (unsigned long long)in->sent,
+		    (unsigned long long)in->received);
+	}
+}
+
+static void
+show_reload(const struct ctl_reload_counts *c, const struct ctl_text *t,
+    size_t n, const struct ctl_result *res)
+{
+	size_t	i;
+
+	/* The file's problems on stderr, as ucarp -t prints them. */
+	for (i = 0; i < n; i++)
+		fprintf(t[i].kind == CTL_TX_WARNING ? stdout : stderr, "%s\n",
+		    t[i].text);
+	if (c->result == CTL_RL_APPLIED)
+		printf("reload applied: %u kept, %u updated, %u added, "
+		    "%u removed, %u failed\n", c->kept, c->updated, c->added,
+		    c->removed, c->failed);
+	else
+		fprintf(stderr, "ucarpctl: %s\n", res->text);
+}
+
+static void
+show_event(const struct ctl_event *e)
+{
+	char	t[32], m[16];
+
+	printf("%llu %s ", (unsigned long long)e->eseq, time_str(e->time, t));
+	if (e->kind != CTL_EV_RELOAD)
+		printf("%s%s%s:%u ", e->name, e->name[0] ? " " : "",
+		    e->interface, e->vhid);
+	switch (e->kind) {
+	case CTL_EV_TRANSITION:
+		printf("%s -> %s (%s)", ctl_state_name(e->from),
+		    ctl_state_name(e->to), ctl_cause_name(e->cause));
+		if (e->has_master)
+			printf(", master %s", addr_str(e->master, m));
+		break;
+	case CTL_EV_SCRIPT:
+		printf("%s script %s: %s", e->script ? "down" : "up",
+		    e->failed ? "failed" : "done", e->text);
+		break;
+	case CTL_EV_DROPS:
+		printf("%llu dropped (%s)", (unsigned long long)e->count,
+		    ctl_drop_name(e->reason));
+		break;
+	default:
+		printf("%s", e->text);
+		break;
+	}
+	printf("\n");
+}
+
+const struct output show_output = { show_status, show_reload, show_event };

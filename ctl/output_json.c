@@ -1,0 +1,173 @@
+/*
+ * output_json.c: ucarpctl -j.  The keys are stable (ucarpctl(8) lists
+ * them): new keys may be added, none is renamed or removed within a
+ * protocol version.  Times are given twice: RFC 3339 UTC text, and
+ * microseconds since the epoch under the same key with "_us".
+ */
+#include <stdio.h>
+
+#include "json.h"
+#include "ucarpctl.h"
+
+static void
+json_time(const char *key, const char *key_us, int64_t us)
+{
+	char	t[32];
+
+	json_do_string(key, us > 0 ? time_str(us, t) : NULL);
+	json_do_int(key_us, us);
+}
+
+static void
+json_counts(const struct ctl_reload_counts *c)
+{
+	json_do_string("result", ctl_reload_name(c->result));
+	json_do_uint("kept", c->kept);
+	json_do_uint("updated", c->updated);
+	json_do_uint("added", c->added);
+	json_do_uint("removed", c->removed);
+	json_do_uint("failed", c->failed);
+	json_do_int("elapsed_us", c->elapsed_us);
+}
+
+static void
+json_daemon(const struct ctl_daemon *d)
+{
+	json_do_object("daemon");
+	json_do_string("version", d->version);
+	json_do_uint("pid", d->pid);
+	json_do_string("config", d->config[0] ? d->config : NULL);
+	json_time("started", "started_us", d->started);
+	json_do_uint("instances", d->instances);
+	json_do_object("last_reload");
+	json_counts(&d->last);
+	json_time("time", "time_us", d->reload_time);
+	json_do_string("summary", d->reload_summary[0] ?
+	    d->reload_summary : NULL);
+	json_do_close();
+	json_do_uint("reloads_applied", d->reloads_applied);
+	json_do_uint("reloads_refused", d->reloads_refused);
+	json_do_close();
+}
+
+static void
+json_counters(const struct ctl_instance *in)
+{
+	size_t	i;
+
+	json_do_object("counters");
+	json_do_uint("adverts_sent", in->sent);
+	json_do_uint("adverts_received", in->received);
+	json_do_uint("send_errors", in->send_errors);
+	json_do_uint("transitions", in->transitions);
+	json_do_uint("garps_sent", in->garps);
+	json_do_uint("scripts_run", in->scripts_run);
+	json_do_uint("scripts_failed", in->scripts_failed);
+	json_do_uint("scripts_queued", in->scripts_queued);
+	json_do_object("dropped");
+	for (i = 1; i < in->ndrops; i++)	/* 0 is "ok" */
+		json_do_uint(ctl_drop_name(i), in->drops[i]);
+	json_do_close();
+	json_do_close();
+}
+
+static void
+json_instance(const struct ctl_instance *in)
+{
+	char	a[16];
+	size_t	i;
+
+	json_do_object(NULL);
+	json_do_string("name", in->name[0] ? in->name : NULL);
+	json_do_string("interface", in->interface);
+	json_do_uint("vhid", in->vhid);
+	json_do_string("state", ctl_state_name(in->state));
+	json_time("since", "since_us", in->since);
+	json_do_string("cause", ctl_cause_name(in->last_cause));
+	json_do_string("master", in->has_master ? addr_str(in->master, a) :
+	    NULL);
+	json_do_string("srcip", addr_str(in->srcip, a));
+	json_do_array("addresses");
+	for (i = 0; i < in->naddrs; i++)
+		json_do_string(NULL, addr_str(in->addrs[i], a));
+	json_do_close();
+	json_do_uint("advbase", in->advbase);
+	json_do_uint("advskew", in->advskew);
+	json_do_uint("effective_advskew", in->eff_advskew);
+	json_counters(in);
+	json_do_close();
+}
+
+static void
+json_status(const struct status *st)
+{
+	size_t	i;
+
+	json_do_start();
+	json_daemon(&st->daemon);
+	json_do_array("instances");
+	for (i = 0; i < st->n; i++)
+		json_instance(&st->inst[i]);
+	json_do_end();
+}
+
+static void
+json_reload(const struct ctl_reload_counts *c, const struct ctl_text *t,
+    size_t n, const struct ctl_result *res)
+{
+	size_t	i;
+
+	json_do_start();
+	json_counts(c);
+	json_do_array("messages");
+	for (i = 0; i < n; i++) {
+		json_do_object(NULL);
+		json_do_string("kind", ctl_text_name(t[i].kind));
+		json_do_string("text", t[i].text);
+		json_do_close();
+	}
+	json_do_close();
+	json_do_string("summary", res->text);
+	json_do_end();
+}
+
+static void
+json_event(const struct ctl_event *e)
+{
+	char	m[16];
+
+	json_do_start();
+	json_do_uint("seq", e->eseq);
+	json_time("time", "time_us", e->time);
+	json_do_string("event", ctl_event_name(e->kind));
+	if (e->kind != CTL_EV_RELOAD) {
+		json_do_string("name", e->name[0] ? e->name : NULL);
+		json_do_string("interface", e->interface);
+		json_do_uint("vhid", e->vhid);
+	}
+	switch (e->kind) {
+	case CTL_EV_TRANSITION:
+		json_do_string("from", ctl_state_name(e->from));
+		json_do_string("to", ctl_state_name(e->to));
+		json_do_string("cause", ctl_cause_name(e->cause));
+		json_do_string("master", e->has_master ?
+		    addr_str(e->master, m) : NULL);
+		break;
+	case CTL_EV_RELOAD:
+		json_counts(&e->reload);
+		json_do_string("summary", e->text);
+		break;
+	case CTL_EV_SCRIPT:
+		json_do_string("script", e->script ? "down" : "up");
+		json_do_bool("failed", e->failed);
+		json_do_string("text", e->text);
+		break;
+	case CTL_EV_DROPS:
+		json_do_string("reason", ctl_drop_name(e->reason));
+		json_do_uint("count", e->count);
+		break;
+	}
+	json_do_end();
+}
+
+const struct output json_output = { json_status, json_reload, json_event };

@@ -1,0 +1,158 @@
+/*
+ * output_metrics.c: ucarpctl metrics, the Prometheus text format 0.0.4
+ * (node_exporter's textfile collector on Debian 12 takes no OpenMetrics).
+ * One series per instance from start-up, labelled interface, vhid and
+ * name; never the state on a counter; states as one 0/1 series each.
+ */
+#include <stdio.h>
+
+#include "ucarpctl.h"
+
+enum kind { GAUGE, COUNTER };
+
+/* A label value: backslash, quote and newline escaped. */
+static void
+label(const char *s)
+{
+	for (; *s != '\0'; s++) {
+		if (*s == '\\' || *s == '"')
+			printf("\\%c", *s);
+		else if (*s == '\n')
+			fputs("\\n", stdout);
+		else
+			putchar(*s);
+	}
+}
+
+static void
+family(const char *name, enum kind k, const char *help)
+{
+	printf("# HELP %s %s\n# TYPE %s %s\n", name, help, name,
+	    k == GAUGE ? "gauge" : "counter");
+}
+
+/* name{interface="eth0",vhid="1",name="web"[,extra] */
+static void
+series(const char *name, const struct ctl_instance *in)
+{
+	printf("%s{interface=\"", name);
+	label(in->interface);
+	printf("\",vhid=\"%u\",name=\"", in->vhid);
+	label(in->name);
+	putchar('"');
+}
+
+/* One value of each instance, read by f. */
+static void
+per_instance(const struct status *st, const char *name, enum kind k,
+    const char *help, unsigned long long (*f)(const struct ctl_instance *))
+{
+	size_t	i;
+
+	family(name, k, help);
+	for (i = 0; i < st->n; i++) {
+		series(name, &st->inst[i]);
+		printf("} %llu\n", f(&st->inst[i]));
+	}
+}
+
+#define GETTER(fn, expr)						\
+static unsigned long long						\
+fn(const struct ctl_instance *in)					\
+{									\
+	return (unsigned long long)(expr);				\
+}
+GETTER(get_sent, in->sent)
+GETTER(get_received, in->received)
+GETTER(get_send_errors, in->send_errors)
+GETTER(get_transitions, in->transitions)
+GETTER(get_garps, in->garps)
+GETTER(get_queued, in->scripts_queued)
+GETTER(get_advskew, in->eff_advskew)
+
+static void
+metrics_states(const struct status *st)
+{
+	size_t		i;
+	unsigned	s;
+
+	family("ucarp_instance_state", GAUGE,
+	    "1 for the state the instance is in, 0 for the others.");
+	for (i = 0; i < st->n; i++)
+		for (s = 0; s < CTL_ST_MAX; s++) {
+			series("ucarp_instance_state", &st->inst[i]);
+			printf(",state=\"%s\"} %d\n", ctl_state_name(s),
+			    st->inst[i].state == s);
+		}
+	family("ucarp_last_transition_timestamp_seconds", GAUGE,
+	    "When the instance entered its current state (Unix time).");
+	for (i = 0; i < st->n; i++) {
+		series("ucarp_last_transition_timestamp_seconds",
+		    &st->inst[i]);
+		printf("} %lld.%06lld\n",
+		    (long long)(st->inst[i].since / 1000000),
+		    (long long)(st->inst[i].since % 1000000));
+	}
+}
+
+static void
+metrics_drops_scripts(const struct status *st)
+{
+	const struct ctl_instance	*in;
+	size_t				 i, r;
+
+	family("ucarp_adverts_dropped_total", COUNTER,
+	    "Adverts received for the instance and dropped, by reason.");
+	for (i = 0; i < st->n; i++)
+		for (r = 1; r < CTL_DROP_MAX && r < st->inst[i].ndrops; r++) {
+			series("ucarp_adverts_dropped_total", &st->inst[i]);
+			printf(",reason=\"%s\"} %llu\n", ctl_drop_name(r),
+			    (unsigned long long)st->inst[i].drops[r]);
+		}
+	family("ucarp_scripts_total", COUNTER,
+	    "Up and down scripts finished, by result.");
+	for (i = 0; i < st->n; i++) {
+		in = &st->inst[i];
+		series("ucarp_scripts_total", in);
+		printf(",result=\"ok\"} %llu\n", (unsigned long long)
+		    (in->scripts_run - in->scripts_failed));
+		series("ucarp_scripts_total", in);
+		printf(",result=\"failed\"} %llu\n",
+		    (unsigned long long)in->scripts_failed);
+	}
+}
+
+void
+metrics_print(const struct status *st)
+{
+	const struct ctl_daemon	*d = &st->daemon;
+
+	family("ucarp_info", GAUGE, "The daemon's version, always 1.");
+	printf("ucarp_info{version=\"");
+	label(d->version);
+	printf("\"} 1\n");
+	family("ucarp_instances", GAUGE, "Instances the daemon runs.");
+	printf("ucarp_instances %u\n", d->instances);
+	family("ucarp_reloads_total", COUNTER,
+	    "Configuration reloads since start-up, by result.");
+	printf("ucarp_reloads_total{result=\"applied\"} %llu\n",
+	    (unsigned long long)d->reloads_applied);
+	printf("ucarp_reloads_total{result=\"refused\"} %llu\n",
+	    (unsigned long long)d->reloads_refused);
+	metrics_states(st);
+	per_instance(st, "ucarp_adverts_sent_total", COUNTER,
+	    "Adverts sent.", get_sent);
+	per_instance(st, "ucarp_adverts_received_total", COUNTER,
+	    "Authenticated adverts received from peers.", get_received);
+	per_instance(st, "ucarp_advert_send_errors_total", COUNTER,
+	    "Adverts that could not be sent.", get_send_errors);
+	metrics_drops_scripts(st);
+	per_instance(st, "ucarp_transitions_total", COUNTER,
+	    "State changes since start-up.", get_transitions);
+	per_instance(st, "ucarp_garps_sent_total", COUNTER,
+	    "Gratuitous ARP rounds sent.", get_garps);
+	per_instance(st, "ucarp_scripts_queued", GAUGE,
+	    "Scripts waiting to run.", get_queued);
+	per_instance(st, "ucarp_effective_advskew", GAUGE,
+	    "The advskew sent, demotion included.", get_advskew);
+}
