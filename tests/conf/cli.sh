@@ -218,6 +218,7 @@ done <<EOF
 -x		good	hello world
 --xparam	good	<empty>
 --pidfile	good	@TMP@/ucarp.pid
+--control	good	@TMP@/ucarp.sock
 --replay-protect good
 EOF
 

@@ -34,7 +34,7 @@
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-declare -a D_PID D_LOG D_RUN D_NINST D_EVENTS D_RC D_VG D_VGLOG
+declare -a D_PID D_LOG D_RUN D_NINST D_EVENTS D_RC D_VG D_VGLOG D_CTL
 declare -a D_LOGS		# every log of host h, over its runs
 declare -A MCAP_PID MCAP_FILE
 MNET_HOSTS=0
@@ -257,7 +257,8 @@ mscript_write() {
 # ---- daemons ---------------------------------------------------------------------------
 
 # mstart H CONF NINST [ARGS...]: run ucarp -c CONF [ARGS...] on host H
-# (NINST instances).  Under valgrind (D_VG[h]=1 after vg_find, or
+# (NINST instances), its control socket D_CTL[h] ($TMPD/hH.sock unless
+# ARGS has --control=PATH).  Under valgrind (D_VG[h]=1 after vg_find, or
 # UCARP_TEST_VALGRIND=1) its report goes to D_VGLOG[h].
 mstart() {
 	local h=$1 conf=$2 ninst=$3 r
@@ -271,7 +272,18 @@ mstart() {
 	D_RC[h]=""
 	"$UCARP" -t -c "$conf" > "$TMPD/h$h.r$r.t" 2>&1 ||
 	    test_fail "ucarp -t -c $conf: $(cat "$TMPD/h$h.r$r.t")"
+	# Each daemon its own control socket (the default one is the
+	# machine's), unless the test gives one: D_CTL[h].
+	local a
 	local -a cmd=("$UCARP" -c "$conf" "$@")
+	D_CTL[h]=
+	for a in "$@"; do
+		case $a in --control=*) D_CTL[h]=${a#--control=} ;; esac
+	done
+	if [ -z "${D_CTL[h]}" ]; then
+		D_CTL[h]=$TMPD/h$h.sock
+		cmd+=(--control="${D_CTL[h]}")
+	fi
 	D_VGLOG[h]=""
 	if [ "${D_VG[h]:-0}" = 1 ] || [ $VG_ALL -eq 1 ]; then
 		D_VGLOG[h]=$TMPD/vg.h$h.r$r.log
