@@ -7,7 +7,8 @@
 # DIR is a build directory configured with "CC=clang configure
 # --enable-fuzzing" where "make tests/fuzz/fuzz_pkt tests/fuzz/fuzz_cfg
 # tests/fuzz/fuzz_sim tests/fuzz/fuzz_ctl" has been run; this script
-# builds nothing.  SECONDS_PER_TARGET defaults to 120; 0 runs the regression inputs only.
+# builds nothing.  SECONDS_PER_TARGET defaults to 120; 0 runs the
+# regression inputs only.
 #
 # The seeds (corpus/<target>) and the crashers kept as regression inputs
 # (regress/<target>) are only read: fuzzing works on a copy in a
