@@ -46,4 +46,5 @@ INTEG_TESTS = \
 	tests/integ/510-script-faults.sh \
 	tests/integ/520-fork-failure.sh \
 	tests/integ/530-kill-restart.sh \
-	tests/integ/540-secrets.sh
+	tests/integ/540-secrets.sh \
+	tests/integ/610-ctl-status.sh

@@ -1,0 +1,89 @@
+#!/bin/bash
+# ucarpctl against two hosts running 24 instances each from a file (12
+# preferred by A, 12 by B; instance 3 without preempt on both):
+#
+#   1. status -j lists every instance with the state its log says, on
+#      both hosts; one instance by name or IFACE:VHID; an unknown one
+#      exits 1; metrics passes promtool and its state series are status's.
+#   2. stepdown a3 on A: that VIP moves to B, no other instance changes
+#      state on either host, and A's SIGUSR2-free log says who asked.
+#   3. reload of a broken file exits 1 with FILE:LINE and changes nothing
+#      (same states, same instances); a good one that adds an instance
+#      exits 0 and prints its counts; status then lists 25 instances.
+. "$(dirname "$0")/lib_ctl.sh"
+ctl_need
+rl_init 24 12
+RL_KEYS[1:3]="preempt=false"
+RL_KEYS[2:3]="preempt=false"
+rl_start_pair
+
+# 1. status on both hosts, and metrics.
+for h in $A $B; do
+	wait_until 5 ctl_states_ok $h ||
+	    test_fail "host $h: status -j says $(ctl_states $h | tr '\n' ' '), the log $(mstates $h | tr '\n' ' ')"
+	n=$(ctl $h status -j | python3 -c 'import json,sys; d=json.load(sys.stdin); print(len(d["instances"]), d["daemon"]["config"])')
+	[ "$n" = "24 ${RL_CONF[h]}" ] || test_fail "host $h: status -j gave '$n', expected 24 instances of ${RL_CONF[h]}"
+	ctl $h metrics > "$TMPD/h$h.metrics" || test_fail "host $h: ucarpctl metrics failed"
+	promtool check metrics < "$TMPD/h$h.metrics" > "$TMPD/h$h.promtool" 2>&1 ||
+	    test_fail "host $h: promtool check metrics: $(cat "$TMPD/h$h.promtool")"
+	[ "$(metric_states $h)" = "$(ctl_states $h)" ] ||
+	    test_fail "host $h: the metrics' states differ from status: $(metric_states $h | tr '\n' ' ')"
+done
+log "status -j and metrics agree with the logs on both hosts; promtool is happy"
+out=$(ctl $A status a1 -j | python3 -c 'import json,sys; i=json.load(sys.stdin)["instances"]; print(len(i), i[0]["name"], i[0]["state"], i[0]["addresses"][0])')
+[ "$out" = "1 a1 MASTER 198.18.1.101" ] || test_fail "status a1 -j on A: $out"
+out=$(ctl $B status eth0:20 -j | python3 -c 'import json,sys; i=json.load(sys.stdin)["instances"]; print(len(i), i[0]["name"], i[0]["state"])')
+[ "$out" = "1 b20 MASTER" ] || test_fail "status eth0:20 -j on B: $out"
+rc=0
+ctl $A status nosuch > "$TMPD/nosuch.out" 2>&1 || rc=$?
+[ $rc -eq 1 ] && grep -q 'no instance nosuch' "$TMPD/nosuch.out" ||
+    test_fail "status of an unknown instance: exit $rc, $(cat "$TMPD/nosuch.out")"
+
+# 2. stepdown a3 on A: its VIP, and nothing else, moves to B.
+before_a=$(mvips $A)
+before_b=$(mvips $B)
+ca=$(mlog_count $A 'Switching to state')
+cb=$(mlog_count $B 'Switching to state')
+out=$(ctl $A stepdown a3) || test_fail "stepdown a3 failed: $out"
+[ "$out" = "stepdown a3: 1 master" ] || test_fail "stepdown a3 said: $out"
+moved() {
+	[ "$(mvips $A)" = "$(echo "$before_a" | grep -vx 198.18.1.103)" ] &&
+	    [ "$(mvips $B)" = "$( (echo "$before_b"; echo 198.18.1.103) | sort)" ]
+}
+wait_until 15 moved || test_fail "after stepdown a3: A has $(mvips $A | tr '\n' ' '), B $(mvips $B | tr '\n' ' ')"
+mwait_counter $B a3 sent 2
+moved || test_fail "the step-down did not hold"
+[ "$(mlog_count $A 'Switching to state')" -eq $((ca + 1)) ] &&
+    [ "$(mlog_count $B 'Switching to state')" -eq $((cb + 1)) ] ||
+    test_fail "stepdown a3 changed other instances: $(rl_describe)"
+mlog_has $A 'control: stepdown a3 asked by uid 0: 1 master' ||
+    test_fail "A's log does not say who asked for the step-down"
+ctl_states_ok $A && ctl_states_ok $B || test_fail "status disagrees with the logs after the step-down"
+log "stepdown a3 moved 198.18.1.103 to B and nothing else"
+
+# 3. reload: a broken file is refused with FILE:LINE, nothing changes.
+states_a=$(ctl_states $A)
+cp "${RL_CONF[A]}" "$TMPD/good.conf"
+sed -i '0,/vhid = 5;/s//vhid = 300;/' "${RL_CONF[A]}"
+line=$(grep -n 'vhid = 300;' "${RL_CONF[A]}" | cut -d: -f1)
+rc=0
+ctl $A reload > "$TMPD/reload.out" 2> "$TMPD/reload.err" || rc=$?
+[ $rc -eq 1 ] || test_fail "reload of a broken file exited $rc: $(cat "$TMPD/reload.out" "$TMPD/reload.err")"
+grep -q "^${RL_CONF[A]}:$line: " "$TMPD/reload.err" ||
+    test_fail "reload of a broken file did not say ${RL_CONF[A]}:$line: $(cat "$TMPD/reload.err")"
+grep -q 'refused' "$TMPD/reload.err" || test_fail "no verdict: $(cat "$TMPD/reload.err")"
+[ "$(ctl_states $A)" = "$states_a" ] || test_fail "a refused reload changed states"
+log "broken file: exit 1, $(head -n 1 "$TMPD/reload.err")"
+RL_VHIDS[A]="${RL_VHIDS[A]} 25"
+rl_conf $A "${RL_CONF[A]}"
+chmod 600 "${RL_CONF[A]}"	# no warning about the password
+out=$(ctl $A reload) || test_fail "reload of a good file exited $?: $out"
+[ "$out" = "reload applied: 24 kept, 0 updated, 1 added, 0 removed, 0 failed" ] ||
+    test_fail "reload of a good file said: $out"
+n=$(ctl $A status -j | python3 -c 'import json,sys; d=json.load(sys.stdin); print(len(d["instances"]), d["daemon"]["reloads_applied"], d["daemon"]["reloads_refused"], d["daemon"]["last_reload"]["result"])')
+[ "$n" = "25 1 1 applied" ] || test_fail "status after the reloads: $n"
+grep -q '^ucarp_reloads_total{result="refused"} 1$' <(ctl $A metrics) ||
+    test_fail "metrics do not count the refused reload"
+log "good file: $out"
+mcheck_running $A $B
+test_pass

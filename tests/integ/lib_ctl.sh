@@ -1,0 +1,42 @@
+# Shared helpers of the control socket tests (6NN-ctl-*.sh).  Sources
+# lib_reload.sh (and so lib_multi.sh and lib.sh) and adds:
+#
+#   ctl H ARGS...	ucarpctl -s D_CTL[H] ARGS... (exit status kept)
+#   ctl_states H	"NAME STATE" per instance from ucarpctl status -j
+#   ctl_states_ok H	ctl_states agrees with the log's last states
+#   metric_states H	"NAME STATE" from ucarpctl metrics (the series at 1)
+#   ctl_py		python3 with the helper ctl_client.py's functions
+#
+# ucarpctl is $UCARPCTL (the build's ctl/ucarpctl).
+. "$(dirname "${BASH_SOURCE[0]}")/lib_reload.sh"
+
+UCARPCTL=${UCARPCTL:-${top_builddir:-.}/ctl/ucarpctl}
+CTL_PY=$(dirname "${BASH_SOURCE[0]}")/ctl_client.py
+
+ctl_need() {
+	[ -x "$UCARPCTL" ] || test_fail "ucarpctl $UCARPCTL is not built"
+}
+
+ctl() {
+	local h=$1
+	shift
+	"$UCARPCTL" -s "${D_CTL[h]}" "$@"
+}
+
+ctl_states() {
+	ctl "$1" status -j | python3 -c '
+import json, sys
+for i in json.load(sys.stdin)["instances"]:
+	print(i["name"], i["state"])' | sort
+}
+
+ctl_states_ok() {
+	local got want
+	got=$(ctl_states "$1") || return 1
+	want=$(mstates "$1")
+	[ "$got" = "$want" ]
+}
+
+metric_states() {
+	ctl "$1" metrics | sed -n 's/^ucarp_instance_state{.*name="\([^"]*\)",state="\([A-Z]*\)"} 1$/\1 \2/p' | sort
+}
