@@ -40,3 +40,19 @@ ctl_states_ok() {
 metric_states() {
 	ctl "$1" metrics | sed -n 's/^ucarp_instance_state{.*name="\([^"]*\)",state="\([A-Z]*\)"} 1$/\1 \2/p' | sort
 }
+
+# ctl_start_pair GLOBAL_A GLOBAL_B: rl_start_pair with global settings
+# of each host's own (control sockets must differ between hosts).
+ctl_start_pair() {
+	local ga=$1 gb=$2
+	RL_GLOBAL=$ga
+	rl_conf $A "${RL_CONF[A]}"
+	RL_GLOBAL=$gb
+	rl_conf $B "${RL_CONF[B]}"
+	RL_GLOBAL=""
+	chmod 600 "${RL_CONF[A]}" "${RL_CONF[B]}"
+	mstart $A "${RL_CONF[A]}" "$(rl_vhids $A | wc -l)"
+	mstart $B "${RL_CONF[B]}" "$(rl_vhids $B | wc -l)"
+	wait_until 40 rl_split || test_fail "no preferred split after start-up: $(rl_describe)"
+	log "start-up: $(rl_describe)"
+}
