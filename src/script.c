@@ -45,6 +45,9 @@ struct script_q {
 	struct runq	 rq;			/* first: the policy's record */
 	TAILQ_ENTRY(script_q) orphan_entry;	/* released, not gone yet */
 	char		*label;
+	uint64_t	 run, failed;
+	script_exit_cb	 exit_cb;		/* NULL once released */
+	void		*exit_arg;
 };
 
 /* From the policy's records to ours (each is our first member). */
@@ -196,6 +199,22 @@ script_settle(struct script_q *q)
 		script_kick();
 }
 
+/* Count a script's end in its queue and tell the queue's owner. */
+static void
+job_count(struct script_job *j, bool ok, const char *cause)
+{
+	struct script_q	*q;
+
+	if (j->rj.q == NULL)
+		return;
+	q = SQ(j->rj.q);
+	q->run++;
+	if (!ok)
+		q->failed++;
+	if (q->exit_cb != NULL)
+		q->exit_cb(q->exit_arg, j->rj.kind, ok, cause);
+}
+
 /* Log how a script ended, ucarp never did. */
 static void
 job_exit_cb(const struct proc_exit *e, void *arg)
@@ -205,6 +224,7 @@ job_exit_cb(const struct proc_exit *e, void *arg)
 
 	log_msg(e->ok ? LOG_INFO : LOG_WARNING, "%s%s script %s (pid %ld) %s",
 	    j->label, kind_name(j->rj.kind), j->path, (long)e->pid, e->cause);
+	job_count(j, e->ok, e->cause);
 	TAILQ_REMOVE(&jobs, j, entry);
 	q = runq_exited(&pool, &j->rj);
 	job_free(j);
@@ -241,6 +261,7 @@ job_start(struct script_job *j)
 		log_msg(LOG_ERR, "%scannot run %s script %s: %s (make it an "
 		    "executable file%s)", j->label, kind, j->path,
 		    strerror(errno), rc == PROC_FAILED ? " with a #! line" : "");
+		job_count(j, false, strerror(err));
 		runq_start_done(&j->rj);
 		return true;
 	case PROC_STARTED:
@@ -332,6 +353,7 @@ script_q_release(struct script_q *q)
 {
 	if (q == NULL)
 		return;
+	q->exit_cb = NULL;		/* its owner is gone */
 	runq_release(&q->rq);
 	TAILQ_INSERT_TAIL(&orphans, q, orphan_entry);
 	script_settle(q);
@@ -385,6 +407,21 @@ script_q_repoint(struct script_q *q, const char *path, char *const argv[],
 		return;
 	runq_repoint(&q->rq, job_new(q, kind, path, argv, env));
 	script_settle(q);
+}
+
+void
+script_q_stats(const struct script_q *q, struct script_stats *st)
+{
+	st->run = q->run;
+	st->failed = q->failed;
+	st->queued = (q->rq.pending != NULL) + (q->rq.undo != NULL);
+}
+
+void
+script_q_on_exit(struct script_q *q, script_exit_cb cb, void *arg)
+{
+	q->exit_cb = cb;
+	q->exit_arg = arg;
 }
 
 bool

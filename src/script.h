@@ -15,6 +15,7 @@
 #define SCRIPT_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "runq.h"		/* enum script_kind */
 
@@ -65,6 +66,23 @@ enum script_kind script_q_waiting(const struct script_q *);
  */
 void		 script_q_repoint(struct script_q *, const char *path,
 		    char *const argv[], char *const env[]);
+
+/* What a queue's scripts did, for the control socket. */
+struct script_stats {
+	uint64_t	run;		/* ended, or could not start */
+	uint64_t	failed;		/* of those: not "exited 0 in time" */
+	unsigned	queued;		/* waiting to start */
+};
+void		 script_q_stats(const struct script_q *, struct script_stats *);
+
+/*
+ * cb(arg, kind, ok, cause) as each script of the queue ends or cannot
+ * start (cause as logged: "exited 3 after 12 ms"); not once the queue
+ * is released.
+ */
+typedef void	(*script_exit_cb)(void *, enum script_kind, bool ok,
+		    const char *cause);
+void		 script_q_on_exit(struct script_q *, script_exit_cb, void *);
 
 /* Nothing running or waiting anywhere. */
 bool		 script_idle(void);
