@@ -42,17 +42,23 @@ series(const char *name, const struct ctl_instance *in)
 	putchar('"');
 }
 
-/* One value of each instance, read by f. */
+/* A family of one series per instance, its value read by get. */
+struct simple {
+	const char		*name;
+	enum kind		 kind;
+	const char		*help;
+	unsigned long long	(*get)(const struct ctl_instance *);
+};
+
 static void
-per_instance(const struct status *st, const char *name, enum kind k,
-    const char *help, unsigned long long (*f)(const struct ctl_instance *))
+per_instance(const struct status *st, const struct simple *m)
 {
 	size_t	i;
 
-	family(name, k, help);
+	family(m->name, m->kind, m->help);
 	for (i = 0; i < st->n; i++) {
-		series(name, &st->inst[i]);
-		printf("} %llu\n", f(&st->inst[i]));
+		series(m->name, &st->inst[i]);
+		printf("} %llu\n", m->get(&st->inst[i]));
 	}
 }
 
@@ -69,6 +75,22 @@ GETTER(get_transitions, in->transitions)
 GETTER(get_garps, in->garps)
 GETTER(get_queued, in->scripts_queued)
 GETTER(get_advskew, in->eff_advskew)
+
+static const struct simple	simple[] = {
+	{ "ucarp_adverts_sent_total", COUNTER, "Adverts sent.", get_sent },
+	{ "ucarp_adverts_received_total", COUNTER,
+	    "Authenticated adverts received from peers.", get_received },
+	{ "ucarp_advert_send_errors_total", COUNTER,
+	    "Adverts that could not be sent.", get_send_errors },
+	{ "ucarp_transitions_total", COUNTER,
+	    "State changes since start-up.", get_transitions },
+	{ "ucarp_garps_sent_total", COUNTER,
+	    "Gratuitous ARP rounds sent.", get_garps },
+	{ "ucarp_scripts_queued", GAUGE,
+	    "Scripts waiting to run.", get_queued },
+	{ "ucarp_effective_advskew", GAUGE,
+	    "The advskew sent, demotion included.", get_advskew },
+};
 
 static void
 metrics_states(const struct status *st)
@@ -126,6 +148,7 @@ void
 metrics_print(const struct status *st)
 {
 	const struct ctl_daemon	*d = &st->daemon;
+	size_t			 i;
 
 	family("ucarp_info", GAUGE, "The daemon's version, always 1.");
 	printf("ucarp_info{version=\"");
@@ -140,19 +163,7 @@ metrics_print(const struct status *st)
 	printf("ucarp_reloads_total{result=\"refused\"} %llu\n",
 	    (unsigned long long)d->reloads_refused);
 	metrics_states(st);
-	per_instance(st, "ucarp_adverts_sent_total", COUNTER,
-	    "Adverts sent.", get_sent);
-	per_instance(st, "ucarp_adverts_received_total", COUNTER,
-	    "Authenticated adverts received from peers.", get_received);
-	per_instance(st, "ucarp_advert_send_errors_total", COUNTER,
-	    "Adverts that could not be sent.", get_send_errors);
+	for (i = 0; i < sizeof(simple) / sizeof(simple[0]); i++)
+		per_instance(st, &simple[i]);
 	metrics_drops_scripts(st);
-	per_instance(st, "ucarp_transitions_total", COUNTER,
-	    "State changes since start-up.", get_transitions);
-	per_instance(st, "ucarp_garps_sent_total", COUNTER,
-	    "Gratuitous ARP rounds sent.", get_garps);
-	per_instance(st, "ucarp_scripts_queued", GAUGE,
-	    "Scripts waiting to run.", get_queued);
-	per_instance(st, "ucarp_effective_advskew", GAUGE,
-	    "The advskew sent, demotion included.", get_advskew);
 }

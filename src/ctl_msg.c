@@ -4,8 +4,8 @@
  * Every read and write goes through a cursor that checks its bounds and
  * remembers the first failure, so a field cannot run past its message;
  * strings are copied NUL-terminated into fixed arrays and may not hold a
- * NUL.  The layout of each type is one pair of functions, put_* and
- * get_*, field by field in the same order.
+ * NUL; enums and counts out of range are refused both ways.  The layout
+ * of each type is one x_* function that encodes or decodes.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -14,333 +14,237 @@
 
 #include "ctl_proto.h"
 
-struct wr {
-	uint8_t	*p;
-	size_t	 cap, len;
-	bool	 err;
-};
-
-struct rd {
-	const uint8_t	*p;
-	size_t		 len, off;
-	bool		 err;
+/*
+ * One cursor for both directions (XDR's way): each type's layout is one
+ * function that encodes or decodes, so the two cannot disagree.
+ */
+struct xdr {
+	uint8_t		*p;		/* the message (only read if dec) */
+	size_t		 len;		/* dec: its length; enc: room */
+	size_t		 off;
+	bool		 dec;
+	bool		 err;		/* sticky: the first failure */
 };
 
 static void
-w_bytes(struct wr *w, const void *b, size_t n)
+x_bytes(struct xdr *x, void *b, size_t n)
 {
-	if (w->err || w->cap - w->len < n) {
-		w->err = true;
+	if (x->err || x->len - x->off < n) {
+		x->err = true;
+		if (x->dec)
+			memset(b, 0, n);
 		return;
 	}
-	memcpy(w->p + w->len, b, n);
-	w->len += n;
+	if (x->dec)
+		memcpy(b, x->p + x->off, n);
+	else
+		memcpy(x->p + x->off, b, n);
+	x->off += n;
 }
 
+/* An unsigned number of n bytes, big-endian. */
 static void
-w_uint(struct wr *w, uint64_t v, size_t n)
+x_uint(struct xdr *x, uint64_t *v, size_t n)
 {
 	uint8_t	b[8];
 	size_t	i;
 
-	for (i = 0; i < n; i++)
-		b[i] = (uint8_t)(v >> (8 * (n - 1 - i)));
-	w_bytes(w, b, n);
+	if (!x->dec)
+		for (i = 0; i < n; i++)
+			b[i] = (uint8_t)(*v >> (8 * (n - 1 - i)));
+	x_bytes(x, b, n);
+	if (x->dec)
+		for (*v = 0, i = 0; i < n; i++)
+			*v = *v << 8 | b[i];
 }
 
-#define w_u8(w, v)	w_uint((w), (v), 1)
-#define w_u16(w, v)	w_uint((w), (v), 2)
-#define w_u32(w, v)	w_uint((w), (v), 4)
-#define w_u64(w, v)	w_uint((w), (uint64_t)(v), 8)
+#define X_INT(name, type, n)						\
+static void								\
+name(struct xdr *x, type *v)						\
+{									\
+	uint64_t	u = (uint64_t)*v;				\
+									\
+	x_uint(x, &u, n);						\
+	*v = (type)u;							\
+}
+X_INT(x_u8, uint8_t, 1)
+X_INT(x_u16, uint16_t, 2)
+X_INT(x_u32, uint32_t, 4)
+X_INT(x_u64, uint64_t, 8)
+X_INT(x_i64, int64_t, 8)
 
-/* A string of an array of size cap: its length must leave room for NUL. */
+/* A value below max (an enum), else a bad field. */
 static void
-w_str(struct wr *w, const char *s, size_t cap)
+x_enum(struct xdr *x, uint8_t *v, unsigned max)
 {
-	size_t	n = strnlen(s, cap);
+	x_u8(x, v);
+	if (*v >= max)
+		x->err = true;
+}
 
-	if (n >= cap) {
-		w->err = true;
+/* A bool is 0 or 1 on the wire. */
+static void
+x_bool(struct xdr *x, bool *b)
+{
+	uint8_t	v = *b;
+
+	x_enum(x, &v, 2);
+	*b = v == 1;
+}
+
+/* A string of an array of cap bytes: room for its NUL, no NUL inside. */
+static void
+x_str(struct xdr *x, char *s, size_t cap)
+{
+	uint16_t	n = 0;
+
+	if (!x->dec) {
+		if (strnlen(s, cap) >= cap)
+			x->err = true;
+		n = (uint16_t)strnlen(s, cap);
+	}
+	x_u16(x, &n);
+	if (x->err || n >= cap) {
+		x->err = true;
+		if (x->dec)
+			s[0] = '\0';
 		return;
 	}
-	w_u16(w, n);
-	w_bytes(w, s, n);
-}
-
-static void
-r_bytes(struct rd *r, void *b, size_t n)
-{
-	if (r->err || r->len - r->off < n) {
-		r->err = true;
-		memset(b, 0, n);
-		return;
+	x_bytes(x, s, n);
+	if (x->dec) {
+		s[x->err ? 0 : n] = '\0';
+		if (!x->err && strlen(s) != n)
+			x->err = true;
 	}
-	memcpy(b, r->p + r->off, n);
-	r->off += n;
-}
-
-static uint64_t
-r_uint(struct rd *r, size_t n)
-{
-	uint8_t		b[8];
-	uint64_t	v = 0;
-	size_t		i;
-
-	r_bytes(r, b, n);
-	for (i = 0; i < n; i++)
-		v = v << 8 | b[i];
-	return v;
-}
-
-#define r_u8(r)		((uint8_t)r_uint((r), 1))
-#define r_u16(r)	((uint16_t)r_uint((r), 2))
-#define r_u32(r)	((uint32_t)r_uint((r), 4))
-#define r_u64(r)	r_uint((r), 8)
-#define r_i64(r)	((int64_t)r_uint((r), 8))
-
-/* A bool is 0 or 1 on the wire; anything else is a bad payload. */
-static bool
-r_bool(struct rd *r)
-{
-	uint8_t	v = r_u8(r);
-
-	if (v > 1)
-		r->err = true;
-	return v == 1;
-}
-
-/* A value below max, else a bad payload. */
-static uint8_t
-r_enum(struct rd *r, unsigned max)
-{
-	uint8_t	v = r_u8(r);
-
-	if (v >= max)
-		r->err = true;
-	return v;
 }
 
 static void
-r_str(struct rd *r, char *s, size_t cap)
+x_reload(struct xdr *x, struct ctl_reload_counts *c)
 {
-	uint16_t	n = r_u16(r);
-
-	s[0] = '\0';
-	if (r->err || n >= cap) {
-		r->err = true;
-		return;
-	}
-	r_bytes(r, s, n);
-	s[r->err ? 0 : n] = '\0';
-	if (!r->err && strlen(s) != n)
-		r->err = true;		/* a NUL inside */
+	x_enum(x, &c->result, CTL_RL_MAX);
+	x_u32(x, &c->kept);
+	x_u32(x, &c->updated);
+	x_u32(x, &c->added);
+	x_u32(x, &c->removed);
+	x_u32(x, &c->failed);
+	x_i64(x, &c->elapsed_us);
 }
 
 static void
-put_reload(struct wr *w, const struct ctl_reload_counts *c)
+x_daemon(struct xdr *x, struct ctl_daemon *d)
 {
-	w_u8(w, c->result);
-	w_u32(w, c->kept);
-	w_u32(w, c->updated);
-	w_u32(w, c->added);
-	w_u32(w, c->removed);
-	w_u32(w, c->failed);
-	w_u64(w, c->elapsed_us);
+	x_str(x, d->version, sizeof(d->version));
+	x_str(x, d->config, sizeof(d->config));
+	x_u32(x, &d->pid);
+	x_i64(x, &d->started);
+	x_u32(x, &d->instances);
+	x_u64(x, &d->reloads_applied);
+	x_u64(x, &d->reloads_refused);
+	x_i64(x, &d->reload_time);
+	x_reload(x, &d->last);
+	x_str(x, d->reload_summary, sizeof(d->reload_summary));
 }
 
 static void
-get_reload(struct rd *r, struct ctl_reload_counts *c)
-{
-	c->result = r_enum(r, CTL_RL_MAX);
-	c->kept = r_u32(r);
-	c->updated = r_u32(r);
-	c->added = r_u32(r);
-	c->removed = r_u32(r);
-	c->failed = r_u32(r);
-	c->elapsed_us = r_i64(r);
-}
-
-static void
-put_daemon(struct wr *w, const struct ctl_daemon *d)
-{
-	w_str(w, d->version, sizeof(d->version));
-	w_str(w, d->config, sizeof(d->config));
-	w_u32(w, d->pid);
-	w_u64(w, d->started);
-	w_u32(w, d->instances);
-	w_u64(w, d->reloads_applied);
-	w_u64(w, d->reloads_refused);
-	w_u64(w, d->reload_time);
-	put_reload(w, &d->last);
-	w_str(w, d->reload_summary, sizeof(d->reload_summary));
-}
-
-static void
-get_daemon(struct rd *r, struct ctl_daemon *d)
-{
-	r_str(r, d->version, sizeof(d->version));
-	r_str(r, d->config, sizeof(d->config));
-	d->pid = r_u32(r);
-	d->started = r_i64(r);
-	d->instances = r_u32(r);
-	d->reloads_applied = r_u64(r);
-	d->reloads_refused = r_u64(r);
-	d->reload_time = r_i64(r);
-	get_reload(r, &d->last);
-	r_str(r, d->reload_summary, sizeof(d->reload_summary));
-}
-
-static void
-put_instance(struct wr *w, const struct ctl_instance *in)
+x_counters(struct xdr *x, struct ctl_instance *in)
 {
 	size_t	i;
 
-	w_str(w, in->name, sizeof(in->name));
-	w_str(w, in->interface, sizeof(in->interface));
-	w_u8(w, in->vhid);
-	w_u8(w, in->state);
-	w_u8(w, in->last_cause);
-	w_u8(w, in->advbase);
-	w_u8(w, in->advskew);
-	w_u8(w, in->eff_advskew);
-	if (in->naddrs > CTL_ADDRS_MAX || in->ndrops > CTL_DROP_MAX)
-		w->err = true;
-	w_u8(w, in->naddrs);
-	for (i = 0; i < in->naddrs && i < CTL_ADDRS_MAX; i++)
-		w_bytes(w, in->addrs[i], 4);
-	w_bytes(w, in->srcip, 4);
-	w_u8(w, in->has_master);
-	w_bytes(w, in->master, 4);
-	w_u64(w, in->since);
-	w_u64(w, in->sent);
-	w_u64(w, in->send_errors);
-	w_u64(w, in->received);
-	w_u64(w, in->transitions);
-	w_u64(w, in->garps);
-	w_u64(w, in->scripts_run);
-	w_u64(w, in->scripts_failed);
-	w_u32(w, in->scripts_queued);
-	w_u8(w, in->ndrops);
-	for (i = 0; i < in->ndrops && i < CTL_DROP_MAX; i++)
-		w_u64(w, in->drops[i]);
-}
-
-static void
-get_instance(struct rd *r, struct ctl_instance *in)
-{
-	size_t	i;
-
-	r_str(r, in->name, sizeof(in->name));
-	r_str(r, in->interface, sizeof(in->interface));
-	in->vhid = r_u8(r);
-	in->state = r_enum(r, CTL_ST_MAX);
-	in->last_cause = r_u8(r);
-	in->advbase = r_u8(r);
-	in->advskew = r_u8(r);
-	in->eff_advskew = r_u8(r);
-	in->naddrs = r_u8(r);
-	if (in->naddrs > CTL_ADDRS_MAX)
-		r->err = true;
-	for (i = 0; !r->err && i < in->naddrs; i++)
-		r_bytes(r, in->addrs[i], 4);
-	r_bytes(r, in->srcip, 4);
-	in->has_master = r_bool(r);
-	r_bytes(r, in->master, 4);
-	in->since = r_i64(r);
-	in->sent = r_u64(r);
-	in->send_errors = r_u64(r);
-	in->received = r_u64(r);
-	in->transitions = r_u64(r);
-	in->garps = r_u64(r);
-	in->scripts_run = r_u64(r);
-	in->scripts_failed = r_u64(r);
-	in->scripts_queued = r_u32(r);
-	in->ndrops = r_u8(r);
+	x_i64(x, &in->since);
+	x_u64(x, &in->sent);
+	x_u64(x, &in->send_errors);
+	x_u64(x, &in->received);
+	x_u64(x, &in->transitions);
+	x_u64(x, &in->garps);
+	x_u64(x, &in->scripts_run);
+	x_u64(x, &in->scripts_failed);
+	x_u32(x, &in->scripts_queued);
+	x_u8(x, &in->ndrops);
 	if (in->ndrops > CTL_DROP_MAX)
-		r->err = true;
-	for (i = 0; !r->err && i < in->ndrops; i++)
-		in->drops[i] = r_u64(r);
+		x->err = true;
+	for (i = 0; !x->err && i < in->ndrops; i++)
+		x_u64(x, &in->drops[i]);
 }
 
 static void
-put_event(struct wr *w, const struct ctl_event *e)
+x_instance(struct xdr *x, struct ctl_instance *in)
 {
-	w_u64(w, e->eseq);
-	w_u64(w, e->time);
-	w_u8(w, e->kind);
-	w_str(w, e->name, sizeof(e->name));
-	w_str(w, e->interface, sizeof(e->interface));
-	w_u8(w, e->vhid);
-	w_u8(w, e->from);
-	w_u8(w, e->to);
-	w_u8(w, e->cause);
-	w_u8(w, e->has_master);
-	w_bytes(w, e->master, 4);
-	w_u8(w, e->script);
-	w_u8(w, e->failed);
-	w_u8(w, e->reason);
-	w_u64(w, e->count);
-	put_reload(w, &e->reload);
-	w_str(w, e->text, sizeof(e->text));
+	size_t	i;
+
+	x_str(x, in->name, sizeof(in->name));
+	x_str(x, in->interface, sizeof(in->interface));
+	x_u8(x, &in->vhid);
+	x_enum(x, &in->state, CTL_ST_MAX);
+	x_u8(x, &in->last_cause);
+	x_u8(x, &in->advbase);
+	x_u8(x, &in->advskew);
+	x_u8(x, &in->eff_advskew);
+	x_u8(x, &in->naddrs);
+	if (in->naddrs > CTL_ADDRS_MAX)
+		x->err = true;
+	for (i = 0; !x->err && i < in->naddrs; i++)
+		x_bytes(x, in->addrs[i], 4);
+	x_bytes(x, in->srcip, 4);
+	x_bool(x, &in->has_master);
+	x_bytes(x, in->master, 4);
+	x_counters(x, in);
 }
 
 static void
-get_event(struct rd *r, struct ctl_event *e)
+x_event(struct xdr *x, struct ctl_event *e)
 {
-	e->eseq = r_u64(r);
-	e->time = r_i64(r);
-	e->kind = r_enum(r, CTL_EV_MAX);
-	r_str(r, e->name, sizeof(e->name));
-	r_str(r, e->interface, sizeof(e->interface));
-	e->vhid = r_u8(r);
-	e->from = r_enum(r, CTL_ST_MAX);
-	e->to = r_enum(r, CTL_ST_MAX);
-	e->cause = r_u8(r);
-	e->has_master = r_bool(r);
-	r_bytes(r, e->master, 4);
-	e->script = r_enum(r, 2);
-	e->failed = r_bool(r);
-	e->reason = r_enum(r, CTL_DROP_MAX);
-	e->count = r_u64(r);
-	get_reload(r, &e->reload);
-	r_str(r, e->text, sizeof(e->text));
+	x_u64(x, &e->eseq);
+	x_i64(x, &e->time);
+	x_enum(x, &e->kind, CTL_EV_MAX);
+	x_str(x, e->name, sizeof(e->name));
+	x_str(x, e->interface, sizeof(e->interface));
+	x_u8(x, &e->vhid);
+	x_enum(x, &e->from, CTL_ST_MAX);
+	x_enum(x, &e->to, CTL_ST_MAX);
+	x_u8(x, &e->cause);
+	x_bool(x, &e->has_master);
+	x_bytes(x, e->master, 4);
+	x_enum(x, &e->script, 2);
+	x_bool(x, &e->failed);
+	x_enum(x, &e->reason, CTL_DROP_MAX);
+	x_u64(x, &e->count);
+	x_reload(x, &e->reload);
+	x_str(x, e->text, sizeof(e->text));
 }
 
 /* The payload of m by its type; false for an unknown type. */
 static bool
-put_payload(struct wr *w, const struct ctl_msg *m)
+x_payload(struct xdr *x, struct ctl_msg *m)
 {
 	switch (m->hdr.type) {
 	case CTL_REQ_STATUS:
 	case CTL_REQ_STEPDOWN:
 	case CTL_REQ_GARP:
-		w_str(w, m->u.req.selector, sizeof(m->u.req.selector));
+		x_str(x, m->u.req.selector, sizeof(m->u.req.selector));
 		break;
 	case CTL_REQ_RELOAD:
 	case CTL_REQ_MONITOR:
 	case CTL_END:
 		break;
 	case CTL_RESULT:
-		if (m->u.res.code >= CTL_RES_MAX)
-			w->err = true;
-		w_u8(w, m->u.res.code);
-		w_str(w, m->u.res.text, sizeof(m->u.res.text));
+		x_enum(x, &m->u.res.code, CTL_RES_MAX);
+		x_str(x, m->u.res.text, sizeof(m->u.res.text));
 		break;
 	case CTL_DAEMON:
-		put_daemon(w, &m->u.daemon);
+		x_daemon(x, &m->u.daemon);
 		break;
 	case CTL_INSTANCE:
-		put_instance(w, &m->u.inst);
+		x_instance(x, &m->u.inst);
 		break;
 	case CTL_RELOAD:
-		put_reload(w, &m->u.reload);
+		x_reload(x, &m->u.reload);
 		break;
 	case CTL_TEXT:
-		w_u8(w, m->u.text.kind);
-		w_str(w, m->u.text.text, sizeof(m->u.text.text));
+		x_enum(x, &m->u.text.kind, CTL_TX_MAX);
+		x_str(x, m->u.text.text, sizeof(m->u.text.text));
 		break;
 	case CTL_EVENT:
-		put_event(w, &m->u.ev);
+		x_event(x, &m->u.ev);
 		break;
 	default:
 		return false;
@@ -348,78 +252,44 @@ put_payload(struct wr *w, const struct ctl_msg *m)
 	return true;
 }
 
-static bool
-get_payload(struct rd *r, struct ctl_msg *m)
+/* The header's four fields, either way. */
+static void
+x_hdr(struct xdr *x, struct ctl_hdr *h)
 {
-	switch (m->hdr.type) {
-	case CTL_REQ_STATUS:
-	case CTL_REQ_STEPDOWN:
-	case CTL_REQ_GARP:
-		r_str(r, m->u.req.selector, sizeof(m->u.req.selector));
-		break;
-	case CTL_REQ_RELOAD:
-	case CTL_REQ_MONITOR:
-	case CTL_END:
-		break;
-	case CTL_RESULT:
-		m->u.res.code = r_enum(r, CTL_RES_MAX);
-		r_str(r, m->u.res.text, sizeof(m->u.res.text));
-		break;
-	case CTL_DAEMON:
-		get_daemon(r, &m->u.daemon);
-		break;
-	case CTL_INSTANCE:
-		get_instance(r, &m->u.inst);
-		break;
-	case CTL_RELOAD:
-		get_reload(r, &m->u.reload);
-		break;
-	case CTL_TEXT:
-		m->u.text.kind = r_enum(r, CTL_TX_MAX);
-		r_str(r, m->u.text.text, sizeof(m->u.text.text));
-		break;
-	case CTL_EVENT:
-		get_event(r, &m->u.ev);
-		break;
-	default:
-		return false;
-	}
-	return true;
+	x_u16(x, &h->version);
+	x_u16(x, &h->type);
+	x_u32(x, &h->len);
+	x_u32(x, &h->seq);
 }
 
 size_t
 ctl_msg_encode(const struct ctl_msg *m, uint8_t *buf, size_t cap)
 {
-	struct wr	w = { buf, cap < CTL_MSG_MAX ? cap : CTL_MSG_MAX, 0,
-			    false };
-	size_t		plen;
+	struct ctl_msg		c;	/* x_payload wants it writable */
+	struct xdr		x = { buf, cap < CTL_MSG_MAX ? cap :
+				    CTL_MSG_MAX, 0, false, false };
 
-	w_u16(&w, CTL_VERSION);
-	w_u16(&w, m->hdr.type);
-	w_u32(&w, 0);			/* len, below */
-	w_u32(&w, m->hdr.seq);
-	if (w.err || !put_payload(&w, m) || w.err)
+	c = *m;
+	c.hdr.version = CTL_VERSION;
+	c.hdr.len = 0;			/* below, once known */
+	x_hdr(&x, &c.hdr);
+	if (x.err || !x_payload(&x, &c) || x.err)
 		return 0;
-	plen = w.len - CTL_HDR_LEN;
-	buf[4] = (uint8_t)(plen >> 24);
-	buf[5] = (uint8_t)(plen >> 16);
-	buf[6] = (uint8_t)(plen >> 8);
-	buf[7] = (uint8_t)plen;
-	return w.len;
+	c.hdr.len = (uint32_t)(x.off - CTL_HDR_LEN);
+	x.off = 0;
+	x_hdr(&x, &c.hdr);
+	return c.hdr.len + CTL_HDR_LEN;
 }
 
 enum ctl_err
 ctl_hdr_decode(const uint8_t *buf, size_t len, struct ctl_hdr *h)
 {
-	struct rd	r = { buf, len, 0, false };
+	struct xdr	x = { (uint8_t *)(uintptr_t)buf, len, 0, true, false };
 
 	memset(h, 0, sizeof(*h));
 	if (len < CTL_HDR_LEN)
 		return CTL_E_SHORT;
-	h->version = r_u16(&r);
-	h->type = r_u16(&r);
-	h->len = r_u32(&r);
-	h->seq = r_u32(&r);
+	x_hdr(&x, h);
 	if (h->version != CTL_VERSION)
 		return CTL_E_VERSION;
 	if (len > CTL_MSG_MAX)
@@ -434,15 +304,16 @@ ctl_hdr_decode(const uint8_t *buf, size_t len, struct ctl_hdr *h)
 enum ctl_err
 ctl_msg_decode(const uint8_t *buf, size_t len, struct ctl_msg *m)
 {
-	struct rd	r = { buf, len, CTL_HDR_LEN, false };
+	struct xdr	x = { (uint8_t *)(uintptr_t)buf, len, CTL_HDR_LEN,
+			    true, false };
 	enum ctl_err	e;
 
 	memset(m, 0, sizeof(*m));
 	if ((e = ctl_hdr_decode(buf, len, &m->hdr)) != CTL_OK)
 		return e;
-	if (!get_payload(&r, m))
+	if (!x_payload(&x, m))
 		return CTL_E_TYPE;
-	if (r.err || r.off != len)
+	if (x.err || x.off != len)
 		return CTL_E_PAYLOAD;
 	return CTL_OK;
 }
