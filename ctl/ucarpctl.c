@@ -205,6 +205,8 @@ run_monitor(int fd, const struct output *o)
 	ctl_read(fd, &m);
 	if (m.hdr.type != CTL_RESULT || m.u.res.code != CTL_RES_OK)
 		return result_exit(&m.u.res);
+	/* Not in the stream: a script may wait for it to know it is on. */
+	fprintf(stderr, "%s\n", m.u.res.text);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	for (;;) {
 		ctl_read(fd, &m);
