@@ -195,28 +195,6 @@ conn_close(struct ctl_conn *c)
 	free(c);
 }
 
-/* Until instance.c gives more: what the configuration and state say. */
-static void
-instance_fill(const struct instance *inst, struct ctl_instance *in)
-{
-	const struct cfg_instance	*cv = instance_cfg(inst);
-	size_t			 i;
-
-	memset(in, 0, sizeof(*in));
-	if (cv->name != NULL)
-		snprintf(in->name, sizeof(in->name), "%s", cv->name);
-	snprintf(in->interface, sizeof(in->interface), "%s", cv->interface);
-	in->vhid = cv->vhid;
-	in->state = (uint8_t)instance_state(inst);
-	in->advbase = cv->advbase;
-	in->advskew = cv->advskew;
-	in->eff_advskew = cv->advskew;
-	for (i = 0; i < cv->naddrs && i < CTL_ADDRS_MAX; i++)
-		memcpy(in->addrs[i], cv->addrs[i], 4);
-	in->naddrs = (uint8_t)i;
-	memcpy(in->srcip, cv->srcip, 4);
-}
-
 static void
 stats_counts(const struct reload_stats *st, struct ctl_reload_counts *c)
 {
@@ -286,7 +264,7 @@ send_instance(struct ctl_conn *c, uint32_t seq, const struct instance *inst)
 	memset(&m.hdr, 0, sizeof(m.hdr));
 	m.hdr.type = CTL_INSTANCE;
 	m.hdr.seq = seq;
-	instance_fill(inst, &m.u.inst);
+	instance_to_ctl(inst, &m.u.inst);
 	return conn_send(c, &m);
 }
 
@@ -334,6 +312,8 @@ act_one(struct instance *inst, uint16_t type)
 		return false;
 	if (type == CTL_REQ_STEPDOWN)
 		instance_stepdown(inst);
+	else
+		instance_garp(inst);
 	return true;
 }
 

@@ -13,7 +13,7 @@ struct cfg;
 struct ctl_event;
 struct event_base;
 struct reload_stats;
-struct vhost;
+struct instance;
 
 /*
  * Start-up: listen on cfg's control (and control_ro) sockets, the default

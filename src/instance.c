@@ -142,6 +142,7 @@ instance_send_garp(struct instance *inst)
 	uint8_t	buf[CARP_GARP_LEN];
 	size_t	i, len;
 
+	inst->garps++;
 	for (i = 0; i < inst->cfg->naddrs; i++) {
 		len = carp_garp_build(buf, sizeof(buf), iface_mac(inst->ifp),
 		    inst->cfg->addrs[i]);
@@ -158,6 +159,7 @@ instance_log_transition(struct instance *inst, const struct carp_action *a)
 	inst->transitions++;
 	inst->last_from = a->from;
 	inst->last_cause = a->cause;
+	instance_ctl_transition(inst, a);
 	log_msg(LOG_WARNING, "%sSwitching to state: %s (%s)", inst->prefix,
 	    carp_state_name(a->to), carp_cause_name(a->cause));
 	switch (a->cause) {
@@ -334,6 +336,8 @@ instance_new(struct cfg_instance *cv)
 	carp_fsm_init(&inst->fsm, &p);
 	inst->timer = evtimer_new(instance_base, instance_timer_cb, inst);
 	inst->sq = script_q_new(inst->prefix);
+	script_q_on_exit(inst->sq, instance_ctl_script_cb, inst);
+	inst->since_us = (int64_t)clock_wall_us();
 	return inst;
 fail:
 	carp_auth_free(&inst->auth);
@@ -374,6 +378,13 @@ void
 instance_stepdown(struct instance *inst)
 {
 	instance_event(inst, CARP_EV_STEPDOWN);
+}
+
+void
+instance_garp(struct instance *inst)
+{
+	if (inst->fsm.state == CARP_MASTER)
+		instance_send_garp(inst);
 }
 
 void

@@ -11,6 +11,7 @@
 #include "carp_fsm.h"
 #include "cfg.h"
 
+struct ctl_instance;
 struct event_base;
 struct instance;
 
@@ -38,7 +39,12 @@ void		 instance_shutdown(struct instance *);
 /* SIGUSR1: the ucarp status line plus counters. */
 void		 instance_log_status(const struct instance *);
 
+/* ucarpctl garp: a master sends its gratuitous ARPs again. */
+void		 instance_garp(struct instance *);
+
 enum carp_state	 instance_state(const struct instance *);
+/* Everything ucarpctl status shows of it (instance_ctl.c). */
+void		 instance_to_ctl(const struct instance *, struct ctl_instance *);
 const struct cfg_instance *instance_cfg(const struct instance *);
 
 #endif /* INSTANCE_H */

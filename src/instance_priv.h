@@ -8,6 +8,7 @@
  *   instance_script.c  scripts' argv and environment, the record of the last
  *                   queued script, its rebuild on reload
  *   instance_reload.c  reload in place, address moves, removal
+ *   instance_ctl.c     the instance for the control socket: status, events
  */
 #ifndef INSTANCE_PRIV_H
 #define INSTANCE_PRIV_H
@@ -65,6 +66,11 @@ struct instance {
 	uint64_t		 received;
 	uint64_t		 transitions;
 	uint64_t		 counters[CARP_VERDICT_MAX];
+	uint64_t		 drops_told[CARP_VERDICT_MAX]; /* monitor */
+	uint64_t		 garps;		/* GARP rounds sent */
+	int64_t			 since_us;	/* wall clock, last change */
+	bool			 heard;		/* master holds an address */
+	uint8_t			 master[4];	/* last peer heard from */
 	struct log_rate		 rate[CARP_VERDICT_MAX];
 	struct log_rate		 rate_nonpref;
 };
@@ -92,5 +98,12 @@ void	 instance_script_transition(struct instance *, const struct carp_action *);
 void	 instance_script_rebuild(struct instance *, const struct cfg_instance *,
 	    enum script_kind waiting);
 void	 instance_script_rec_clear(struct instance_script_rec *);
+
+/* instance_ctl.c: events for the control socket's monitors. */
+void	 instance_ctl_transition(struct instance *,
+	    const struct carp_action *);
+void	 instance_ctl_script_cb(void *, enum script_kind, bool ok,
+	    const char *cause);
+void	 instance_ctl_drops(struct instance *, enum carp_verdict);
 
 #endif /* INSTANCE_PRIV_H */

@@ -81,6 +81,7 @@ instance_rx_reject(struct instance *inst, enum carp_verdict v,
 	if (v >= CARP_VERDICT_MAX || !log_rate_ok(&inst->rate[v], now,
 	    INSTANCE_WARN_PERIOD_US, &held))
 		return;
+	instance_ctl_drops(inst, v);
 	if (v == CARP_BAD_HMAC)
 		instance_rx_log_bad_digest(inst, adv);
 	else
@@ -102,14 +103,16 @@ instance_rx_fresh(struct instance *inst, const struct carp_advert *adv, int64_t 
 	    carp_fsm_down_us(&inst->fsm)))
 		return true;
 	inst->counters[CARP_REPLAY]++;
-	if (log_rate_ok(&inst->rate[CARP_REPLAY], now, INSTANCE_WARN_PERIOD_US,
-	    &held))
-		log_msg(LOG_WARNING, "%sreplayed or stale advert from %s: its "
-		    "counter does not advance, or lies over %d s from our "
-		    "clock after a silence; dropped (%llu so far; check both "
-		    "clocks, NTP)", inst->prefix, instance_ip4(ip, adv->ip_src),
-		    (int)(CARP_REPLAY_SKEW_US / 1000000),
-		    (unsigned long long)inst->counters[CARP_REPLAY]);
+	if (!log_rate_ok(&inst->rate[CARP_REPLAY], now,
+	    INSTANCE_WARN_PERIOD_US, &held))
+		return false;
+	instance_ctl_drops(inst, CARP_REPLAY);
+	log_msg(LOG_WARNING, "%sreplayed or stale advert from %s: its "
+	    "counter does not advance, or lies over %d s from our clock "
+	    "after a silence; dropped (%llu so far; check both clocks, NTP)",
+	    inst->prefix, instance_ip4(ip, adv->ip_src),
+	    (int)(CARP_REPLAY_SKEW_US / 1000000),
+	    (unsigned long long)inst->counters[CARP_REPLAY]);
 	return false;
 }
 
@@ -132,9 +135,11 @@ instance_rx_input(void *arg, const uint8_t *frame, size_t len,
 	if (memcmp(adv->ip_dst, inst->cfg->mcast, 4) != 0) {
 		inst->counters[CARP_BAD_GROUP]++;
 		if (log_rate_ok(&inst->rate[CARP_BAD_GROUP], now,
-		    INSTANCE_WARN_PERIOD_US, &held))
+		    INSTANCE_WARN_PERIOD_US, &held)) {
+			instance_ctl_drops(inst, CARP_BAD_GROUP);
 			log_debug("%sIgnoring different multicast ip: [%s]",
 			    inst->prefix, instance_ip4(ip, adv->ip_dst));
+		}
 		return;
 	}
 	if ((v = instance_rx_verify(inst, frame, len, adv, now)) != CARP_OK) {
@@ -145,6 +150,8 @@ instance_rx_input(void *arg, const uint8_t *frame, size_t len,
 		return;
 	inst->received++;
 	inst->counters[CARP_OK]++;
+	inst->heard = true;
+	memcpy(inst->master, adv->ip_src, 4);
 	log_debug("%sadvert from %s: advbase %u advskew %u", inst->prefix,
 	    instance_ip4(ip, adv->ip_src), adv->advbase, adv->advskew);
 	memset(&ev, 0, sizeof(ev));

@@ -26,7 +26,8 @@ src_libucarp_shell_a_SOURCES = \
 	src/reload.c src/reload.h \
 	src/script.c src/script.h \
 	src/instance.c src/instance.h src/instance_priv.h \
-	src/instance_reload.c src/instance_rx.c src/instance_script.c \
+	src/instance_ctl.c src/instance_reload.c src/instance_rx.c \
+	src/instance_script.c \
 	src/xmalloc.c src/xmalloc.h
 src_libucarp_shell_a_CFLAGS = $(AM_CFLAGS) $(PCAP_CFLAGS) $(CONFIG_CFLAGS) \
 	$(EVENT_CFLAGS) $(CRYPTO_CFLAGS) $(MNL_CFLAGS)

@@ -5,9 +5,11 @@
 #   1. status -j lists every instance with the state its log says, on
 #      both hosts; one instance by name or IFACE:VHID; an unknown one
 #      exits 1; metrics passes promtool and its state series are status's.
-#   2. stepdown a3 on A: that VIP moves to B, no other instance changes
+#      Who is master, as each host last heard it, is A for a* and B for b*.
+#   2. garp a1 on A: one round of gratuitous ARPs on the wire, counted.
+#   3. stepdown a3 on A: that VIP moves to B, no other instance changes
 #      state on either host, and A's SIGUSR2-free log says who asked.
-#   3. reload of a broken file exits 1 with FILE:LINE and changes nothing
+#   4. reload of a broken file exits 1 with FILE:LINE and changes nothing
 #      (same states, same instances); a good one that adds an instance
 #      exits 0 and prints its counts; status then lists 25 instances.
 . "$(dirname "$0")/lib_ctl.sh"
@@ -39,7 +41,31 @@ ctl $A status nosuch > "$TMPD/nosuch.out" 2>&1 || rc=$?
 [ $rc -eq 1 ] && grep -q 'no instance nosuch' "$TMPD/nosuch.out" ||
     test_fail "status of an unknown instance: exit $rc, $(cat "$TMPD/nosuch.out")"
 
-# 2. stepdown a3 on A: its VIP, and nothing else, moves to B.
+for h in $A $B; do
+	bad=$(ctl $h status -j | python3 -c '
+import json, sys
+for i in json.load(sys.stdin)["instances"]:
+	want = sys.argv[1] if i["name"][0] == "a" else sys.argv[2]
+	if i["master"] != want or i["since_us"] <= 0 or i["cause"] == "none":
+		print(i["name"], i["master"], i["since_us"], i["cause"])' "$(haddr $A 1)" "$(haddr $B 1)")
+	[ -z "$bad" ] || test_fail "host $h: master, since or cause wrong: $bad"
+done
+
+# 2. garp a1: one more round of gratuitous ARPs for 198.18.1.101.
+mcap_start arp br1 arp
+g0=$(ctl $A status a1 -j | python3 -c 'import json,sys; print(json.load(sys.stdin)["instances"][0]["counters"]["garps_sent"])')
+T=$(now_us)
+out=$(ctl $A garp a1) || test_fail "garp a1 failed: $out"
+[ "$out" = "garp a1: 1 master" ] || test_fail "garp a1 said: $out"
+garp_seen() { [ "$(rl_garps arp 198.18.1.101 "$T")" -ge 1 ]; }
+wait_until 5 garp_seen || test_fail "no gratuitous ARP for 198.18.1.101 after garp a1"
+mcap_stop arp
+g1=$(ctl $A status a1 -j | python3 -c 'import json,sys; print(json.load(sys.stdin)["instances"][0]["counters"]["garps_sent"])')
+[ "$g1" -eq $((g0 + 1)) ] || test_fail "garps_sent went from $g0 to $g1"
+out=$(ctl $A garp b20) && [ "$out" = "garp b20: 0 masters" ] || test_fail "garp of a backup said: $out"
+log "garp a1: on the wire, garps_sent $g0 -> $g1; a backup sends none"
+
+# 3. stepdown a3 on A: its VIP, and nothing else, moves to B.
 before_a=$(mvips $A)
 before_b=$(mvips $B)
 ca=$(mlog_count $A 'Switching to state')
@@ -61,7 +87,7 @@ mlog_has $A 'control: stepdown a3 asked by uid 0: 1 master' ||
 ctl_states_ok $A && ctl_states_ok $B || test_fail "status disagrees with the logs after the step-down"
 log "stepdown a3 moved 198.18.1.103 to B and nothing else"
 
-# 3. reload: a broken file is refused with FILE:LINE, nothing changes.
+# 4. reload: a broken file is refused with FILE:LINE, nothing changes.
 states_a=$(ctl_states $A)
 cp "${RL_CONF[A]}" "$TMPD/good.conf"
 sed -i '0,/vhid = 5;/s//vhid = 300;/' "${RL_CONF[A]}"

@@ -48,4 +48,5 @@ INTEG_TESTS = \
 	tests/integ/530-kill-restart.sh \
 	tests/integ/540-secrets.sh \
 	tests/integ/610-ctl-status.sh \
-	tests/integ/620-ctl-hostile.sh
+	tests/integ/620-ctl-hostile.sh \
+	tests/integ/630-ctl-monitor.sh

@@ -1,0 +1,115 @@
+/*
+ * instance_ctl.c: an instance as the control socket sees it (ospfd's
+ * nbr_to_ctl): instance_to_ctl() for status, and the events an instance
+ * sends to "monitor" clients (transitions, script exits, drop
+ * summaries), as wire structs for control.c.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "clock.h"
+#include "control.h"
+#include "ctl_proto.h"
+#include "instance.h"
+#include "instance_priv.h"
+
+void
+instance_to_ctl(const struct instance *inst, struct ctl_instance *in)
+{
+	const struct cfg_instance	*cv = inst->cfg;
+	struct script_stats	 ss;
+	size_t			 i;
+
+	memset(in, 0, sizeof(*in));
+	if (cv->name != NULL)
+		snprintf(in->name, sizeof(in->name), "%s", cv->name);
+	snprintf(in->interface, sizeof(in->interface), "%s", cv->interface);
+	in->vhid = cv->vhid;
+	in->state = (uint8_t)inst->fsm.state;
+	in->last_cause = (uint8_t)inst->last_cause;
+	in->advbase = cv->advbase;
+	in->advskew = cv->advskew;
+	in->eff_advskew = carp_fsm_effective_skew(&inst->fsm);
+	for (i = 0; i < cv->naddrs && i < CTL_ADDRS_MAX; i++)
+		memcpy(in->addrs[i], cv->addrs[i], 4);
+	in->naddrs = (uint8_t)i;
+	memcpy(in->srcip, cv->srcip, 4);
+	/* A master is its own; a backup names the last one it heard. */
+	in->has_master = inst->fsm.state == CARP_MASTER || inst->heard;
+	memcpy(in->master, inst->fsm.state == CARP_MASTER ? cv->srcip :
+	    inst->master, 4);
+	in->since = inst->since_us;
+	in->sent = inst->sent;
+	in->send_errors = inst->send_errors;
+	in->received = inst->received;
+	in->transitions = inst->transitions;
+	in->garps = inst->garps;
+	script_q_stats(inst->sq, &ss);
+	in->scripts_run = ss.run;
+	in->scripts_failed = ss.failed;
+	in->scripts_queued = ss.queued;
+	in->ndrops = CARP_VERDICT_MAX;
+	for (i = 0; i < CARP_VERDICT_MAX; i++)
+		in->drops[i] = inst->counters[i];
+}
+
+/* Who the event is about, then out to the monitors. */
+static void
+instance_ctl_send(const struct instance *inst, struct ctl_event *ev)
+{
+	const struct cfg_instance	*cv = inst->cfg;
+
+	if (cv->name != NULL)
+		snprintf(ev->name, sizeof(ev->name), "%s", cv->name);
+	snprintf(ev->interface, sizeof(ev->interface), "%s", cv->interface);
+	ev->vhid = cv->vhid;
+	control_event(ev);
+}
+
+void
+instance_ctl_transition(struct instance *inst, const struct carp_action *a)
+{
+	struct ctl_event	ev;
+
+	inst->since_us = (int64_t)clock_wall_us();
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = CTL_EV_TRANSITION;
+	ev.from = (uint8_t)a->from;
+	ev.to = (uint8_t)a->to;
+	ev.cause = (uint8_t)a->cause;
+	ev.has_master = a->to == CARP_MASTER || inst->heard;
+	memcpy(ev.master, a->to == CARP_MASTER ? inst->cfg->srcip : inst->master,
+	    4);
+	instance_ctl_send(inst, &ev);
+}
+
+/* script_q_on_exit's callback. */
+void
+instance_ctl_script_cb(void *arg, enum script_kind kind, bool ok,
+    const char *cause)
+{
+	struct ctl_event	ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = CTL_EV_SCRIPT;
+	ev.script = kind == SCRIPT_DOWN;
+	ev.failed = !ok;
+	snprintf(ev.text, sizeof(ev.text), "%s", cause);
+	instance_ctl_send(arg, &ev);
+}
+
+/* Drops of verdict v since the last summary (called as its log line). */
+void
+instance_ctl_drops(struct instance *inst, enum carp_verdict v)
+{
+	struct ctl_event	ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = CTL_EV_DROPS;
+	ev.reason = (uint8_t)v;
+	ev.count = inst->counters[v] - inst->drops_told[v];
+	inst->drops_told[v] = inst->counters[v];
+	instance_ctl_send(inst, &ev);
+}
