@@ -6,10 +6,13 @@
  * such (MSG_TRUNC) instead of desynchronising a stream.  Everything is
  * non-blocking; a reply that does not fit in the socket waits in a
  * per-connection queue bounded at CTL_OUTQ_MAX bytes, and a client whose
- * queue overflows (one that never reads) is disconnected, so no client
- * can make the daemon wait or grow without bound.  Each callback handles
- * at most CTL_BATCH requests, so adverts' timers are never held back for
- * long.  The main socket is 0660 (group "ucarp" if it exists, else root
+ * queue overflows, or that reads nothing for CTL_STALL_SEC while replies
+ * wait, is disconnected, so no client can make the daemon wait or grow
+ * without bound.  A status of every instance is paced (bgpd's XOFF): at
+ * most CTL_CHUNK instances a turn of the loop, and only while the socket
+ * takes them, the connection's next request unread meanwhile; each read
+ * callback handles at most CTL_BATCH requests.  So adverts' timers are
+ * never held back for long, whatever the number of instances.  The main socket is 0660 (group "ucarp" if it exists, else root
  * only); the optional read-only one (bgpd's restricted socket) is 0666
  * and answers status and monitor only.
  */
@@ -42,7 +45,9 @@
 #include "xmalloc.h"
 
 #define CTL_OUTQ_MAX	(16u << 20)	/* queued bytes per connection */
+#define CTL_STALL_SEC	5		/* a client that reads nothing */
 #define CTL_BATCH	16		/* requests per read callback */
+#define CTL_CHUNK	64		/* status replies per turn */
 #define CTL_CONN_MAX	1024
 #define CTL_LOG_PERIOD	1000000		/* one bad-client line a second */
 
@@ -61,6 +66,10 @@ struct ctl_conn {
 	pid_t			 pid;		/* SO_PEERCRED, for the log */
 	uid_t			 uid;
 	struct event		*rev, *wev;
+	struct event		*more;		/* the next status chunk */
+	bool			 streaming;	/* a status under way */
+	uint32_t		 st_seq;	/* its request's seq */
+	size_t			 st_next;	/* next instance in the list */
 	STAILQ_HEAD(, ctl_out)	 outq;
 	size_t			 qbytes;
 };
@@ -87,6 +96,8 @@ static struct log_rate			 ctl_rate;
 
 static void	conn_close(struct ctl_conn *);
 
+static const struct timeval	stall_tv = { CTL_STALL_SEC, 0 };
+
 /* One line for a misbehaving client, at most one a second. */
 static void
 ctl_complain(const struct ctl_conn *c, const char *what)
@@ -110,7 +121,9 @@ conn_flush(struct ctl_conn *c)
 	while ((o = STAILQ_FIRST(&c->outq)) != NULL) {
 		n = send(c->fd, o->buf, o->len, MSG_DONTWAIT | MSG_NOSIGNAL);
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-			event_add(c->wev, NULL);
+			/* Re-armed only by progress: the timeout is a stall. */
+			if (!event_pending(c->wev, EV_WRITE, NULL))
+				event_add(c->wev, &stall_tv);
 			return true;
 		}
 		if (n < 0) {
@@ -120,6 +133,7 @@ conn_flush(struct ctl_conn *c)
 		STAILQ_REMOVE_HEAD(&c->outq, entry);
 		c->qbytes -= o->len;
 		free(o);
+		event_del(c->wev);
 	}
 	event_del(c->wev);
 	if (c->closing) {
@@ -189,6 +203,7 @@ conn_close(struct ctl_conn *c)
 	}
 	event_free(c->rev);
 	event_free(c->wev);
+	event_free(c->more);
 	close(c->fd);
 	TAILQ_REMOVE(&ctl_conns, c, entry);
 	ctl_nconns--;
@@ -268,15 +283,59 @@ send_instance(struct ctl_conn *c, uint32_t seq, const struct instance *inst)
 	return conn_send(c, &m);
 }
 
+static bool
+send_end(struct ctl_conn *c, uint32_t seq)
+{
+	static struct ctl_msg	m;
+
+	memset(&m, 0, sizeof(m));
+	m.hdr.type = CTL_END;
+	m.hdr.seq = seq;
+	return conn_send(c, &m);
+}
+
+/*
+ * The next instances of a status of all, while the socket takes them and
+ * at most CTL_CHUNK; then END, and requests are read again.  A reload in
+ * between changes the list: the reply goes on from the same position.
+ * False if the connection is gone.
+ */
+static bool
+conn_more(struct ctl_conn *c)
+{
+	struct instance *const	*list;
+	size_t			 n, sent = 0;
+
+	list = registry_list(&n);
+	while (c->streaming && STAILQ_EMPTY(&c->outq) && sent < CTL_CHUNK) {
+		if (c->st_next >= n) {
+			c->streaming = false;
+			event_add(c->rev, NULL);
+			return send_end(c, c->st_seq);
+		}
+		if (!send_instance(c, c->st_seq, list[c->st_next++]))
+			return false;
+		sent++;
+	}
+	/* A full socket resumes it from the write callback. */
+	if (c->streaming && STAILQ_EMPTY(&c->outq))
+		event_active(c->more, EV_TIMEOUT, 1);
+	return true;
+}
+
+static void
+conn_more_cb(int fd UNUSED, short what UNUSED, void *arg)
+{
+	(void)conn_more(arg);
+}
+
 /* status [SELECTOR]: the daemon, then each instance, then END. */
 static bool
 do_status(struct ctl_conn *c, const struct ctl_msg *req)
 {
 	static struct ctl_msg	 m;
-	struct instance *const	*list;
 	struct instance		*inst = NULL;
 	const char		*sel = req->u.req.selector;
-	size_t			 n, i;
 
 	if (sel[0] != '\0' && strcmp(sel, "all") != 0 &&
 	    (inst = ctl_find(sel)) == NULL)
@@ -289,19 +348,14 @@ do_status(struct ctl_conn *c, const struct ctl_msg *req)
 	daemon_fill(&m.u.daemon);
 	if (!conn_send(c, &m))
 		return false;
-	if (inst != NULL) {
-		if (!send_instance(c, req->hdr.seq, inst))
-			return false;
-	} else {
-		list = registry_list(&n);
-		for (i = 0; i < n; i++)
-			if (!send_instance(c, req->hdr.seq, list[i]))
-				return false;
-	}
-	memset(&m, 0, sizeof(m));
-	m.hdr.type = CTL_END;
-	m.hdr.seq = req->hdr.seq;
-	return conn_send(c, &m);
+	if (inst != NULL)
+		return send_instance(c, req->hdr.seq, inst) &&
+		    send_end(c, req->hdr.seq);
+	c->streaming = true;
+	c->st_seq = req->hdr.seq;
+	c->st_next = 0;
+	event_del(c->rev);		/* the next request waits for END */
+	return conn_more(c);
 }
 
 /* What stepdown and garp do to one instance; true if it acted. */
@@ -456,7 +510,7 @@ conn_read_cb(int fd, short what UNUSED, void *arg)
 	ssize_t			 n;
 	int			 i;
 
-	for (i = 0; i < CTL_BATCH && !c->closing; i++) {
+	for (i = 0; i < CTL_BATCH && !c->closing && !c->streaming; i++) {
 		n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT | MSG_TRUNC);
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK ||
 		    errno == EINTR))
@@ -484,9 +538,17 @@ conn_read_cb(int fd, short what UNUSED, void *arg)
 }
 
 static void
-conn_write_cb(int fd UNUSED, short what UNUSED, void *arg)
+conn_write_cb(int fd UNUSED, short what, void *arg)
 {
-	conn_flush(arg);
+	struct ctl_conn	*c = arg;
+
+	if (what & EV_TIMEOUT) {
+		ctl_complain(c, "reads none of its replies");
+		conn_close(c);
+		return;
+	}
+	if (conn_flush(c) && c->streaming && STAILQ_EMPTY(&c->outq))
+		(void)conn_more(c);
 }
 
 static void
@@ -520,6 +582,7 @@ ctl_accept_cb(int lfd, short what UNUSED, void *arg)
 	c->rev = event_new(ctl_base, fd, EV_READ | EV_PERSIST, conn_read_cb,
 	    c);
 	c->wev = event_new(ctl_base, fd, EV_WRITE, conn_write_cb, c);
+	c->more = event_new(ctl_base, -1, 0, conn_more_cb, c);
 	event_add(c->rev, NULL);
 	TAILQ_INSERT_TAIL(&ctl_conns, c, entry);
 	ctl_nconns++;
