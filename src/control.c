@@ -12,9 +12,11 @@
  * most CTL_CHUNK instances a turn of the loop, and only while the socket
  * takes them, the connection's next request unread meanwhile; each read
  * callback handles at most CTL_BATCH requests.  So adverts' timers are
- * never held back for long, whatever the number of instances.  The main socket is 0660 (group "ucarp" if it exists, else root
- * only); the optional read-only one (bgpd's restricted socket) is 0666
- * and answers status and monitor only.
+ * never held back for long, whatever the number of instances.
+ *
+ * The main socket is 0660 (group "ucarp" if it exists, else root only);
+ * the optional read-only one (bgpd's restricted socket) is 0666 and
+ * answers status and monitor only.
  */
 #include "config.h"
 
@@ -60,16 +62,16 @@ struct ctl_out {
 struct ctl_conn {
 	TAILQ_ENTRY(ctl_conn)	 entry;
 	int			 fd;
-	bool			 ro;		/* came on the read-only socket */
+	bool			 ro;	/* came on the read-only socket */
 	bool			 monitor;
-	bool			 closing;	/* close once the queue is sent */
-	pid_t			 pid;		/* SO_PEERCRED, for the log */
+	bool			 closing; /* close once the queue is sent */
+	pid_t			 pid;	/* SO_PEERCRED, for the log */
 	uid_t			 uid;
 	struct event		*rev, *wev;
-	struct event		*more;		/* the next status chunk */
-	bool			 streaming;	/* a status under way */
+	struct event		*more;	/* the next status chunk */
+	bool			 streaming; /* a status of all under way */
 	uint32_t		 st_seq;	/* its request's seq */
-	size_t			 st_next;	/* next instance in the list */
+	size_t			 st_next; /* its next instance */
 	STAILQ_HEAD(, ctl_out)	 outq;
 	size_t			 qbytes;
 };
@@ -79,20 +81,19 @@ struct ctl_sock {
 	int		 fd;
 	bool		 ro;
 	struct event	*ev;
-	dev_t		 dev;		/* to remove only our own file */
+	dev_t		 dev;	/* to remove only our own file */
 	ino_t		 ino;
 };
 
-static struct event_base		*ctl_base;
-static struct ctl_sock			 ctl_socks[2];
-static size_t				 ctl_nsocks;
-static TAILQ_HEAD(, ctl_conn)		 ctl_conns =
-    TAILQ_HEAD_INITIALIZER(ctl_conns);
-static size_t				 ctl_nconns;
-static uint64_t				 ctl_eseq;	/* last event's */
-static char				*ctl_config;	/* NULL: legacy */
-static int64_t				 ctl_started;
-static struct log_rate			 ctl_rate;
+static struct event_base	*ctl_base;
+static struct ctl_sock		 ctl_socks[2];
+static size_t			 ctl_nsocks;
+static TAILQ_HEAD(, ctl_conn)	 ctl_conns = TAILQ_HEAD_INITIALIZER(ctl_conns);
+static size_t			 ctl_nconns;
+static uint64_t			 ctl_eseq;	/* the last event's */
+static char			*ctl_config;	/* NULL: command line */
+static int64_t			 ctl_started;
+static struct log_rate		 ctl_rate;
 
 static void	conn_close(struct ctl_conn *);
 
