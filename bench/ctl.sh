@@ -34,20 +34,6 @@ done
 [ "$(id -u)" -eq 0 ] || die "needs root (network namespaces)"
 command -v tcpdump >/dev/null || die "no tcpdump (apt-get install tcpdump)"
 
-net_sink() {
-	local l
-	net_reset
-	ns_new ${TAG}a
-	ns_new ${TAG}s
-	for ((l = 0; l < k; l++)); do
-		ip -n ${TAG}a link add eth$l type veth peer name eth$l netns ${TAG}s
-		ip -n ${TAG}a addr add 198.18.$((10 + l)).1/24 dev eth$l
-		ip -n ${TAG}s addr add 198.18.$((10 + l)).2/24 dev eth$l
-		ip -n ${TAG}a link set eth$l up
-		ip -n ${TAG}s link set eth$l up
-	done
-}
-
 conf() {
 	local i l v
 	echo 'defaults = { pass = "bench"; neutral = true; };'
@@ -75,9 +61,9 @@ ms() {
 
 polls_done() { [ "$(find "$TMP" -name 'poll.*' | wc -l)" -ge 10 ]; }
 
-poller() {	# OUT END_S
+poller() {	# OUT END_US
 	local c=0
-	while [ "$(now_s | cut -d. -f1)" -lt "$2" ]; do
+	while [ "$(now_us)" -lt "$2" ]; do
 		$nice "$UCARPCTL" -s "$SOCK" status -j > /dev/null && c=$((c + 1))
 	done
 	echo $c > "$1"
@@ -85,7 +71,7 @@ poller() {	# OUT END_S
 
 for n in "$@"; do
 	k=$(links_for "$n")
-	net_sink
+	net_pair "$k" s
 	SOCK=$TMP/ctl.sock
 	conf > "$TMP/a.conf"
 	BG_OUT=$TMP/a.log bg ${TAG}a "$OURS" -c "$TMP/a.conf" --control="$SOCK"
@@ -102,7 +88,7 @@ for n in "$@"; do
 	t0=$(now_s)
 	sleep "$window"	# the window without clients
 	t1=$(now_s)
-	end=$(( ${t1%.*} + window ))
+	end=$(( $(now_us) + window * 1000000 ))
 	for c in 1 2 3 4 5 6 7 8 9 10; do
 		poller "$TMP/poll.$c" "$end" &
 		PIDS+=("$!")

@@ -147,20 +147,21 @@ net_bridge() {
 	done
 }
 
-# net_pair K: hosts ${TAG}a and ${TAG}b joined by K veth links eth0..,
-# link l with 198.18.(10+l).1 on a and .2 on b (/24).  A vhid or VRID is
-# unique per interface, so N routers need ceil(N/250) links.
+# net_pair K [PEER]: hosts ${TAG}a and ${TAG}PEER (default b) joined by K
+# veth links eth0.., link l with 198.18.(10+l).1 on a and .2 on the peer
+# (/24).  A vhid or VRID is unique per interface, so N routers need
+# ceil(N/250) links.  With PEER s, the peer is a sink that only listens.
 net_pair() {
-	local k=$1 l
+	local k=$1 p=${2:-b} l
 	net_reset
 	ns_new ${TAG}a
-	ns_new ${TAG}b
+	ns_new ${TAG}$p
 	for ((l = 0; l < k; l++)); do
-		ip -n ${TAG}a link add eth$l type veth peer name eth$l netns ${TAG}b
+		ip -n ${TAG}a link add eth$l type veth peer name eth$l netns ${TAG}$p
 		ip -n ${TAG}a addr add 198.18.$((10 + l)).1/24 dev eth$l
-		ip -n ${TAG}b addr add 198.18.$((10 + l)).2/24 dev eth$l
+		ip -n ${TAG}$p addr add 198.18.$((10 + l)).2/24 dev eth$l
 		ip -n ${TAG}a link set eth$l up
-		ip -n ${TAG}b link set eth$l up
+		ip -n ${TAG}$p link set eth$l up
 	done
 }
 

@@ -40,21 +40,6 @@ command -v perl >/dev/null || die "no perl (apt-get install perl)"
 impls=$(echo "${BENCH_IMPLS:-ours kav2 kav3}" | sed 's/ucarp//')
 k=$(links_for "$n")
 
-# net_sink: A and a listening sink S joined by K links.
-net_sink() {
-	local l
-	net_reset
-	ns_new ${TAG}a
-	ns_new ${TAG}s
-	for ((l = 0; l < k; l++)); do
-		ip -n ${TAG}a link add eth$l type veth peer name eth$l netns ${TAG}s
-		ip -n ${TAG}a addr add 198.18.$((10 + l)).1/24 dev eth$l
-		ip -n ${TAG}s addr add 198.18.$((10 + l)).2/24 dev eth$l
-		ip -n ${TAG}a link set eth$l up
-		ip -n ${TAG}s link set eth$l up
-	done
-}
-
 # conf IMPL CHANGED: A's file; with CHANGED 1 the first router differs.
 conf() {
 	local impl=$1 ch=$2 i l v
@@ -89,7 +74,7 @@ one() {	# IMPL REP
 	local cap=$TMP/reload.pcap pid spid cpid mre done_re start_re mark t_sig t_done t_start
 	local hi hr lo lr nr base sc=reload_$n
 	skip_given_up "$sc" "$impl" "$n" "$rep" && return
-	net_sink
+	net_pair "$k" s
 	rm -f "$fifo" "$cap" "$TMP/k.pid" "$TMP/k.vrrp.pid"
 	mkfifo "$fifo"
 	perl -MTime::HiRes=time -ne 'BEGIN { $| = 1 } printf "%.6f %s", time, $_' < "$fifo" > "$log" &
