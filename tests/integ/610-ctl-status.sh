@@ -26,12 +26,16 @@ for h in $A $B; do
 	n=$(ctl $h status -j | python3 -c 'import json,sys; d=json.load(sys.stdin); print(len(d["instances"]), d["daemon"]["config"])')
 	[ "$n" = "24 ${RL_CONF[h]}" ] || test_fail "host $h: status -j gave '$n', expected 24 instances of ${RL_CONF[h]}"
 	ctl $h metrics > "$TMPD/h$h.metrics" || test_fail "host $h: ucarpctl metrics failed"
-	promtool check metrics < "$TMPD/h$h.metrics" > "$TMPD/h$h.promtool" 2>&1 ||
-	    test_fail "host $h: promtool check metrics: $(cat "$TMPD/h$h.promtool")"
+	if command -v promtool > /dev/null; then
+		promtool check metrics < "$TMPD/h$h.metrics" > "$TMPD/h$h.promtool" 2>&1 ||
+		    test_fail "host $h: promtool check metrics: $(cat "$TMPD/h$h.promtool")"
+	else
+		log "NOTE: no promtool (apt-get install prometheus): the format is not checked"
+	fi
 	[ "$(metric_states $h)" = "$(ctl_states $h)" ] ||
 	    test_fail "host $h: the metrics' states differ from status: $(metric_states $h | tr '\n' ' ')"
 done
-log "status -j and metrics agree with the logs on both hosts; promtool is happy"
+log "status -j and metrics agree with the logs on both hosts"
 out=$(ctl $A status a1 -j | python3 -c 'import json,sys; i=json.load(sys.stdin)["instances"]; print(len(i), i[0]["name"], i[0]["state"], i[0]["addresses"][0])')
 [ "$out" = "1 a1 MASTER 198.18.1.101" ] || test_fail "status a1 -j on A: $out"
 out=$(ctl $B status eth0:20 -j | python3 -c 'import json,sys; i=json.load(sys.stdin)["instances"]; print(len(i), i[0]["name"], i[0]["state"])')

@@ -2,9 +2,10 @@
 # The control socket under bad clients and load, two hosts of 20
 # instances (10 preferred by each):
 #
-#   1. A's read-only socket (control_ro, 0666) answers status but refuses
-#      stepdown, garp and reload with a clear message; the main one is
-#      0660 root:ucarp (0600 without that group).
+#   1. A's read-only socket (control_ro, 0666) answers status, even to
+#      user nobody, but refuses stepdown, garp and reload with a clear
+#      message; the main one is 0660 root:ucarp (0600 without that
+#      group), and the kernel refuses nobody.
 #   2. Garbage, a short, truncated, oversized, wrong-version, unknown-type
 #      or reply-type message, or a NUL in a string: each gets an error
 #      result and is disconnected; the daemon logs at most one line a
@@ -39,6 +40,15 @@ for cmd in "stepdown a1" "garp all" reload; do
 	    test_fail "$cmd on the read-only socket: exit $rc, $(cat "$TMPD/ro.out")"
 done
 rl_split || test_fail "the read-only socket changed something: $(rl_describe)"
+# A user outside the socket's group: the kernel refuses the main socket,
+# the read-only one answers.
+chmod 755 "$TMPD"
+rc=0
+runuser -u nobody -- "$UCARPCTL" -s "${D_CTL[A]}" status > "$TMPD/nobody.out" 2>&1 || rc=$?
+[ $rc -eq 2 ] && grep -q 'Permission denied' "$TMPD/nobody.out" ||
+    test_fail "user nobody on the main socket: exit $rc, $(cat "$TMPD/nobody.out")"
+runuser -u nobody -- "$UCARPCTL" -s "$RO" status > "$TMPD/nobody.out" 2>&1 ||
+    test_fail "user nobody on the read-only socket: $(cat "$TMPD/nobody.out")"
 log "read-only socket: status answered, stepdown/garp/reload refused; main socket $mode"
 
 # 2. Bad messages.
