@@ -51,7 +51,7 @@
 #define CTL_BATCH	16		/* requests per read callback */
 #define CTL_CHUNK	64		/* status replies per turn */
 #define CTL_CONN_MAX	1024
-#define CTL_LOG_PERIOD	1000000		/* one bad-client line a second */
+#define CTL_LOG_PERIOD	1000000		/* bad clients: a line a second */
 
 struct ctl_out {
 	STAILQ_ENTRY(ctl_out)	 entry;
@@ -62,7 +62,7 @@ struct ctl_out {
 struct ctl_conn {
 	TAILQ_ENTRY(ctl_conn)	 entry;
 	int			 fd;
-	bool			 ro;	/* came on the read-only socket */
+	bool			 ro;	/* on the read-only socket */
 	bool			 monitor;
 	bool			 closing; /* close once the queue is sent */
 	pid_t			 pid;	/* SO_PEERCRED, for the log */
@@ -88,7 +88,8 @@ struct ctl_sock {
 static struct event_base	*ctl_base;
 static struct ctl_sock		 ctl_socks[2];
 static size_t			 ctl_nsocks;
-static TAILQ_HEAD(, ctl_conn)	 ctl_conns = TAILQ_HEAD_INITIALIZER(ctl_conns);
+static TAILQ_HEAD(, ctl_conn)	 ctl_conns =
+    TAILQ_HEAD_INITIALIZER(ctl_conns);
 static size_t			 ctl_nconns;
 static uint64_t			 ctl_eseq;	/* the last event's */
 static char			*ctl_config;	/* NULL: command line */
@@ -273,7 +274,8 @@ ctl_find(const char *sel)
 }
 
 static bool
-send_instance(struct ctl_conn *c, uint32_t seq, const struct instance *inst)
+send_instance(struct ctl_conn *c, uint32_t seq,
+    const struct instance *inst)
 {
 	static struct ctl_msg	m;
 

@@ -44,7 +44,8 @@ void		 instance_garp(struct instance *);
 
 enum carp_state	 instance_state(const struct instance *);
 /* Everything ucarpctl status shows of it (instance_ctl.c). */
-void		 instance_to_ctl(const struct instance *, struct ctl_instance *);
+void		 instance_to_ctl(const struct instance *,
+		    struct ctl_instance *);
 const struct cfg_instance *instance_cfg(const struct instance *);
 
 #endif /* INSTANCE_H */

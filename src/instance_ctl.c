@@ -19,8 +19,8 @@ void
 instance_to_ctl(const struct instance *inst, struct ctl_instance *in)
 {
 	const struct cfg_instance	*cv = inst->cfg;
-	struct script_stats	 ss;
-	size_t			 i;
+	struct script_stats		 ss;
+	size_t				 i;
 
 	memset(in, 0, sizeof(*in));
 	if (cv->name != NULL)
@@ -69,7 +69,8 @@ instance_ctl_send(const struct instance *inst, struct ctl_event *ev)
 }
 
 void
-instance_ctl_transition(struct instance *inst, const struct carp_action *a)
+instance_ctl_transition(struct instance *inst,
+    const struct carp_action *a)
 {
 	struct ctl_event	ev;
 
@@ -80,8 +81,8 @@ instance_ctl_transition(struct instance *inst, const struct carp_action *a)
 	ev.to = (uint8_t)a->to;
 	ev.cause = (uint8_t)a->cause;
 	ev.has_master = a->to == CARP_MASTER || inst->heard;
-	memcpy(ev.master, a->to == CARP_MASTER ? inst->cfg->srcip : inst->master,
-	    4);
+	memcpy(ev.master, a->to == CARP_MASTER ? inst->cfg->srcip :
+	    inst->master, 4);
 	instance_ctl_send(inst, &ev);
 }
 
