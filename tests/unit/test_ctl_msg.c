@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "carp_fsm.h"
+#include "carp_hmac.h"
 #include "carp_pkt.h"
 #include "check.h"
 #include "ctl_proto.h"
@@ -238,6 +239,8 @@ test_names(void)
 	}
 	CHECK(strcmp(ctl_cause_name(CARP_CAUSE_MAX), "unknown") == 0);
 	CHECK(CARP_VERDICT_MAX <= CTL_DROP_MAX);
+	/* Every address an instance may hold fits in a status. */
+	CHECK(CARP_ADDRS_MAX <= CTL_ADDRS_MAX);
 	for (i = 0; i < CARP_VERDICT_MAX; i++)
 		CHECKF(strcmp(ctl_drop_name(i), carp_verdict_name(i)) == 0,
 		    "verdict %u", i);
