@@ -307,6 +307,9 @@ node_start() {
 		n=$(wc -l < "$routers")
 		{
 			[ -n "$jobs" ] && echo "script_jobs = $jobs;"
+			# Both hosts share this machine's file system: each its
+			# own control socket, or the second refuses to start.
+			echo "control = \"$TMP/$name.sock\";"
 			echo "defaults = { pass = \"bench\"; neutral = true; advbase = $base; advskew = $skew;"
 			[ -n "$up" ] && echo "  upscript = \"$up\";"
 			[ $shutdown -eq 1 ] && echo "  shutdown = true;"

@@ -45,6 +45,7 @@ conf() {
 	local impl=$1 ch=$2 i l v
 	case $impl in
 	ours)
+		echo "control = \"$TMP/a.sock\";"
 		echo 'defaults = { pass = "bench"; neutral = true; };'
 		echo 'instances = ('
 		for ((i = 0; i < n; i++)); do

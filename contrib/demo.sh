@@ -222,6 +222,9 @@ write_conf() {
 	cat > "$TMPD/$h.conf" <<EOF
 # $h.conf: one ucarp for all the virtual addresses of $h; see ucarp.conf(5).
 facility = "none";		# log to stdout/stderr only, not to syslog
+# The demo's hosts share one machine: each its own control socket
+# (ucarpctl -s $TMPD/$h.sock status).  A real host uses the default.
+control = "$TMPD/$h.sock";
 
 # Keys every instance gets unless it gives its own.
 defaults = {
