@@ -12,7 +12,7 @@
 #include "log.h"
 
 static int	log_fac = LOG_DAEMON;
-static bool	log_dbg;
+bool		log_debug_on;	/* -D or debug = true */
 static bool	log_stdio = true;
 static bool	log_opened;
 
@@ -31,7 +31,7 @@ log_init(int facility, bool debug, bool to_stdio)
 void
 log_set(int facility, bool debug)
 {
-	log_dbg = debug;
+	log_debug_on = debug;
 	if (log_opened && facility == log_fac)
 		return;
 	if (log_opened)
@@ -86,7 +86,7 @@ log_vput(int prio, int errnum, const char *fmt, va_list ap)
 	FILE		*out;
 	int		 saved = errno, n;
 
-	if (prio == LOG_DEBUG && !log_dbg)
+	if (prio == LOG_DEBUG && !log_debug_on)
 		return;
 	n = vsnprintf(buf, sizeof(buf), fmt, ap);
 	if (errnum >= 0 && n >= 0 && (size_t)n < sizeof(buf))

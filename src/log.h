@@ -32,7 +32,15 @@ __attribute__((noreturn)) void log_fatal(bool with_errno, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 
 #define log_info(...)	log_msg(LOG_INFO, __VA_ARGS__)
-#define log_debug(...)	log_msg(LOG_DEBUG, __VA_ARGS__)
+/*
+ * Tested before the call, so that a debug line's arguments (an address
+ * formatted per advert received) cost nothing without -D.
+ */
+extern bool	log_debug_on;
+#define log_debug(...)	do {						\
+	if (log_debug_on)						\
+		log_msg(LOG_DEBUG, __VA_ARGS__);			\
+} while (0)
 #define fatal(...)	log_fatal(true, __VA_ARGS__)
 #define fatalx(...)	log_fatal(false, __VA_ARGS__)
 
