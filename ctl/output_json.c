@@ -74,7 +74,7 @@ json_counters(const struct ctl_instance *in)
 static void
 json_instance(const struct ctl_instance *in)
 {
-	char	a[16];
+	char	a[CARP_ADDR4_STRLEN];
 	size_t	i;
 
 	json_do_object(NULL);
@@ -84,12 +84,12 @@ json_instance(const struct ctl_instance *in)
 	json_do_string("state", ctl_state_name(in->state));
 	json_time("since", "since_us", in->since);
 	json_do_string("cause", ctl_cause_name(in->last_cause));
-	json_do_string("master", in->has_master ? addr_str(in->master, a) :
+	json_do_string("master", in->has_master ? carp_addr_fmt4(in->master, a) :
 	    NULL);
-	json_do_string("srcip", addr_str(in->srcip, a));
+	json_do_string("srcip", carp_addr_fmt4(in->srcip, a));
 	json_do_array("addresses");
 	for (i = 0; i < in->naddrs; i++)
-		json_do_string(NULL, addr_str(in->addrs[i], a));
+		json_do_string(NULL, carp_addr_fmt4(in->addrs[i], a));
 	json_do_close();
 	json_do_uint("advbase", in->advbase);
 	json_do_uint("advskew", in->advskew);
@@ -134,7 +134,7 @@ json_reload(const struct ctl_reload_counts *c, const struct ctl_text *t,
 static void
 json_event(const struct ctl_event *e)
 {
-	char	m[16];
+	char	m[CARP_ADDR4_STRLEN];
 
 	json_do_start();
 	json_do_uint("seq", e->eseq);
@@ -151,7 +151,7 @@ json_event(const struct ctl_event *e)
 		json_do_string("to", ctl_state_name(e->to));
 		json_do_string("cause", ctl_cause_name(e->cause));
 		json_do_string("master", e->has_master ?
-		    addr_str(e->master, m) : NULL);
+		    carp_addr_fmt4(e->master, m) : NULL);
 		break;
 	case CTL_EV_RELOAD:
 		json_counts(&e->reload);

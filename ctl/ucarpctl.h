@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "carp_addr.h"
 #include "ctl_proto.h"
 
 enum ctl_action {
@@ -51,7 +52,6 @@ extern const struct output	json_output;	/* output_json.c */
 void	metrics_print(const struct status *);
 
 /* output.c: "198.18.0.1" into buf (16 bytes). */
-char	*addr_str(const uint8_t a[4], char *buf);
 /* output.c: "2026-12-07T05:04:00.123Z" into buf (32 bytes); "-" if 0. */
 char	*time_str(int64_t us, char *buf);
 

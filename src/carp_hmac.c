@@ -1,5 +1,6 @@
 /*
- * carp_hmac.c: the CARP HMAC-SHA1 over ucarp 1.5.2's message layout.
+ * carp_hmac.c: the CARP HMAC-SHA1 over the BSD kernels' message layout
+ * (ucarp 1.5.2's, for one IPv4 address).
  *
  * Pure core: libcrypto only, no I/O; the contexts are libcrypto's.
  *
@@ -28,26 +29,56 @@
 #define SHA1_BLOCK	64
 #define SHA1_LEN	20
 
-/* Order two IPv4 addresses as numbers (network bytes compare as such). */
-static int
-addr_cmp(const uint8_t a[4], const uint8_t b[4])
-{
-	return memcmp(a, b, 4);
-}
-
-/* Sort the addresses ascending; n is at most CARP_ADDRS_MAX. */
+/*
+ * Sort the addresses in the BSD order (carp_addr_cmp); n is at most
+ * CARP_ADDRS_MAX, so insertion sort is enough.
+ */
 static void
-addrs_sort(uint8_t (*addrs)[4], size_t n)
+addrs_sort(struct carp_addr *addrs, size_t n)
 {
-	uint8_t	tmp[4];
-	size_t	i, j;
+	struct carp_addr	tmp;
+	size_t			i, j;
 
 	for (i = 1; i < n; i++) {
-		memcpy(tmp, addrs[i], 4);
-		for (j = i; j > 0 && addr_cmp(addrs[j - 1], tmp) > 0; j--)
-			memcpy(addrs[j], addrs[j - 1], 4);
-		memcpy(addrs[j], tmp, 4);
+		tmp = addrs[i];
+		for (j = i; j > 0 && carp_addr_cmp(&addrs[j - 1], &tmp) > 0; j--)
+			addrs[j] = addrs[j - 1];
+		addrs[j] = tmp;
 	}
+}
+
+/*
+ * Whether the kernels hash address i of the sorted set: each distinct
+ * value once, and never all-zeros or all-ones (their sort's sentinels,
+ * carp-bsd-wire.md section 2.3).
+ */
+static bool
+addr_hashed(const struct carp_addr *addrs, size_t i)
+{
+	static const uint8_t	ones[16] = {
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff
+	};
+	const struct carp_addr	*a = &addrs[i];
+
+	if (i > 0 && carp_addr_eq(&addrs[i - 1], a))
+		return false;
+	return !carp_addr_is_zero(a) &&
+	    memcmp(a->a, ones, carp_addr_len(a)) != 0;
+}
+
+/* Feed the address set to ctx in the kernels' order. */
+static bool
+addrs_update(EVP_MD_CTX *ctx, const struct carp_auth *auth)
+{
+	size_t	i;
+
+	for (i = 0; i < auth->naddrs; i++)
+		if (addr_hashed(auth->addrs, i) &&
+		    !EVP_DigestUpdate(ctx, auth->addrs[i].a,
+		    carp_addr_len(&auth->addrs[i])))
+			return false;
+	return true;
 }
 
 /* Start ctx with the key XORed into a block of pad bytes. */
@@ -94,7 +125,7 @@ hmac_prepare(struct carp_auth *auth)
 	ok = auth->inner != NULL && auth->outer != NULL &&
 	    auth->work != NULL && keyed_block(auth->inner, md, auth, 0x36) &&
 	    EVP_DigestUpdate(auth->inner, head, sizeof(head)) &&
-	    EVP_DigestUpdate(auth->inner, auth->addrs, 4 * auth->naddrs) &&
+	    addrs_update(auth->inner, auth) &&
 	    keyed_block(auth->outer, md, auth, 0x5c) &&
 	    EVP_MD_get_size(md) == SHA1_LEN;
 	EVP_MD_free(md);
@@ -104,8 +135,10 @@ hmac_prepare(struct carp_auth *auth)
 /* Copy the password and the addresses, sorted, into *auth. */
 bool
 carp_auth_init(struct carp_auth *auth, const uint8_t *pass, size_t passlen,
-    uint8_t vhid, const uint8_t (*addrs)[4], size_t naddrs)
+    uint8_t vhid, const struct carp_addr *addrs, size_t naddrs)
 {
+	size_t	i;
+
 	memset(auth, 0, sizeof(*auth));
 	/*
 	 * ucarp refuses an empty password and keeps at most 19 bytes (its
@@ -115,13 +148,23 @@ carp_auth_init(struct carp_auth *auth, const uint8_t *pass, size_t passlen,
 		return false;
 	if (addrs == NULL || naddrs == 0 || naddrs > CARP_ADDRS_MAX)
 		return false;
+	for (i = 0; i < naddrs; i++)
+		if (addrs[i].family != CARP_AF_INET &&
+		    addrs[i].family != CARP_AF_INET6)
+			return false;
 
 	memcpy(auth->pass, pass, passlen);
 	auth->passlen = passlen;
 	auth->vhid = vhid;
-	memcpy(auth->addrs, addrs, naddrs * sizeof(auth->addrs[0]));
+	for (i = 0; i < naddrs; i++) {
+		auth->addrs[i] = addrs[i];
+		auth->addrs[i].prefix = CARP_PREFIX_NONE;	/* not hashed */
+		/* The kernels' embedded scope, zeroed before the sort. */
+		if (carp_addr_is_ll6(&auth->addrs[i]))
+			auth->addrs[i].a[2] = auth->addrs[i].a[3] = 0;
+	}
 	auth->naddrs = naddrs;
-	/* OpenBSD hashes the addresses sorted; ucarp has only one. */
+	/* The BSDs hash the addresses sorted; ucarp 1.5.2 has only one. */
 	addrs_sort(auth->addrs, naddrs);
 	auth->ready = hmac_prepare(auth);
 	return true;

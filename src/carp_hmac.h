@@ -1,11 +1,14 @@
 /*
  * carp_hmac.h: the CARP HMAC-SHA1 (pure core, libcrypto only).
  *
- * Message, as ucarp 1.5.2 and the BSD kernels hash it:
- *   0x02 (version) | 0x01 (type) | vhid | each IPv4 address (4 bytes,
- *   sorted ascending) | the 8 counter bytes as on the wire (big-endian)
+ * Message, as ucarp 1.5.2 and the BSD kernels hash it (carp-bsd-wire.md
+ * section 2.2):
+ *   0x02 (version) | 0x01 (type) | vhid | each distinct IPv4 address
+ *   (4 bytes, ascending) | each distinct IPv6 address (16 bytes,
+ *   ascending, fe80::/10 with bytes 2-3 zeroed) | the 8 counter bytes as
+ *   on the wire (big-endian)
  * keyed with the password bytes (at most 19, as ucarp's 20-byte key with
- * its NUL).  With one address this is exactly ucarp's layout.
+ * its NUL).  With one IPv4 address this is exactly ucarp's layout.
  */
 #ifndef CARP_HMAC_H
 #define CARP_HMAC_H
@@ -16,6 +19,8 @@
 
 #include <openssl/types.h>
 
+#include "carp_addr.h"
+
 #define CARP_HMAC_LEN	20
 #define CARP_PASS_MAX	19	/* bytes; ucarp's key is 20 bytes with the NUL */
 #define CARP_ADDRS_MAX	64	/* addresses one vhid may carry */
@@ -25,7 +30,8 @@ struct carp_auth {
 	size_t		passlen;
 	uint8_t		vhid;
 	size_t		naddrs;
-	uint8_t		addrs[CARP_ADDRS_MAX][4];	/* sorted ascending */
+	/* Sorted (carp_addr_cmp), link-local scope zeroed, repeats kept. */
+	struct carp_addr addrs[CARP_ADDRS_MAX];
 	/*
 	 * The HMAC's two SHA-1 states, precomputed by carp_auth_init: the
 	 * inner one keyed and fed everything but the counter, the outer one
@@ -46,7 +52,7 @@ struct carp_auth {
  * with carp_auth_free.
  */
 bool	carp_auth_init(struct carp_auth *auth, const uint8_t *pass,
-	    size_t passlen, uint8_t vhid, const uint8_t (*addrs)[4],
+	    size_t passlen, uint8_t vhid, const struct carp_addr *addrs,
 	    size_t naddrs);
 
 /* Free the contexts and wipe the key; *auth is then empty (all zero). */

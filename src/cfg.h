@@ -10,13 +10,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "carp_addr.h"
 #include "carp_hmac.h"
 
 /* One virtual host: the long option names of ucarp 1.5.2. */
 struct cfg_instance {
 	char		*name;		/* optional, for logs */
 	char		*interface;
-	uint8_t		 srcip[4];
+	struct carp_addr srcip;		/* IPv4 or IPv6, no prefix */
 	uint8_t		 mcast[4];	/* group, 224.0.0.18 by default */
 	uint8_t		 vhid;
 	uint8_t		 pass[CARP_PASS_MAX];
@@ -24,7 +25,7 @@ struct cfg_instance {
 	char		*passfile;	/* where pass came from, if a file */
 	size_t		 naddrs;
 	size_t		 addrs_cap;	/* room in addrs and addr_strs */
-	uint8_t		 (*addrs)[4];
+	struct carp_addr *addrs;	/* IPv4 and IPv6, with prefixes */
 	char		**addr_strs;	/* as written: scripts receive these */
 	uint8_t		 advbase;
 	uint8_t		 advskew;

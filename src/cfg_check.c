@@ -56,12 +56,6 @@ ifname_valid(const char *s)
 	return true;
 }
 
-static bool
-ipv4_zero(const uint8_t a[4])
-{
-	return a[0] == 0 && a[1] == 0 && a[2] == 0 && a[3] == 0;
-}
-
 /* 224.0.0.0/4 */
 static bool
 ipv4_multicast(const uint8_t a[4])
@@ -72,34 +66,53 @@ ipv4_multicast(const uint8_t a[4])
 static int
 addr_cmp(const void *x, const void *y)
 {
-	return memcmp(x, y, 4);
+	return carp_addr_cmp(x, y);
 }
 
 /*
- * A repeated address: at most CARP_ADDRS_MAX of them, so sorting a copy
- * on the stack keeps this linear in the instances.
+ * A repeated address, whatever the prefixes (the HMAC hashes it once, so
+ * a peer listing it once would match, but the scripts would set it up
+ * twice): at most CARP_ADDRS_MAX of them, so sorting a copy on the stack
+ * keeps this linear in the instances.
  */
 static void
 check_addr_twice(struct check *ck, const struct cfg_instance *cv)
 {
-	uint8_t	sorted[CARP_ADDRS_MAX][4];
-	size_t	i, j;
+	struct carp_addr	sorted[CARP_ADDRS_MAX];
+	size_t			i, j;
 
-	memcpy(sorted, cv->addrs, cv->naddrs * 4);
-	qsort(sorted, cv->naddrs, 4, addr_cmp);
+	memcpy(sorted, cv->addrs, cv->naddrs * sizeof(sorted[0]));
+	qsort(sorted, cv->naddrs, sizeof(sorted[0]), addr_cmp);
 	for (i = 1; i < cv->naddrs; i++)
-		if (memcmp(sorted[i], sorted[i - 1], 4) == 0)
+		if (carp_addr_eq(&sorted[i], &sorted[i - 1]))
 			break;
 	if (i == cv->naddrs)
 		return;
 	/* Name the first repeat in the order written, as before. */
 	for (i = 1; i < cv->naddrs; i++)
 		for (j = 0; j < i; j++)
-			if (memcmp(cv->addrs[i], cv->addrs[j], 4) == 0) {
+			if (carp_addr_eq(&cv->addrs[i], &cv->addrs[j])) {
 				report(ck, CFG_P_ADDR_TWICE, cv, "addr", NULL,
 				    i);
 				break;
 			}
+}
+
+/*
+ * Each address alone: a prefix its family cannot have, and IPv6
+ * link-local addresses: OpenBSD leaves them out of the HMAC it sends and
+ * FreeBSD puts them in, so a vhid holding one cannot match both.
+ */
+static void
+check_addr_each(struct check *ck, const struct cfg_instance *cv)
+{
+	size_t	i;
+
+	for (i = 0; i < cv->naddrs; i++)
+		if (!carp_addr_prefix_ok(&cv->addrs[i]))
+			report(ck, CFG_P_ADDR_PREFIX, cv, "addr", NULL, i);
+		else if (carp_addr_is_ll6(&cv->addrs[i]))
+			report(ck, CFG_P_ADDR_LL6, cv, "addr", NULL, i);
 }
 
 static void
@@ -109,8 +122,10 @@ check_addrs(struct check *ck, const struct cfg_instance *cv)
 		report(ck, CFG_P_NO_ADDR, cv, "addr", NULL, 0);
 	else if (cv->naddrs > CARP_ADDRS_MAX)
 		report(ck, CFG_P_ADDRS_MANY, cv, "addr", NULL, cv->naddrs);
-	else
+	else {
+		check_addr_each(ck, cv);
 		check_addr_twice(ck, cv);
+	}
 }
 
 /* The rules for one instance, in ucarp's order where it had them. */
@@ -130,7 +145,7 @@ check_instance(struct check *ck, const struct cfg_instance *cv)
 		report(ck, CFG_P_NO_PASS, cv, "pass", NULL, 0);
 	if (cv->advbase == 0 && cv->advskew == 0)
 		report(ck, CFG_P_NO_ADVBASE, cv, "advbase", NULL, 0);
-	if (ipv4_zero(cv->srcip))
+	if (carp_addr_is_zero(&cv->srcip))
 		report(ck, CFG_P_NO_SRCIP, cv, "srcip", NULL, 0);
 	check_addrs(ck, cv);
 	if (cv->deadratio == 0)

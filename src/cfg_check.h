@@ -27,6 +27,8 @@ enum cfg_problem_code {
 	CFG_P_NO_SRCIP,
 	CFG_P_NO_ADDR,
 	CFG_P_ADDRS_MANY,	/* n: how many */
+	CFG_P_ADDR_PREFIX,	/* n: the index of the address */
+	CFG_P_ADDR_LL6,		/* n: the index of the address */
 	CFG_P_ADDR_TWICE,	/* n: the index of the repeat */
 	CFG_P_DEADRATIO_ZERO,
 	CFG_P_MCAST_NOT_GROUP,

@@ -13,7 +13,6 @@
  */
 #include "config.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -42,8 +41,7 @@
 struct cli_opts {
 	struct cfg		*c;	/* globals, and the one instance */
 	struct cfg_instance	*cv;
-	const char		*pass, *passfile, *addr, *file;
-	uint8_t			 a[4];
+	const char		*pass, *passfile, *file;
 	bool			 test, print, help;
 	int			 fac;	/* -f, or CFG_FACILITY_UNSET */
 	int			 ninst;	/* instance options given */
@@ -135,14 +133,28 @@ parse_uint(const char *s, unsigned long min, unsigned long max,
 	return true;
 }
 
+/*
+ * -a (each one adds an address; cfg_check() judges the prefix), -s (either
+ * family, no prefix) or -m (IPv4).
+ */
 static bool
-parse_ipv4(const char *s, uint8_t out[4])
+cli_addr(struct cli_opts *o, const struct cfg_key *k, void *p,
+    const char *arg)
 {
-	struct in_addr	a;
+	struct carp_addr	a;
 
-	if (inet_pton(AF_INET, s, &a) != 1)
+	if (!carp_addr_parse_any(arg, &a) || (k->type != CFG_T_ADDRLIST &&
+	    a.prefix != CARP_PREFIX_NONE) || (k->type == CFG_T_IPV4 &&
+	    a.family != CARP_AF_INET)) {
+		log_msg(LOG_ERR, "Invalid address: [%s]", arg);
 		return false;
-	memcpy(out, &a, 4);
+	}
+	if (k->type == CFG_T_ADDRLIST)
+		cfg_instance_add_addr(o->cv, &a, arg);
+	else if (k->type == CFG_T_ADDR)
+		*(struct carp_addr *)p = a;
+	else
+		memcpy(p, a.a, 4);
 	return true;
 }
 
@@ -200,14 +212,9 @@ cli_value(struct cli_opts *o, const struct cfg_key *k, const char *arg)
 
 	switch (k->type) {
 	case CFG_T_IPV4:
+	case CFG_T_ADDR:
 	case CFG_T_ADDRLIST:
-		if (!parse_ipv4(arg, k->type == CFG_T_IPV4 ? p : o->a)) {
-			log_msg(LOG_ERR, "Invalid address: [%s]", arg);
-			return false;
-		}
-		if (k->type == CFG_T_ADDRLIST)
-			o->addr = arg;
-		return true;
+		return cli_addr(o, k, p, arg);
 	case CFG_T_U8:
 	case CFG_T_U32:
 		return cli_number(k, p, arg);
@@ -516,8 +523,6 @@ cli_legacy(struct cli_opts *o)
 		return cli_problem(&p);
 	if ((rc = cli_password(o)) != CLI_CONTINUE)
 		return rc;
-	if (o->addr != NULL)
-		cfg_instance_add_addr(cv, o->a, o->addr);
 	found = cli_first_problem(o->c, &p);
 	if (!found || p.code > CFG_P_NO_ADDR) {
 		if (cv->upscript == NULL)

@@ -22,7 +22,7 @@ const struct cfg_key cfg_keys[] = {
 	{ "interface", 'i', "interface", NULL, CFG_T_STRING, INST,
 	    CFG_F_IDENTITY, V(interface), 0, 0, 0, NULL, 0,
 	    "if", "bind interface <if>" },
-	{ "srcip", 's', "srcip", NULL, CFG_T_IPV4, INST,
+	{ "srcip", 's', "srcip", NULL, CFG_T_ADDR, INST,
 	    CFG_F_NONZERO | CFG_F_ALWAYS, V(srcip), 0, 0, 0, NULL,
 	    CFG_CH_PROTO, "ip", "source (real) IP address of that host" },
 	{ "vhid", 'v', "vhid", NULL, CFG_T_U8, INST,
@@ -37,7 +37,7 @@ const struct cfg_key cfg_keys[] = {
 	    "file", "read password from file" },
 	{ "addr", 'a', "addr", NULL, CFG_T_ADDRLIST, INST, 0, V(addrs),
 	    0, 0, 0, NULL, CFG_CH_AUTH | CFG_CH_SCRIPTS,
-	    "ip", "virtual shared IP address" },
+	    "ip[/len]", "virtual shared IPv4 or IPv6 address (repeatable)" },
 	{ "advbase", 'b', "advbase", NULL, CFG_T_U8, INST, CFG_F_ALWAYS,
 	    V(advbase), 0, 255, CFG_DEFAULT_ADVBASE, NULL, CFG_CH_PROTO,
 	    "seconds", "advertisement frequency (0-255)" },
@@ -186,6 +186,8 @@ cfg_key_size(const struct cfg_key *k)
 		return sizeof(uint32_t);
 	case CFG_T_IPV4:
 		return 4;
+	case CFG_T_ADDR:
+		return sizeof(struct carp_addr);
 	case CFG_T_FACILITY:
 		return sizeof(int);
 	default:
@@ -210,9 +212,12 @@ addrs_diff(const struct cfg_key *k, const struct cfg_instance *a,
 	unsigned	ch = 0;
 	size_t		i;
 
-	if (a->naddrs != b->naddrs ||
-	    memcmp(a->addrs, b->addrs, a->naddrs * sizeof(*a->addrs)) != 0)
+	/* The prefixes are not hashed: the strings carry them to scripts. */
+	if (a->naddrs != b->naddrs)
 		ch |= k->reload & CFG_CH_AUTH;
+	for (i = 0; i < a->naddrs && i < b->naddrs; i++)
+		if (!carp_addr_eq(&a->addrs[i], &b->addrs[i]))
+			ch |= k->reload & CFG_CH_AUTH;
 	for (i = 0; i < a->naddrs && i < b->naddrs; i++)
 		if (!str_eq(a->addr_strs[i], b->addr_strs[i])) {
 			ch |= k->reload & CFG_CH_SCRIPTS;

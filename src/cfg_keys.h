@@ -23,6 +23,7 @@ enum cfg_type {
 	CFG_T_U8,	/* uint8_t within [min, max] */
 	CFG_T_U32,	/* uint32_t or unsigned within [min, max] */
 	CFG_T_IPV4,	/* uint8_t[4] */
+	CFG_T_ADDR,	/* struct carp_addr, either family, no prefix */
 	CFG_T_ADDRLIST,	/* naddrs, addrs and addr_strs of struct cfg_instance */
 	CFG_T_STRING,	/* char *, printable as given */
 	CFG_T_NAME,	/* char *, no control characters */
@@ -44,7 +45,7 @@ enum cfg_type {
 
 /* Flags (bits). */
 #define CFG_F_EMPTY_OK	0x01	/* an empty string is a value */
-#define CFG_F_NONZERO	0x02	/* 0.0.0.0 is refused */
+#define CFG_F_NONZERO	0x02	/* 0.0.0.0 (or ::) is refused */
 #define CFG_F_IDENTITY	0x04	/* part of the identity: a change is a
 				   delete plus an add, not an update */
 #define CFG_F_ALWAYS	0x08	/* printed even when unset or default */

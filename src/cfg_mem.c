@@ -33,6 +33,10 @@ key_default(const struct cfg_key *k, void *obj)
 		if (k->sdef != NULL && inet_pton(AF_INET, k->sdef, p) != 1)
 			abort();	/* a typo in the table */
 		break;
+	case CFG_T_ADDR:
+		/* Unset reads as 0.0.0.0, as ucarp 1.5.2's. */
+		carp_addr_from4(p, (const uint8_t[4]){ 0, 0, 0, 0 });
+		break;
 	case CFG_T_FACILITY:
 		*(int *)p = CFG_FACILITY_UNSET;
 		break;
@@ -56,7 +60,8 @@ cfg_instance_new(void)
 
 /* Append one address (and the string scripts receive for it). */
 void
-cfg_instance_add_addr(struct cfg_instance *cv, const uint8_t a[4], const char *s)
+cfg_instance_add_addr(struct cfg_instance *cv, const struct carp_addr *a,
+    const char *s)
 {
 	if (cv->naddrs == cv->addrs_cap) {
 		cv->addrs_cap = cv->addrs_cap == 0 ? 1 : 2 * cv->addrs_cap;
@@ -65,7 +70,7 @@ cfg_instance_add_addr(struct cfg_instance *cv, const uint8_t a[4], const char *s
 		cv->addr_strs = xreallocarray(cv->addr_strs, cv->addrs_cap,
 		    sizeof(*cv->addr_strs));
 	}
-	memcpy(cv->addrs[cv->naddrs], a, 4);
+	cv->addrs[cv->naddrs] = *a;
 	cv->addr_strs[cv->naddrs] = xstrdup(s);
 	cv->naddrs++;
 }
@@ -92,7 +97,7 @@ cfg_key_copy(const struct cfg_key *k, struct cfg_instance *dst,
 	switch (k->type) {
 	case CFG_T_ADDRLIST:
 		for (i = 0; i < src->naddrs; i++)
-			cfg_instance_add_addr(dst, src->addrs[i],
+			cfg_instance_add_addr(dst, &src->addrs[i],
 			    src->addr_strs[i]);
 		break;
 	case CFG_T_SECRET:

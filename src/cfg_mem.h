@@ -5,8 +5,8 @@
 #include "cfg.h"
 
 struct cfg_instance *cfg_instance_new(void);
-void		 cfg_instance_add_addr(struct cfg_instance *, const uint8_t [4],
-		    const char *);
+void		 cfg_instance_add_addr(struct cfg_instance *,
+		    const struct carp_addr *, const char *);
 void		 cfg_instance_free(struct cfg_instance *);
 struct cfg_key;
 /* Key k's value from src into dst (strings and lists copied). */

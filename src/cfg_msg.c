@@ -27,6 +27,13 @@ other_line(const struct cfg_problem *p)
 	return p->other != NULL ? p->other->line : 0;
 }
 
+/* The family of the address a problem is about. */
+static const char *
+msg_family(const struct cfg_problem *p)
+{
+	return p->cv->addrs[p->n].family == CARP_AF_INET6 ? "IPv6" : "IPv4";
+}
+
 static char *
 msg_ifname(const struct cfg_problem *p, bool file)
 {
@@ -51,7 +58,7 @@ msg_ifname(const struct cfg_problem *p, bool file)
 char *
 cfg_msg_file(const struct cfg_problem *p)
 {
-	const uint8_t	*g = p->cv->mcast;
+	char		 g[CARP_ADDR4_STRLEN];
 	char		*m = NULL;
 
 	switch (p->code) {
@@ -82,6 +89,16 @@ cfg_msg_file(const struct cfg_problem *p)
 		    "vhid; split them over several instances", p->n,
 		    CARP_ADDRS_MAX);
 		break;
+	case CFG_P_ADDR_PREFIX:
+		xasprintf(&m, "addr %s: the prefix length is out of range for "
+		    "%s; give 0 to %u, or no /prefix", p->cv->addr_strs[p->n],
+		    msg_family(p), carp_addr_prefix_max(&p->cv->addrs[p->n]));
+		break;
+	case CFG_P_ADDR_LL6:
+		xasprintf(&m, "addr %s is an IPv6 link-local address "
+		    "(fe80::/10), which BSD peers would not hash alike; give a "
+		    "global or unique-local address", p->cv->addr_strs[p->n]);
+		break;
 	case CFG_P_ADDR_TWICE:
 		xasprintf(&m, "addr %s is listed twice; list each address once",
 		    p->cv->addr_strs[p->n]);
@@ -89,9 +106,9 @@ cfg_msg_file(const struct cfg_problem *p)
 	case CFG_P_DEADRATIO_ZERO:
 		return xstrdup("deadratio is 0; give a ratio from 1 to 255");
 	case CFG_P_MCAST_NOT_GROUP:
-		xasprintf(&m, "mcast %u.%u.%u.%u is not a multicast address; "
-		    "give a group in 224.0.0.0/4 (default 224.0.0.18) or set "
-		    "nomcast = true", g[0], g[1], g[2], g[3]);
+		xasprintf(&m, "mcast %s is not a multicast address; give a "
+		    "group in 224.0.0.0/4 (default 224.0.0.18) or set nomcast "
+		    "= true", carp_addr_fmt4(p->cv->mcast, g));
 		break;
 	case CFG_P_VHID_USED:
 		xasprintf(&m, "vhid %u on %s is already used by the instance "
@@ -113,7 +130,7 @@ cfg_msg_file(const struct cfg_problem *p)
 char *
 cfg_msg_cli(const struct cfg_problem *p)
 {
-	const uint8_t	*g = p->cv->mcast;
+	char		 g[CARP_ADDR4_STRLEN];
 	char		*m = NULL;
 
 	switch (p->code) {
@@ -136,6 +153,16 @@ cfg_msg_cli(const struct cfg_problem *p)
 		xasprintf(&m, "Too many virtual addresses: %zu (at most %d per "
 		    "vhid)", p->n, CARP_ADDRS_MAX);
 		break;
+	case CFG_P_ADDR_PREFIX:
+		xasprintf(&m, "Invalid prefix length: [%s] (%s takes 0 to %u)",
+		    p->cv->addr_strs[p->n], msg_family(p),
+		    carp_addr_prefix_max(&p->cv->addrs[p->n]));
+		break;
+	case CFG_P_ADDR_LL6:
+		xasprintf(&m, "Link-local address: [%s] (BSD peers would not "
+		    "hash it alike; give a global or unique-local address)",
+		    p->cv->addr_strs[p->n]);
+		break;
 	case CFG_P_ADDR_TWICE:
 		xasprintf(&m, "Address given twice: [%s]",
 		    p->cv->addr_strs[p->n]);
@@ -143,9 +170,9 @@ cfg_msg_cli(const struct cfg_problem *p)
 	case CFG_P_DEADRATIO_ZERO:
 		return xstrdup("Dead ratio can't be zero");
 	case CFG_P_MCAST_NOT_GROUP:
-		xasprintf(&m, "Invalid multicast address: [%u.%u.%u.%u]; give "
-		    "a group in 224.0.0.0/4 (default 224.0.0.18) or --nomcast",
-		    g[0], g[1], g[2], g[3]);
+		xasprintf(&m, "Invalid multicast address: [%s]; give a group "
+		    "in 224.0.0.0/4 (default 224.0.0.18) or --nomcast",
+		    carp_addr_fmt4(p->cv->mcast, g));
 		break;
 	case CFG_P_VHID_USED:
 		xasprintf(&m, "vhid %u on %s is given twice", p->cv->vhid,

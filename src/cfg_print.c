@@ -127,7 +127,7 @@ print_key(FILE *f, const struct cfg_key *k, const void *obj,
     const char *indent)
 {
 	const void	*p = cfg_key_cptr(k, obj);
-	const uint8_t	*a = p;
+	char		 buf[CARP_ADDR_STRLEN];
 
 	if (!has_value(k, obj))
 		return;
@@ -152,7 +152,10 @@ print_key(FILE *f, const struct cfg_key *k, const void *obj,
 		print_seconds(f, *(const uint32_t *)p);
 		break;
 	case CFG_T_IPV4:
-		fprintf(f, "\"%u.%u.%u.%u\"", a[0], a[1], a[2], a[3]);
+		print_str(f, carp_addr_fmt4(p, buf));
+		break;
+	case CFG_T_ADDR:
+		print_str(f, carp_addr_fmt_prefix(p, buf));
 		break;
 	case CFG_T_FACILITY:
 		print_str(f, cfg_facility_name(*(const int *)p));

@@ -7,7 +7,6 @@
  */
 #include "config.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <libconfig.h>
 #include <stdarg.h>
@@ -176,26 +175,36 @@ get_str(struct cfg_rd *ctx, const config_setting_t *s, bool allow_empty)
 	return v;
 }
 
+/*
+ * An address: IPv4 only (v6 false: no prefix either), or either family
+ * with an optional "/len" whose range cfg_check() judges.
+ */
 static bool
-get_ipv4(struct cfg_rd *ctx, const config_setting_t *s, const char *key,
-    uint8_t out[4], const char **str)
+get_addr(struct cfg_rd *ctx, const config_setting_t *s, const char *key,
+    bool v6, struct carp_addr *out, const char **str)
 {
-	struct in_addr	 a;
 	const char	*v;
 
 	if (config_setting_type(s) != CONFIG_TYPE_STRING) {
 		cfg_rd_err(ctx, s, "%s must be an address in double quotes, "
-		    "not %s; write it as \"a.b.c.d\"", key,
-		    cfg_rd_type_name(config_setting_type(s)));
+		    "not %s; write it as \"a.b.c.d\"%s", key,
+		    cfg_rd_type_name(config_setting_type(s)),
+		    v6 ? " or \"x:x::x\"" : "");
 		return false;
 	}
 	v = config_setting_get_string(s);
-	if (inet_pton(AF_INET, v, &a) != 1) {
-		cfg_rd_err(ctx, s, "%s '%s' is not an IPv4 address; write it "
-		    "as a.b.c.d", key, v);
+	if (!carp_addr_parse_any(v, out) || (!v6 &&
+	    (out->family != CARP_AF_INET || out->prefix != CARP_PREFIX_NONE))) {
+		if (v6)
+			cfg_rd_err(ctx, s, "%s '%s' is not an IPv4 or IPv6 "
+			    "address; write it as a.b.c.d or x:x::x%s", key, v,
+			    strcmp(key, "addr") == 0 ? ", with an optional "
+			    "/prefix" : "");
+		else
+			cfg_rd_err(ctx, s, "%s '%s' is not an IPv4 address; "
+			    "write it as a.b.c.d", key, v);
 		return false;
 	}
-	memcpy(out, &a, 4);
 	if (str != NULL)
 		*str = v;
 	return true;
@@ -325,14 +334,14 @@ parse_addrs(struct cfg_rd *ctx, const config_setting_t *s,
 {
 	const config_setting_t	*e;
 	const char		*str;
-	uint8_t			 a[4];
+	struct carp_addr	 a;
 	int			 type = config_setting_type(s), i, n;
 	bool			 ok = true;
 
 	if (type == CONFIG_TYPE_STRING) {
-		if (!get_ipv4(ctx, s, "addr", a, &str))
+		if (!get_addr(ctx, s, "addr", true, &a, &str))
 			return false;
-		cfg_instance_add_addr(v, a, str);
+		cfg_instance_add_addr(v, &a, str);
 		return true;
 	}
 	if (type != CONFIG_TYPE_LIST && type != CONFIG_TYPE_ARRAY) {
@@ -348,8 +357,8 @@ parse_addrs(struct cfg_rd *ctx, const config_setting_t *s,
 	}
 	for (i = 0; i < n; i++) {
 		e = config_setting_get_elem(s, (unsigned)i);
-		if (get_ipv4(ctx, e, "addr", a, &str))
-			cfg_instance_add_addr(v, a, str);
+		if (get_addr(ctx, e, "addr", true, &a, &str))
+			cfg_instance_add_addr(v, &a, str);
 		else
 			ok = false;
 	}
@@ -439,21 +448,31 @@ parse_seconds(struct cfg_rd *ctx, const config_setting_t *s,
 }
 
 
+/* An IPv4 key (into 4 bytes) or an address key of either family. */
 static bool
-parse_ipv4(struct cfg_rd *ctx, const config_setting_t *s,
-    const struct cfg_key *k, uint8_t *out)
+parse_addr(struct cfg_rd *ctx, const config_setting_t *s,
+    const struct cfg_key *k, void *out)
 {
-	uint8_t	a[4];
+	struct carp_addr	a;
+	char			buf[CARP_ADDR_STRLEN];
 
-	if (!get_ipv4(ctx, s, k->name, a, NULL))
+	if (!get_addr(ctx, s, k->name, k->type == CFG_T_ADDR, &a, NULL))
 		return false;
-	if ((k->flags & CFG_F_NONZERO) &&
-	    a[0] == 0 && a[1] == 0 && a[2] == 0 && a[3] == 0) {
-		cfg_rd_err(ctx, s, "%s 0.0.0.0 is not a usable source address; "
-		    "give this host's own address", k->name);
+	if (a.prefix != CARP_PREFIX_NONE) {
+		cfg_rd_err(ctx, s, "%s '%s' has a prefix length; give the "
+		    "address alone", k->name, config_setting_get_string(s));
 		return false;
 	}
-	memcpy(out, a, 4);
+	if ((k->flags & CFG_F_NONZERO) && carp_addr_is_zero(&a)) {
+		cfg_rd_err(ctx, s, "%s %s is not a usable source address; "
+		    "give this host's own address", k->name,
+		    carp_addr_fmt(&a, buf));
+		return false;
+	}
+	if (k->type == CFG_T_ADDR)
+		*(struct carp_addr *)out = a;
+	else
+		memcpy(out, a.a, 4);
 	return true;
 }
 
@@ -498,7 +517,8 @@ cfg_rd_key(struct cfg_rd *ctx, const config_setting_t *s,
 	case CFG_T_PATH:
 		return parse_string(ctx, s, k, p);
 	case CFG_T_IPV4:
-		return parse_ipv4(ctx, s, k, p);
+	case CFG_T_ADDR:
+		return parse_addr(ctx, s, k, p);
 	case CFG_T_U8:
 	case CFG_T_U32:
 		return parse_number(ctx, s, k, p);

@@ -121,7 +121,7 @@ instance_send_advert(struct instance *inst, const struct carp_action *a)
 	tx.advskew = a->advskew;
 	tx.counter = a->counter;
 	tx.ip_id = (uint16_t)clock_random64();
-	memcpy(tx.src_ip, inst->cfg->srcip, 4);
+	memcpy(tx.src_ip, instance_src4(inst->cfg), 4);
 	memcpy(tx.dst_ip, inst->cfg->mcast, 4);
 	tx.broadcast = inst->cfg->nomcast;
 	len = carp_pkt_build(buf, sizeof(buf), &tx, instance_tx_auth(inst));
@@ -135,7 +135,7 @@ instance_send_advert(struct instance *inst, const struct carp_action *a)
 	return 0;
 }
 
-/* Gratuitous ARP for every address, with the interface's real MAC. */
+/* Gratuitous ARP for every IPv4 address, with the interface's real MAC. */
 static void
 instance_send_garp(struct instance *inst)
 {
@@ -144,8 +144,10 @@ instance_send_garp(struct instance *inst)
 
 	inst->garps++;
 	for (i = 0; i < inst->cfg->naddrs; i++) {
+		if (inst->cfg->addrs[i].family != CARP_AF_INET)
+			continue;
 		len = carp_garp_build(buf, sizeof(buf), iface_mac(inst->ifp),
-		    inst->cfg->addrs[i]);
+		    inst->cfg->addrs[i].a);
 		if (len == 0 || iface_send(inst->ifp, buf, len) == -1)
 			instance_send_failed(inst, "could not send a gratuitous ARP",
 			    inst->cfg->addr_strs[i]);
@@ -303,7 +305,19 @@ instance_params(const struct cfg_instance *cv, struct carp_params *p)
 	p->bowout = cv->shutdown;
 	p->ignoreifstate = cv->ignoreifstate;
 	p->monotonic = cv->replay_protect;
-	memcpy(p->srcip, cv->srcip, 4);
+	memcpy(p->srcip, instance_src4(cv), 4);
+}
+
+/*
+ * The source of IPv4 adverts: srcip if it is IPv4, else 0.0.0.0 (an IPv6
+ * srcip is the IPv6 adverts' own; the IPv4 path never uses its bytes).
+ */
+const uint8_t *
+instance_src4(const struct cfg_instance *cv)
+{
+	static const uint8_t	none[4];
+
+	return cv->srcip.family == CARP_AF_INET ? cv->srcip.a : none;
 }
 
 struct instance *
@@ -316,7 +330,7 @@ instance_new(struct cfg_instance *cv)
 	inst->cfg = cv;
 	inst->prefix = instance_make_prefix(cv);
 	if (!carp_auth_init(&inst->auth, cv->pass, cv->passlen, cv->vhid,
-	    (const uint8_t (*)[4])cv->addrs, cv->naddrs)) {
+	    cv->addrs, cv->naddrs)) {
 		log_msg(LOG_ERR, "%sPassword too long (at most %d bytes)",
 		    inst->prefix, CARP_PASS_MAX);
 		goto fail;

@@ -77,6 +77,7 @@ struct instance {
 
 /* instance.c */
 char	*instance_make_prefix(const struct cfg_instance *);
+const uint8_t	*instance_src4(const struct cfg_instance *);
 void	 instance_params(const struct cfg_instance *, struct carp_params *);
 void	 instance_step(struct instance *, struct carp_event *, int depth);
 void	 instance_event(struct instance *, enum carp_event_type);

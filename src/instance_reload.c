@@ -17,7 +17,10 @@
 
 #define INSTANCE_REASON_ADDRS	"addresses changed (reload)"
 
-/* The virtual addresses differ, in value or order (the first is argv[2]). */
+/*
+ * The virtual addresses differ, in value, prefix or order (the first is
+ * argv[2]; scripts set up the prefixes).
+ */
 static bool
 instance_addrs_differ(const struct cfg_instance *a, const struct cfg_instance *b)
 {
@@ -76,7 +79,7 @@ instance_rekey(struct instance *inst, const struct cfg_instance *cv)
 	struct carp_auth	na;
 
 	if (!carp_auth_init(&na, cv->pass, cv->passlen, cv->vhid,
-	    (const uint8_t (*)[4])cv->addrs, cv->naddrs)) {
+	    cv->addrs, cv->naddrs)) {
 		log_msg(LOG_ERR, "%sreload: unusable password or addresses; "
 		    "kept the old ones", inst->prefix);
 		return false;

@@ -13,16 +13,6 @@
 #include "clock.h"
 #include "instance_priv.h"
 
-#define INSTANCE_IP4_LEN	16	/* "255.255.255.255" */
-
-/* An IPv4 address as text into buf; returns buf. */
-static const char *
-instance_ip4(char buf[INSTANCE_IP4_LEN], const uint8_t a[4])
-{
-	snprintf(buf, INSTANCE_IP4_LEN, "%u.%u.%u.%u", a[0], a[1], a[2], a[3]);
-	return buf;
-}
-
 /*
  * Checksums and HMAC.  Inside a rekey window an advert the current key
  * rejects may carry the old one: a peer not reloaded yet.
@@ -32,7 +22,7 @@ instance_rx_verify(struct instance *inst, const uint8_t *frame, size_t len,
     const struct carp_advert *adv, int64_t now)
 {
 	enum carp_verdict	v;
-	char			ip[INSTANCE_IP4_LEN];
+	char			ip[CARP_ADDR4_STRLEN];
 
 	v = carp_pkt_verify(frame, len, adv, &inst->auth);
 	instance_rekey_close(inst, now);
@@ -42,7 +32,7 @@ instance_rx_verify(struct instance *inst, const uint8_t *frame, size_t len,
 	if (carp_rekey_heard_old(&inst->rekey))
 		log_info("%speer %s still uses the previous password or "
 		    "addresses (accepted for %d s after a reload)", inst->prefix,
-		    instance_ip4(ip, adv->ip_src),
+		    carp_addr_fmt4(adv->ip_src, ip),
 		    CARP_REKEY_ACCEPT_US / 1000000);
 	return CARP_OK;
 }
@@ -57,14 +47,14 @@ static void
 instance_rx_log_bad_digest(struct instance *inst, const struct carp_advert *adv)
 {
 	uint8_t	md[CARP_HMAC_LEN];
-	char	ip[INSTANCE_IP4_LEN];
+	char	ip[CARP_ADDR4_STRLEN];
 
 	carp_hmac_compute(&inst->auth, adv->counter, md);
 	log_msg(LOG_WARNING, "%sBad digest - md2=[%02x%02x%02x%02x...] "
 	    "md=[%02x%02x%02x%02x...] - Check vhid, password and virtual IP "
 	    "address (from %s; %llu so far)", inst->prefix, adv->hmac[0],
 	    adv->hmac[1], adv->hmac[2], adv->hmac[3], md[0], md[1], md[2],
-	    md[3], instance_ip4(ip, adv->ip_src),
+	    md[3], carp_addr_fmt4(adv->ip_src, ip),
 	    (unsigned long long)inst->counters[CARP_BAD_HMAC]);
 	explicit_bzero(md, sizeof(md));
 }
@@ -74,7 +64,7 @@ static void
 instance_rx_reject(struct instance *inst, enum carp_verdict v,
     const struct carp_advert *adv, int64_t now)
 {
-	char		ip[INSTANCE_IP4_LEN];
+	char		ip[CARP_ADDR4_STRLEN];
 	unsigned	held;
 
 	inst->counters[v < CARP_VERDICT_MAX ? v : CARP_BAD_HMAC]++;
@@ -87,7 +77,7 @@ instance_rx_reject(struct instance *inst, enum carp_verdict v,
 	else
 		log_msg(LOG_WARNING, "%s%s from %s (%llu so far)", inst->prefix,
 		    v == CARP_BAD_IP_CKSUM ? "Bad IP checksum" :
-		    "Bad CARP checksum", instance_ip4(ip, adv->ip_src),
+		    "Bad CARP checksum", carp_addr_fmt4(adv->ip_src, ip),
 		    (unsigned long long)inst->counters[v]);
 }
 
@@ -95,7 +85,7 @@ instance_rx_reject(struct instance *inst, enum carp_verdict v,
 static bool
 instance_rx_fresh(struct instance *inst, const struct carp_advert *adv, int64_t now)
 {
-	char		ip[INSTANCE_IP4_LEN];
+	char		ip[CARP_ADDR4_STRLEN];
 	unsigned	held;
 
 	if (!inst->cfg->replay_protect || carp_replay_accept(&inst->replay,
@@ -110,7 +100,7 @@ instance_rx_fresh(struct instance *inst, const struct carp_advert *adv, int64_t 
 	log_msg(LOG_WARNING, "%sreplayed or stale advert from %s: its "
 	    "counter does not advance, or lies over %d s from our clock "
 	    "after a silence; dropped (%llu so far; check both clocks, NTP)",
-	    inst->prefix, instance_ip4(ip, adv->ip_src),
+	    inst->prefix, carp_addr_fmt4(adv->ip_src, ip),
 	    (int)(CARP_REPLAY_SKEW_US / 1000000),
 	    (unsigned long long)inst->counters[CARP_REPLAY]);
 	return false;
@@ -124,11 +114,11 @@ instance_rx_input(void *arg, const uint8_t *frame, size_t len,
 	struct instance		*inst = arg;
 	struct carp_event	 ev;
 	enum carp_verdict	 v;
-	char			 ip[INSTANCE_IP4_LEN];
+	char			 ip[CARP_ADDR4_STRLEN];
 	unsigned		 held;
 	int64_t			 now = clock_mono_us();
 
-	if (memcmp(adv->ip_src, inst->cfg->srcip, 4) == 0) {
+	if (memcmp(adv->ip_src, instance_src4(inst->cfg), 4) == 0) {
 		inst->counters[CARP_OWN]++;
 		return;
 	}
@@ -138,7 +128,7 @@ instance_rx_input(void *arg, const uint8_t *frame, size_t len,
 		    INSTANCE_WARN_PERIOD_US, &held)) {
 			instance_ctl_drops(inst, CARP_BAD_GROUP);
 			log_debug("%sIgnoring different multicast ip: [%s]",
-			    inst->prefix, instance_ip4(ip, adv->ip_dst));
+			    inst->prefix, carp_addr_fmt4(adv->ip_dst, ip));
 		}
 		return;
 	}
@@ -153,7 +143,7 @@ instance_rx_input(void *arg, const uint8_t *frame, size_t len,
 	inst->heard = true;
 	memcpy(inst->master, adv->ip_src, 4);
 	log_debug("%sadvert from %s: advbase %u advskew %u", inst->prefix,
-	    instance_ip4(ip, adv->ip_src), adv->advbase, adv->advskew);
+	    carp_addr_fmt4(adv->ip_src, ip), adv->advbase, adv->advskew);
 	memset(&ev, 0, sizeof(ev));
 	ev.type = CARP_EV_ADVERT;
 	ev.adv.advbase = adv->advbase;

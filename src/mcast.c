@@ -20,6 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "carp_addr.h"
 #include "log.h"
 #include "mcast.h"
 #include "xmalloc.h"
@@ -66,14 +67,15 @@ static void
 mcast_set(struct mcast *mc, struct mcast_group *g, bool join)
 {
 	struct ip_mreqn	mr;
+	char		ip[CARP_ADDR4_STRLEN];
 
 	if (join == g->joined || mc->ifindex == 0)
 		return;
 	if (mc->sock == -1 &&
 	    (mc->sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1) {
 		log_warn("%s: cannot open a socket for multicast group "
-		    "%u.%u.%u.%u (adverts may not be received)", mc->name,
-		    g->addr[0], g->addr[1], g->addr[2], g->addr[3]);
+		    "%s (adverts may not be received)", mc->name,
+		    carp_addr_fmt4(g->addr, ip));
 		return;
 	}
 	memset(&mr, 0, sizeof(mr));
@@ -89,9 +91,9 @@ mcast_set(struct mcast *mc, struct mcast_group *g, bool join)
 	if (setsockopt(mc->sock, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr,
 	    sizeof(mr)) == -1 && errno != EADDRINUSE) {
 		log_msg(LOG_WARNING, "%s: cannot join multicast group "
-		    "%u.%u.%u.%u: %s (adverts may not be received; check the "
-		    "interface's IPv4 setup)", mc->name, g->addr[0],
-		    g->addr[1], g->addr[2], g->addr[3], strerror(errno));
+		    "%s: %s (adverts may not be received; check the "
+		    "interface's IPv4 setup)", mc->name,
+		    carp_addr_fmt4(g->addr, ip), strerror(errno));
 		return;
 	}
 	g->joined = true;

@@ -52,7 +52,7 @@ fail()
 }
 
 # The base instance; every case adds one option after it (the last of a
-# repeated option wins, as in ucarp).  A passfile wins over -p, so the
+# repeated option wins, as in ucarp, except -a, which adds an address).  A passfile wins over -p, so the
 # -p cases start from a base with -p.
 BASE_O="-i eth0 -s 198.18.1.2 -v 1 -o $tmp/pw -a 198.18.0.100"
 BASE_P="-i eth0 -s 198.18.1.2 -v 1 -p secret -a 198.18.0.100"
@@ -152,6 +152,9 @@ done <<EOF
 --srcip		good	198.18.1.4
 -s		bad	198.18.1.300
 -s		bad	0.0.0.0
+-s		good	2001:db8::2
+-s		bad	::
+-s		bad	198.18.1.3/24
 -m		good	224.0.0.19
 --mcast		good	239.1.2.3
 --mcastip	good	224.0.0.20
@@ -180,6 +183,12 @@ done <<EOF
 --addr		good	198.18.0.102
 -a		bad	foo
 -a		bad	198.18.0.256
+-a		good	198.18.0.101/24
+-a		good	2001:db8::10/64
+-a		bad	198.18.0.101/33
+-a		bad	2001:db8::10/129
+-a		bad	fe80::10
+-a		bad	198.18.0.100/24
 -b		good	3
 --advbase	good	2
 -b		same	1
@@ -221,6 +230,15 @@ done <<EOF
 --control	good	@TMP@/ucarp.sock
 --replay-protect good
 EOF
+
+# -a adds an address each time (the one option that does not replace).
+BASE=$BASE_O
+if base --print-config -a 2001:db8::10/64 -a 198.18.0.99 2>"$tmp/err" |
+    grep -qxF '		addr = ( "198.18.0.100", "2001:db8::10/64", "198.18.0.99" );'; then
+	pass
+else
+	fail "-a given three times: not three addresses in that order"
+fi
 
 # -h, -t, -c and --print-config are the modes this test runs in.
 covered="$covered -h --help -t --config-test -c --config --print-config "

@@ -70,11 +70,13 @@ rd64(struct reader *r)
 static const struct carp_auth *
 capture_auth_get(void)
 {
-	static const uint8_t	vip[1][4] = { { 198, 18, 0, 100 } };
+	static const uint8_t	vip4[4] = { 198, 18, 0, 100 };
+	struct carp_addr	vip;
 
 	if (!capture_auth_ready) {
+		carp_addr_from4(&vip, vip4);
 		if (!carp_auth_init(&capture_auth, (const uint8_t *)"love", 4,
-		    42, vip, 1))
+		    42, &vip, 1))
 			fail("carp_auth_init refused the capture instance");
 		capture_auth_ready = true;
 	}
@@ -162,34 +164,39 @@ check_rx(const uint8_t *frame, size_t len, struct carp_advert *adv)
 	check_fixed(frame, len, adv);
 }
 
-/* An auth from the input: password, vhid, 1 to 8 addresses. */
+/* An auth from the input: password, vhid, 1 to 8 addresses, both families. */
 static void
 auth_from(struct reader *r, struct carp_auth *auth, uint8_t vhid)
 {
-	uint8_t	pass[CARP_PASS_MAX + 1], addrs[8][4];
-	size_t	passlen, naddrs, i;
+	struct carp_addr	addrs[8];
+	uint8_t			pass[CARP_PASS_MAX + 1];
+	size_t			passlen, naddrs, i;
 
 	passlen = 1 + rd8(r) % CARP_PASS_MAX;
 	rdn(r, pass, passlen);
 	naddrs = 1 + rd8(r) % 8;
-	for (i = 0; i < naddrs; i++)
-		rdn(r, addrs[i], 4);
+	for (i = 0; i < naddrs; i++) {
+		memset(&addrs[i], 0, sizeof(addrs[i]));
+		addrs[i].family = rd8(r) & 1 ? CARP_AF_INET6 : CARP_AF_INET;
+		addrs[i].prefix = CARP_PREFIX_NONE;
+		rdn(r, addrs[i].a, carp_addr_len(&addrs[i]));
+	}
 	/* Out of range: an empty or 20-byte password, no address. */
-	if (carp_auth_init(auth, pass, 0, vhid, (const uint8_t (*)[4])addrs,
+	if (carp_auth_init(auth, pass, 0, vhid, addrs,
 	    naddrs) ||
 	    carp_auth_init(auth, pass, CARP_PASS_MAX + 1, vhid,
-	    (const uint8_t (*)[4])addrs, naddrs) ||
+	    addrs, naddrs) ||
 	    carp_auth_init(auth, pass, passlen, vhid,
-	    (const uint8_t (*)[4])addrs, 0))
+	    addrs, 0))
 		fail("carp_auth_init accepted an invalid auth");
 	if (!carp_auth_init(auth, pass, passlen, vhid,
-	    (const uint8_t (*)[4])addrs, naddrs))
+	    addrs, naddrs))
 		fail("carp_auth_init refused a valid auth");
 	if (auth->naddrs != naddrs || auth->passlen != passlen ||
 	    memcmp(auth->pass, pass, passlen) != 0 || auth->vhid != vhid)
 		fail("carp_auth_init: auth differs from its arguments");
 	for (i = 1; i < auth->naddrs; i++)
-		if (memcmp(auth->addrs[i - 1], auth->addrs[i], 4) > 0)
+		if (carp_addr_cmp(&auth->addrs[i - 1], &auth->addrs[i]) > 0)
 			fail("carp_auth_init: addresses not sorted");
 }
 

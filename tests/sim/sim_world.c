@@ -519,7 +519,8 @@ static void
 world_init(struct sim_world *w, const struct sim_scen *sc)
 {
 	static const uint8_t	pass[] = "simulated";
-	uint8_t			vip[1][4] = { { 198, 18, 200, 0 } };
+	uint8_t			vip4[4] = { 198, 18, 200, 0 };
+	struct carp_addr	vip;
 	struct sim_ev		ev, *heap = w->heap;
 	size_t			cap = w->capheap;
 	int			i, vi;
@@ -538,9 +539,10 @@ world_init(struct sim_world *w, const struct sim_scen *sc)
 	memcpy(w->net, sc->net, sizeof(w->net));
 	memcpy(w->cfg, sc->cfg, sizeof(w->cfg));
 	for (vi = 0; vi < w->nvhids; vi++) {
-		vip[0][3] = sc->vhid[vi];
+		vip4[3] = sc->vhid[vi];
+		carp_addr_from4(&vip, vip4);
 		carp_auth_init(&w->auth[vi], pass, sizeof(pass) - 1,
-		    sc->vhid[vi], (const uint8_t (*)[4])vip, 1);
+		    sc->vhid[vi], &vip, 1);
 	}
 	for (i = 0; i < w->nnodes; i++) {
 		w->node[i].kind = sc->kind[i];

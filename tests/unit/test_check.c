@@ -32,8 +32,9 @@ collect(void *arg, const struct cfg_problem *p)
 	g->n++;
 }
 
-static uint8_t	addrs[4][4] = { { 198, 18, 0, 1 }, { 198, 18, 0, 2 },
-		    { 198, 18, 0, 1 }, { 198, 18, 0, 3 } };
+#define A4(a, b, c, d)	{ CARP_AF_INET, CARP_PREFIX_NONE, { a, b, c, d } }
+static struct carp_addr	addrs[4] = { A4(198, 18, 0, 1), A4(198, 18, 0, 2),
+		    A4(198, 18, 0, 1), A4(198, 18, 0, 3) };
 static char	*strs[4] = { "198.18.0.1", "198.18.0.2", "198.18.0.1",
 		    "198.18.0.3" };
 
@@ -44,7 +45,7 @@ good(struct cfg_instance *cv, const char *ifname, uint8_t vhid)
 	memset(cv, 0, sizeof(*cv));
 	cv->interface = (char *)ifname;
 	cv->vhid = vhid;
-	cv->srcip[0] = 198; cv->srcip[1] = 18; cv->srcip[3] = 9;
+	carp_addr_from4(&cv->srcip, (const uint8_t[4]){ 198, 18, 0, 9 });
 	cv->mcast[0] = 224; cv->mcast[3] = 18;
 	memcpy(cv->pass, "pw", 2);
 	cv->passlen = 2;
@@ -116,7 +117,7 @@ test_rules(void)
 		case CFG_P_NO_VHID: v.vhid = 0; break;
 		case CFG_P_NO_PASS: v.passlen = 0; break;
 		case CFG_P_NO_ADVBASE: v.advbase = 0; break;
-		case CFG_P_NO_SRCIP: memset(v.srcip, 0, 4); break;
+		case CFG_P_NO_SRCIP: memset(v.srcip.a, 0, 4); break;
 		case CFG_P_NO_ADDR: v.naddrs = 0; break;
 		case CFG_P_ADDRS_MANY: v.naddrs = 4096; break;
 		case CFG_P_ADDR_TWICE: v.naddrs = 4; break;
@@ -138,6 +139,66 @@ test_rules(void)
 	v.nomcast = true;
 	g = run(&v, 1);
 	CHECK(g.n == 0);
+}
+
+/* Addresses of both families: prefixes, link-local, repeats. */
+static void
+test_addrs(void)
+{
+	static const struct {
+		const char	*what;
+		const char	*in[3];
+		int		 code;		/* -1: no problem */
+		size_t		 n;		/* the address it names */
+	} cases[] = {
+		{ "IPv4 and IPv6 with prefixes", { "198.18.0.1/24",
+		    "2001:db8::1/64", "2001:db8::2/128" }, -1, 0 },
+		{ "IPv4 prefix 32 and 0", { "198.18.0.1/32", "198.18.0.2/0" },
+		    -1, 0 },
+		{ "IPv4 prefix 33", { "198.18.0.2", "198.18.0.1/33" },
+		    CFG_P_ADDR_PREFIX, 1 },
+		{ "IPv6 prefix 129", { "2001:db8::1/129" },
+		    CFG_P_ADDR_PREFIX, 0 },
+		{ "IPv6 link-local", { "198.18.0.1", "fe80::1" },
+		    CFG_P_ADDR_LL6, 1 },
+		{ "link-local, odd form", { "febf:1::1/64" }, CFG_P_ADDR_LL6, 0 },
+		{ "fec0:: is not link-local", { "fec0::1" }, -1, 0 },
+		{ "twice, whatever the prefix", { "2001:db8::1/64",
+		    "198.18.0.1", "2001:db8::1/48" }, CFG_P_ADDR_TWICE, 2 },
+		{ "the same bytes in two families differ", { "1.2.3.4",
+		    "102:304::" }, -1, 0 },
+	};
+	struct carp_addr	a[3];
+	struct cfg_instance	v;
+	struct got		g;
+	size_t			i, n;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		check_what = cases[i].what;
+		good(&v, "eth0", 1);
+		for (n = 0; n < 3 && cases[i].in[n] != NULL; n++)
+			CHECK(carp_addr_parse_any(cases[i].in[n], &a[n]));
+		v.addrs = a;
+		v.naddrs = n;
+		g = run(&v, 1);
+		if (cases[i].code < 0) {
+			CHECKF(g.n == 0, "%zu problems", g.n);
+			continue;
+		}
+		CHECKF(g.n == 1, "%zu problems", g.n);
+		CHECK(g.p[0].code == (enum cfg_problem_code)cases[i].code &&
+		    g.p[0].n == cases[i].n);
+		CHECK(g.p[0].key != NULL &&
+		    strcmp(g.p[0].key->name, "addr") == 0);
+	}
+	check_what = "IPv6 srcip";
+	good(&v, "eth0", 1);
+	CHECK(carp_addr_parse("2001:db8::9", &v.srcip));
+	CHECK(run(&v, 1).n == 0);
+	check_what = "srcip ::";
+	CHECK(carp_addr_parse("::", &v.srcip));
+	g = run(&v, 1);
+	CHECK(g.n == 1 && g.p[0].code == CFG_P_NO_SRCIP);
 }
 
 /* Repeats: each later user points at the first, in instance order. */
@@ -213,6 +274,7 @@ int
 main(void)
 {
 	test_rules();
+	test_addrs();
 	test_repeats();
 	test_wordings();
 	return check_done();

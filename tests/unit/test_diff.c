@@ -14,7 +14,7 @@
 
 /* A pool of instances, so the tests allocate nothing. */
 static struct cfg_instance	pool[4 * MAXV];
-static uint8_t		paddrs[4 * MAXV][2][4];
+static struct carp_addr	paddrs[4 * MAXV][2];
 static char		*pstrs[4 * MAXV][2];
 static size_t		npool;
 
@@ -26,13 +26,12 @@ mk(const char *ifname, uint8_t vhid)
 	memset(cv, 0, sizeof(*cv));
 	cv->interface = (char *)ifname;
 	cv->vhid = vhid;
-	cv->srcip[0] = 198; cv->srcip[1] = 18; cv->srcip[2] = 1;
-	cv->srcip[3] = 1;
+	carp_addr_from4(&cv->srcip, (const uint8_t[4]){ 198, 18, 1, 1 });
 	cv->mcast[0] = 224; cv->mcast[3] = 18;
 	memcpy(cv->pass, "love", 4);
 	cv->passlen = 4;
-	paddrs[npool][0][0] = 198; paddrs[npool][0][1] = 18;
-	paddrs[npool][0][2] = 0; paddrs[npool][0][3] = vhid;
+	carp_addr_from4(&paddrs[npool][0], (const uint8_t[4]){ 198, 18, 0,
+	    vhid });
 	pstrs[npool][0] = (char *)"198.18.0.x";
 	cv->addrs = paddrs[npool];
 	cv->addr_strs = pstrs[npool];
@@ -116,10 +115,10 @@ test_changes(void)
 		case 3: b->deadratio = 4; break;
 		case 4: b->preempt = true; break;
 		case 5: b->shutdown = true; break;
-		case 6: b->srcip[3] = 2; break;
+		case 6: b->srcip.a[3] = 2; break;
 		case 7: b->pass[0] = 'L'; break;
 		case 8: b->passlen = 3; break;
-		case 9: b->addrs[0][3] = 99; break;
+		case 9: b->addrs[0].a[3] = 99; break;
 		case 10: b->mcast[3] = 19; break;
 		case 11: b->nomcast = true; break;
 		case 12: b->name = (char *)"web"; break;

@@ -59,6 +59,9 @@ other_value(const struct cfg_key *k, char *buf, size_t len)
 		/* In 224.0.0.0/4, so that mcast stays valid. */
 		snprintf(buf, len, "\"224.0.0.99\"");
 		return true;
+	case CFG_T_ADDR:
+		snprintf(buf, len, "\"2001:db8::77\"");
+		return true;
 	case CFG_T_ADDRLIST:
 		snprintf(buf, len, "( \"198.18.0.7\", \"198.18.0.8\" )");
 		return true;

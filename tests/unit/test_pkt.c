@@ -169,13 +169,21 @@ capture_index(struct capture *cap, size_t len, const char *path, char *why,
 	return true;
 }
 
-/* carp_auth_init on an auth that may hold contexts: free them first. */
+/*
+ * carp_auth_init on an auth that may hold contexts (free them first), for
+ * IPv4 addresses.
+ */
 static bool
 auth_set(struct carp_auth *auth, const uint8_t *pass, size_t passlen,
     uint8_t vhid, const uint8_t (*addrs)[4], size_t naddrs)
 {
+	struct carp_addr	ca[CARP_ADDRS_MAX + 1];
+	size_t			i;
+
+	for (i = 0; i < naddrs && i < CARP_ADDRS_MAX + 1; i++)
+		carp_addr_from4(&ca[i], addrs[i]);
 	carp_auth_free(auth);
-	return carp_auth_init(auth, pass, passlen, vhid, addrs, naddrs);
+	return carp_auth_init(auth, pass, passlen, vhid, ca, naddrs);
 }
 
 /* Fill *auth for one address; the test fails if carp_auth_init() refuses. */
@@ -335,7 +343,7 @@ test_auth_init(void)
 	CHECK(auth_set(&auth, (const uint8_t *)pass20, 19, 42, ca, 1));
 	CHECK(auth.passlen == 19 && memcmp(auth.pass, pass20, 19) == 0);
 	CHECK(auth.vhid == 42 && auth.naddrs == 1);
-	CHECK(memcmp(auth.addrs[0], addrs[0], 4) == 0);
+	CHECK(memcmp(auth.addrs[0].a, addrs[0], 4) == 0);
 	check_what = "auth: 20-byte password rejected";
 	CHECK(!auth_set(&auth, (const uint8_t *)pass20, 20, 42, ca, 1));
 	check_what = "auth: empty password rejected (ucarp needs one)";
@@ -356,7 +364,7 @@ test_auth_init(void)
 		CHECK(auth.naddrs == n);
 		for (j = 0; j < n; j++) {
 			ip4(sorts[i].out[j], want);
-			CHECKF(memcmp(auth.addrs[j], want, 4) == 0,
+			CHECKF(memcmp(auth.addrs[j].a, want, 4) == 0,
 			    "position %zu is not %s", j, sorts[i].out[j]);
 		}
 	}
@@ -449,7 +457,7 @@ test_hmac(void)
 	 */
 	check_what = "hmac: trailing NUL in the key is the same key";
 	CHECK(auth_set(&auth2, (const uint8_t *)"love\0", 5, 42,
-	    CADDRS(auth.addrs), 1));
+	    CADDRS(auth.addrs[0].a), 1));
 	carp_hmac_compute(&auth2, 1, other);
 	CHECK(memcmp(want, other, CARP_HMAC_LEN) == 0);
 	carp_auth_free(&auth);
