@@ -47,6 +47,7 @@ static const char *const carp_event_names[CARP_EV_MAX] = {
 	"shutdown",
 	"send_ok",
 	"send_fail",
+	"health",
 };
 
 static const char *const carp_cause_names[CARP_CAUSE_MAX] = {
@@ -64,6 +65,9 @@ static const char *const carp_cause_names[CARP_CAUSE_MAX] = {
 	"demoted (send errors)",
 	"promoted",
 	"unexpected event",
+	"held (health)",
+	"maintenance",
+	"startup hold",
 };
 
 #define EV(e)		(1u << CARP_EV_##e)
@@ -77,7 +81,7 @@ static const char *const carp_cause_names[CARP_CAUSE_MAX] = {
  */
 static const unsigned carp_expected[CARP_STATE_MAX] = {
 	[CARP_INIT] = EV(START) | EV(LINK_DOWN) | EV(LINK_UP) |
-	    EV(SHUTDOWN) | EV(SEND_OK) | EV(SEND_FAIL),
+	    EV(SHUTDOWN) | EV(SEND_OK) | EV(SEND_FAIL) | EV(HEALTH),
 	[CARP_BACKUP] = EV_ALL & ~(EV(START) | EV(STEPDOWN)),
 	[CARP_MASTER] = EV_ALL & ~EV(START),
 };
@@ -99,13 +103,21 @@ carp_interval_us(uint8_t advbase, uint8_t advskew)
 	    (int64_t)advskew * USEC_PER_SEC / 256;
 }
 
-/* Advskew we advertise (240 while demoted, unless ours is larger). */
+/*
+ * Advskew we advertise: min(240, advskew + demotion).  Failing sends are
+ * one contributor (240) next to the health level; an advskew of 240 or
+ * more is left alone, as FreeBSD's DEMOTE_ADVSKEW does.
+ */
 uint8_t
 carp_fsm_effective_skew(const struct carp_fsm *fsm)
 {
-	if (fsm->demoted && fsm->p.advskew < CARP_DEMOTED_SKEW)
-		return CARP_DEMOTED_SKEW;
-	return fsm->p.advskew;
+	uint64_t	sum;
+
+	if (fsm->p.advskew >= CARP_DEMOTED_SKEW)
+		return fsm->p.advskew;
+	sum = (uint64_t)fsm->p.advskew + fsm->demote +
+	    (fsm->demoted ? CARP_DEMOTED_SKEW : 0);
+	return sum > CARP_DEMOTED_SKEW ? CARP_DEMOTED_SKEW : (uint8_t)sum;
 }
 
 /* Our advert interval, with demotion applied. */
@@ -391,6 +403,15 @@ on_timer(struct carp_fsm *fsm, const struct carp_event *ev,
 
 	if (fsm->state == CARP_BACKUP && !fsm->link_down &&
 	    fsm->md_at != 0 && fsm->md_at <= ev->now) {
+		if (fsm->held) {
+			/*
+			 * The master is down but we may not take over: no
+			 * deadline until the hold ends (on_health re-arms
+			 * it from md_from, so it then fires at once).
+			 */
+			fsm->md_at = 0;
+			return;
+		}
 		become_master(fsm, ev, fsm->md_cause == CARP_CAUSE_SLOW_MASTER ?
 		    CARP_CAUSE_SLOW_MASTER : CARP_CAUSE_MASTER_DOWN, acts);
 		return;
@@ -453,6 +474,13 @@ on_advert(struct carp_fsm *fsm, const struct carp_event *ev,
 			notice(fsm, CARP_CAUSE_NONPREFERRED_MASTER, acts);
 			fsm->garp_countdown = CARP_DELAYED_GARP;
 		}
+		return;
+	}
+
+	/* Held: follow the master's liveness, never take over. */
+	if (fsm->held) {
+		arm_down(fsm, ev->now);
+		fsm->md_cause = CARP_CAUSE_MASTER_DOWN;
 		return;
 	}
 
@@ -608,6 +636,70 @@ on_send_result(struct carp_fsm *fsm, const struct carp_event *ev,
 	}
 }
 
+/*
+ * A master whose interval changed: a longer one is advertised at once, so
+ * a preempting peer sees it now rather than one old interval later; a
+ * shorter one brings the next advert forward.
+ */
+static void
+health_master_skew(struct carp_fsm *fsm, uint8_t old,
+    const struct carp_event *ev, struct carp_actions *acts)
+{
+	uint8_t	skew = carp_fsm_effective_skew(fsm);
+	int64_t	next = ev->now + advert_step_us(fsm);
+
+	if (skew > old) {
+		send_own_advert(fsm, ev, acts);
+		fsm->ad_at = next;
+	} else if (skew < old && next < fsm->ad_at)
+		fsm->ad_at = next;
+}
+
+/*
+ * A backup re-derives its deadline from when the timer started, both
+ * ways: a demoted backup waits longer (or it would still win the race), a
+ * promoted one less.  At the end of a hold a deadline that had passed
+ * while held is re-armed and fires at once if nobody was heard since.
+ */
+static void
+health_backup_deadline(struct carp_fsm *fsm, bool was_held)
+{
+	if (fsm->link_down || fsm->held)
+		return;
+	if (was_held && fsm->md_at == 0) {
+		fsm->md_at = fsm->md_from + carp_fsm_down_us(fsm);
+		fsm->md_cause = CARP_CAUSE_NONE;
+	} else if (fsm->md_at != 0)
+		fsm->md_at = fsm->md_from +
+		    (fsm->md_cause == CARP_CAUSE_SLOW_MASTER ?
+		    stagger_us(fsm) : carp_fsm_down_us(fsm));
+}
+
+/*
+ * New health input: the demotion level and the hold.  A held master bows
+ * out with the 255/255 advert whatever -z says, so that any backup takes
+ * over, with or without preemption; a held backup never takes over.
+ */
+static void
+on_health(struct carp_fsm *fsm, const struct carp_event *ev,
+    struct carp_actions *acts)
+{
+	uint8_t	old = carp_fsm_effective_skew(fsm);
+	bool	was_held = fsm->held;
+
+	fsm->demote = ev->health.demote;
+	fsm->held = ev->health.held;
+	if (fsm->state == CARP_MASTER && fsm->held) {
+		send_advert(fsm, CARP_BOWOUT_BASE, CARP_BOWOUT_SKEW, ev, acts);
+		become_backup(fsm, ev->health.cause != CARP_CAUSE_NONE ?
+		    ev->health.cause : CARP_CAUSE_HELD, acts);
+		arm_down(fsm, ev->now);
+	} else if (fsm->state == CARP_MASTER)
+		health_master_skew(fsm, old, ev, acts);
+	else if (fsm->state == CARP_BACKUP)
+		health_backup_deadline(fsm, was_held);
+}
+
 /* An event the state does not handle: reported, nothing changes. */
 static void
 on_unexpected(struct carp_fsm *fsm, enum carp_event_type type,
@@ -652,6 +744,9 @@ carp_fsm_step(struct carp_fsm *fsm, const struct carp_event *ev,
 	case CARP_EV_SEND_OK:
 	case CARP_EV_SEND_FAIL:
 		on_send_result(fsm, ev, acts);
+		break;
+	case CARP_EV_HEALTH:
+		on_health(fsm, ev, acts);
 		break;
 	default:
 		break;

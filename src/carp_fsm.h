@@ -34,6 +34,7 @@ enum carp_event_type {
 	CARP_EV_SHUTDOWN,	/* -z exit: bow out, down script if not BACKUP */
 	CARP_EV_SEND_OK,	/* an advert was sent */
 	CARP_EV_SEND_FAIL,	/* sending an advert failed */
+	CARP_EV_HEALTH,		/* new demotion level and hold (.health) */
 	CARP_EV_MAX
 };
 
@@ -56,6 +57,10 @@ enum carp_cause {
 	CARP_CAUSE_PROMOTED,		/* notice: sends work again */
 	CARP_CAUSE_UNEXPECTED,		/* notice: event (in .event) not
 					   expected in state .from; ignored */
+	CARP_CAUSE_HELD,		/* a fatal check or tracked link
+					   fails (the shell says which) */
+	CARP_CAUSE_MAINTENANCE,		/* maintenance mode */
+	CARP_CAUSE_STARTUP_HOLD,	/* startup_hold not over yet */
 	CARP_CAUSE_MAX
 };
 
@@ -115,7 +120,10 @@ struct carp_params {
 	uint8_t		srcip[4];	/* own source address, for the tie-break */
 };
 
-/* Data carried by an event; adv is used by CARP_EV_ADVERT only. */
+/*
+ * Data carried by an event; adv is used by CARP_EV_ADVERT only, health by
+ * CARP_EV_HEALTH only.
+ */
 struct carp_event {
 	enum carp_event_type	type;
 	int64_t			now;	/* monotonic, microseconds, > 0 */
@@ -128,6 +136,12 @@ struct carp_event {
 		uint8_t		src[4];
 		uint64_t	counter;
 	} adv;
+	struct {
+		uint32_t	demote;	/* added to advskew (clamped) */
+		bool		held;	/* may not be master */
+		enum carp_cause	cause;	/* of a bow-out: HELD, MAINTENANCE,
+					   STARTUP_HOLD */
+	} health;
 };
 
 /* The machine.  Plain data: the shell may read every field. */
@@ -150,6 +164,8 @@ struct carp_fsm {
 	unsigned		send_fail;	/* consecutive send failures */
 	unsigned		send_ok;	/* consecutive sends since demotion */
 	bool			demoted;	/* advertising advskew 240 */
+	uint32_t		demote;		/* health demotion level */
+	bool			held;		/* never master while set */
 };
 
 /* A backup takes over from a bow-out after advskew / this many seconds. */
@@ -198,7 +214,11 @@ int64_t		 carp_fsm_advert_us(const struct carp_fsm *);
 /* Master-down interval: advbase * deadratio + advskew/256. */
 int64_t		 carp_fsm_down_us(const struct carp_fsm *);
 
-/* Advskew we advertise (240 while demoted, unless ours is larger). */
+/*
+ * Advskew we advertise: min(240, advskew + demotion), where demotion is
+ * the health level plus 240 while sends fail; an advskew above 240 is
+ * kept as it is (FreeBSD's DEMOTE_ADVSKEW).
+ */
 uint8_t		 carp_fsm_effective_skew(const struct carp_fsm *);
 
 /*

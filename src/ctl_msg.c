@@ -372,12 +372,13 @@ static const char *const cause_names[] = {
 	"none", "start-up", "master down", "preemption", "master too slow",
 	"preferred master", "non-preferred master", "link down", "link up",
 	"step-down", "shutdown", "demoted (send errors)", "promoted",
-	"unexpected event"
+	"unexpected event", "held (health)", "maintenance", "startup hold"
 };
 static const char *const cause_keys[] = {
 	"none", "start_up", "master_down", "preemption", "master_too_slow",
 	"preferred_master", "nonpreferred_master", "link_down", "link_up",
-	"step_down", "shutdown", "demoted", "promoted", "unexpected_event"
+	"step_down", "shutdown", "demoted", "promoted", "unexpected_event",
+	"held", "maintenance", "startup_hold"
 };
 
 const char *

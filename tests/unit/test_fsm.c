@@ -334,7 +334,8 @@ struct mrow {
 	uint64_t		 counter;
 	bool			 counter_random;
 	unsigned		 send_fail;
-	struct xact		 x[XMAX];
+	struct xact		 x[XMAX];	/* HEALTH: held iff "held" is
+						   in what */
 };
 
 #define EB	(T0 + 2000000)		/* event time in BACKUP setups */
@@ -368,6 +369,8 @@ static const struct mrow matrix[] = {
 	  INIT, false, 0, 0, 0, true, 0, { { 0 } } },
 	{ "INIT send fail", SU_INIT, CARP_EV_SEND_FAIL, EB, NULL,
 	  INIT, false, 0, 0, 0, true, 0, { { 0 } } },
+	{ "INIT health held", SU_INIT, CARP_EV_HEALTH, EB, NULL,
+	  INIT, false, 0, 0, 0, true, 0, { { 0 } } },
 
 	/* BACKUP, down timer due at T1. */
 	{ "BACKUP start", SU_BACKUP, CARP_EV_START, EB, NULL,
@@ -393,6 +396,8 @@ static const struct mrow matrix[] = {
 	  BACKUP, false, 0, T1, 0, true, 0, { { 0 } } },
 	{ "BACKUP send fail", SU_BACKUP, CARP_EV_SEND_FAIL, EB, NULL,
 	  BACKUP, false, 0, T1, 0, true, 1, { { 0 } } },
+	{ "BACKUP health held", SU_BACKUP, CARP_EV_HEALTH, EB, NULL,
+	  BACKUP, false, 0, T1, 0, true, 0, { { 0 } } },
 
 	/* MASTER since T1, next advert at T1 + TAD, counter still random. */
 	{ "MASTER start", SU_MASTER, CARP_EV_START, EM, NULL,
@@ -425,6 +430,12 @@ static const struct mrow matrix[] = {
 	  MASTER, false, T1 + TAD, 0, SRND, true, 0, { { 0 } } },
 	{ "MASTER send fail", SU_MASTER, CARP_EV_SEND_FAIL, EM, NULL,
 	  MASTER, false, T1 + TAD, 0, SRND, true, 1, { { 0 } } },
+	{ "MASTER health held", SU_MASTER, CARP_EV_HEALTH, EM, NULL,
+	  BACKUP, false, 0, EM + TMD, ERND, true, 0,
+	  { X_ADV(255, 255, ERND), X_TR(MASTER, BACKUP, CARP_CAUSE_HELD),
+	    DN(HELD) } },
+	{ "MASTER health unchanged", SU_MASTER, CARP_EV_HEALTH, EM, NULL,
+	  MASTER, false, T1 + TAD, 0, SRND, true, 0, { { 0 } } },
 
 	/* BACKUP without carrier: deaf and timerless until LINK_UP. */
 	{ "BACKUP/ld start", SU_BACKUP_LD, CARP_EV_START, EB, NULL,
@@ -446,6 +457,8 @@ static const struct mrow matrix[] = {
 	  BACKUP, true, 0, 0, 0, true, 0, { { 0 } } },
 	{ "BACKUP/ld send fail", SU_BACKUP_LD, CARP_EV_SEND_FAIL, EB, NULL,
 	  BACKUP, true, 0, 0, 0, true, 1, { { 0 } } },
+	{ "BACKUP/ld health held", SU_BACKUP_LD, CARP_EV_HEALTH, EB, NULL,
+	  BACKUP, true, 0, 0, 0, true, 0, { { 0 } } },
 
 	/* A master that lost its carrier. */
 	{ "ex-MASTER/ld start", SU_MASTER_LD, CARP_EV_START, EL, NULL,
@@ -467,6 +480,8 @@ static const struct mrow matrix[] = {
 	  BACKUP, true, 0, 0, SRND, true, 0, { { 0 } } },
 	{ "ex-MASTER/ld send fail", SU_MASTER_LD, CARP_EV_SEND_FAIL, EL,
 	  NULL, BACKUP, true, 0, 0, SRND, true, 1, { { 0 } } },
+	{ "ex-MASTER/ld health held", SU_MASTER_LD, CARP_EV_HEALTH, EL,
+	  NULL, BACKUP, true, 0, 0, SRND, true, 0, { { 0 } } },
 
 	/* After a shutdown only START does anything (and SHUTDOWN, 3.6). */
 	{ "shut start", SU_SHUT, CARP_EV_START, EL, NULL,
@@ -487,6 +502,8 @@ static const struct mrow matrix[] = {
 	{ "shut send ok", SU_SHUT, CARP_EV_SEND_OK, EL, NULL,
 	  INIT, false, 0, 0, SRND, true, 0, { { 0 } } },
 	{ "shut send fail", SU_SHUT, CARP_EV_SEND_FAIL, EL, NULL,
+	  INIT, false, 0, 0, SRND, true, 0, { { 0 } } },
+	{ "shut health held", SU_SHUT, CARP_EV_HEALTH, EL, NULL,
 	  INIT, false, 0, 0, SRND, true, 0, { { 0 } } },
 };
 
@@ -516,6 +533,8 @@ test_matrix(void)
 			memcpy(ev.adv.src, m->src, 4);
 			ev.adv.counter = 77;
 		}
+		ev.health.held = m->ev == CARP_EV_HEALTH &&
+		    strstr(m->what, "held") != NULL;
 		CHECK(r.acts.n == 0);
 		before = r.f;
 		carp_fsm_step(&r.f, &ev, &r.acts);
@@ -539,6 +558,7 @@ test_matrix(void)
 		CHECKF(r.f.send_fail == m->send_fail, "send_fail %u",
 		    r.f.send_fail);
 		CHECK(!r.f.demoted);
+		CHECK(r.f.held == ev.health.held);
 		CHECK(memcmp(&r.f.p, &p, sizeof(p)) == 0);
 	}
 
@@ -1141,6 +1161,179 @@ test_demotion(void)
 	for (k = 0; k < 3; k++)
 		ev_at(&r, CARP_EV_SEND_FAIL, T0 + 1, 1);
 	CHECK(r.f.demoted && carp_fsm_effective_skew(&r.f) == 240);
+}
+
+/* A health input: demotion level and hold. */
+static void
+health_at(struct rig *r, int64_t now, uint32_t demote, bool held,
+    enum carp_cause cause, uint64_t rnd)
+{
+	struct carp_event	ev = {
+		.type = CARP_EV_HEALTH,
+		.now = now,
+		.rand = rnd,
+	};
+
+	ev.health.demote = demote;
+	ev.health.held = held;
+	ev.health.cause = cause;
+	r->acts.n = 0;
+	carp_fsm_step(&r->f, &ev, &r->acts);
+}
+
+/* Demotion from health: min(240, advskew + level), deadlines both ways. */
+static void
+test_health_demote(void)
+{
+	struct carp_params	p = defparams();
+	struct rig		r;
+	int64_t			t;
+
+	check_what = "demoted backup waits longer, promoted one less";
+	setup(&r, SU_BACKUP, &p);
+	health_at(&r, T0 + 1000000, 128, false, CARP_CAUSE_NONE, 1);
+	check_none(&r.acts);
+	CHECK(carp_fsm_effective_skew(&r.f) == 128);
+	CHECK(r.f.md_at == T1 + 500000);
+	health_at(&r, T0 + 1500000, 0, false, CARP_CAUSE_NONE, 1);
+	check_none(&r.acts);
+	CHECK(r.f.md_at == T1);
+
+	check_what = "demotion is clamped at 240";
+	health_at(&r, T0 + 1600000, 100000, false, CARP_CAUSE_NONE, 1);
+	CHECK(carp_fsm_effective_skew(&r.f) == 240);
+	CHECK(r.f.md_at == T1 + 937500);
+	p.advskew = 200;
+	setup(&r, SU_BACKUP, &p);
+	health_at(&r, T0 + 1, 100, false, CARP_CAUSE_NONE, 1);
+	CHECK(carp_fsm_effective_skew(&r.f) == 240);
+	p.advskew = 250;
+	setup(&r, SU_BACKUP, &p);
+	health_at(&r, T0 + 1, 100, false, CARP_CAUSE_NONE, 1);
+	CHECK(carp_fsm_effective_skew(&r.f) == 250);
+
+	check_what = "send-error demotion and health add up";
+	p.advskew = 0;
+	setup(&r, SU_MASTER, &p);
+	health_at(&r, T1 + 1, 10, false, CARP_CAUSE_NONE, 1);
+	CHECK(carp_fsm_effective_skew(&r.f) == 10);
+	ev_at(&r, CARP_EV_SEND_FAIL, T1 + 2, 1);
+	ev_at(&r, CARP_EV_SEND_FAIL, T1 + 3, 1);
+	ev_at(&r, CARP_EV_SEND_FAIL, T1 + 4, 1);
+	CHECK(r.f.demoted && carp_fsm_effective_skew(&r.f) == 240);
+
+	check_what = "a master whose interval grows advertises at once";
+	setup(&r, SU_MASTER, &p);
+	t = EM;
+	health_at(&r, t, 50, false, CARP_CAUSE_NONE, ERND);
+	{
+		const struct xact x[XMAX] = { X_ADV(1, 50, ERND) };
+		check_acts(&r.acts, x);
+	}
+	CHECK(r.f.state == MASTER);
+	CHECK(r.f.ad_at == t + carp_interval_us(1, 50));
+	check_what = "a master whose interval shrinks: next advert sooner";
+	health_at(&r, t + 10, 0, false, CARP_CAUSE_NONE, ERND);
+	check_none(&r.acts);
+	CHECK(r.f.ad_at == t + 10 + TAD);
+	health_at(&r, t + 20, 0, false, CARP_CAUSE_NONE, ERND);
+	check_none(&r.acts);
+	CHECK(r.f.ad_at == t + 10 + TAD);
+
+	check_what = "a demoted master loses to a preempting healthier peer";
+	health_at(&r, t + 30, 100, false, CARP_CAUSE_NONE, 3);
+	adv_at(&r, t + 40, 1, 0, ip_2_1, 9, 4);
+	CHECK(r.f.state == BACKUP);
+	CHECK(r.acts.n == 3 && r.acts.a[0].advskew == 100);
+	CHECK(r.acts.a[1].cause == CARP_CAUSE_PREFERRED_MASTER);
+}
+
+/* The hold: a master bows out, a backup never takes over. */
+static void
+test_health_hold(void)
+{
+	struct carp_params	p = defparams();
+	struct rig		r;
+
+	check_what = "held master bows out without -z, cause passed in";
+	setup(&r, SU_MASTER, &p);
+	CHECK(!r.f.p.bowout);
+	health_at(&r, EM, 0, true, CARP_CAUSE_MAINTENANCE, 7);
+	{
+		const struct xact x[XMAX] = {
+			X_ADV(255, 255, 7),
+			X_TR(MASTER, BACKUP, CARP_CAUSE_MAINTENANCE),
+			X_DOWN(CARP_CAUSE_MAINTENANCE),
+		};
+		check_acts(&r.acts, x);
+	}
+	CHECK(r.f.state == BACKUP && r.f.md_at == EM + TMD);
+
+	check_what = "held backup: the deadline passes, no takeover";
+	ev_at(&r, CARP_EV_TIMER, EM + TMD, 1);
+	check_none(&r.acts);
+	CHECK(r.f.state == BACKUP && r.f.md_at == 0);
+	CHECK(carp_fsm_next_deadline(&r.f) == 0);
+
+	check_what = "held backup follows a master, preempts nobody";
+	p.preempt = true;
+	reload_at(&r, &p, EM + TMD + 1);
+	adv_at(&r, EM + TMD + 10, 1, 100, ip_2_1, 5, 1);
+	check_none(&r.acts);
+	CHECK(r.f.state == BACKUP && r.f.md_at == EM + TMD + 10 + TMD);
+	check_what = "held backup ignores a bow-out";
+	adv_at(&r, EM + TMD + 20, 255, 255, ip_2_1, 6, 1);
+	check_none(&r.acts);
+	CHECK(r.f.state == BACKUP && r.f.md_at == EM + TMD + 20 + TMD);
+
+	check_what = "hold released: a preempting backup takes over on the "
+	    "next slower advert";
+	health_at(&r, EM + TMD + 30, 0, false, CARP_CAUSE_NONE, 1);
+	check_none(&r.acts);
+	CHECK(r.f.md_at == EM + TMD + 20 + TMD);
+	adv_at(&r, EM + TMD + 40, 1, 100, ip_2_1, 7, 2);
+	CHECK(r.f.state == MASTER &&
+	    r.acts.a[0].cause == CARP_CAUSE_PREEMPT);
+
+	check_what = "hold released after the deadline passed: at once";
+	p.preempt = false;
+	setup(&r, SU_BACKUP, &p);
+	health_at(&r, T0 + 1, 0, true, CARP_CAUSE_HELD, 1);
+	ev_at(&r, CARP_EV_TIMER, T1, 1);
+	CHECK(r.f.state == BACKUP && r.f.md_at == 0);
+	health_at(&r, T1 + 500, 0, false, CARP_CAUSE_NONE, 1);
+	CHECK(r.f.md_at == T1 && carp_fsm_next_deadline(&r.f) == T1);
+	ev_at(&r, CARP_EV_TIMER, T1 + 501, 9);
+	CHECK(r.f.state == MASTER &&
+	    r.acts.a[0].cause == CARP_CAUSE_MASTER_DOWN);
+
+	check_what = "startup hold: held in INIT, START, never master";
+	memset(&r, 0, sizeof(r));
+	carp_fsm_init(&r.f, &p);
+	health_at(&r, T0 - 1, 0, true, CARP_CAUSE_STARTUP_HOLD, 1);
+	check_none(&r.acts);
+	ev_at(&r, CARP_EV_START, T0, 1);
+	CHECK(r.f.state == BACKUP && r.f.md_at == T1);
+	ev_at(&r, CARP_EV_TIMER, T1, 1);
+	CHECK(r.f.state == BACKUP && r.f.md_at == 0);
+	check_what = "startup hold: a faster peer is followed meanwhile";
+	adv_at(&r, T1 + 100, 1, 0, ip_2_1, 3, 1);
+	CHECK(r.f.md_at == T1 + 100 + TMD && r.f.counter == 3);
+	health_at(&r, T1 + 200, 0, false, CARP_CAUSE_NONE, 1);
+	CHECK(r.f.state == BACKUP && r.f.md_at == T1 + 100 + TMD);
+
+	check_what = "held with the link down: nothing armed on release";
+	setup(&r, SU_BACKUP_LD, &p);
+	health_at(&r, EB, 0, true, CARP_CAUSE_HELD, 1);
+	health_at(&r, EB + 1, 0, false, CARP_CAUSE_NONE, 1);
+	CHECK(r.f.md_at == 0 && r.f.link_down);
+	ev_at(&r, CARP_EV_LINK_UP, EB + 2, 1);
+	CHECK(r.f.md_at == EB + 2 + TMD);
+
+	check_what = "held, no cause given: HELD";
+	setup(&r, SU_MASTER, &p);
+	health_at(&r, EM, 0, true, CARP_CAUSE_NONE, 1);
+	CHECK(r.f.state == BACKUP && r.acts.a[1].cause == CARP_CAUSE_HELD);
 }
 
 /* -n: no down script at start-up, but on every later entry to BACKUP. */
@@ -1776,6 +1969,7 @@ test_names(void)
 		"master too slow", "preferred master", "non-preferred master",
 		"link down", "link up", "step-down", "shutdown",
 		"demoted (send errors)", "promoted", "unexpected event",
+		"held (health)", "maintenance", "startup hold",
 	};
 	int	i, j;
 
@@ -1885,15 +2079,23 @@ walk_check(const struct carp_fsm *f, const struct carp_event *ev,
 		WALK(f->ad_at != 0 && f->md_at == 0 && !f->link_down);
 	else
 		WALK(f->ad_at == 0);
-	if (f->state == BACKUP)
+	if (f->state == BACKUP && !f->held)
 		WALK(f->link_down ? f->md_at == 0 : f->md_at != 0);
+	if (f->state == BACKUP && f->link_down)
+		WALK(f->md_at == 0);
 	if (f->state == INIT)
 		WALK(f->md_at == 0);
 	if (ev->type == CARP_EV_TIMER)
 		WALK(carp_fsm_next_deadline(f) == 0 ||
 		    carp_fsm_next_deadline(f) > ev->now);
 	WALK(!f->demoted || carp_fsm_effective_skew(f) >= 240);
-	WALK(f->demoted || carp_fsm_effective_skew(f) == f->p.advskew);
+	WALK(f->demoted || f->demote != 0 ||
+	    carp_fsm_effective_skew(f) == f->p.advskew);
+	WALK(carp_fsm_effective_skew(f) >= f->p.advskew);
+	WALK(carp_fsm_effective_skew(f) <= 240 || f->p.advskew > 240 ||
+	    carp_fsm_effective_skew(f) == f->p.advskew);
+	/* Held: never master, never a takeover. */
+	WALK(!f->held || f->state != MASTER);
 
 	/* Counter rule, in order through the list. */
 	rnd = old->counter_random;
@@ -1994,9 +2196,14 @@ test_random_walk(uint64_t seed)
 				ev.type = CARP_EV_SHUTDOWN;
 			else if (roll < 90)
 				ev.type = CARP_EV_SEND_OK;
-			else if (roll < 98)
+			else if (roll < 95)
 				ev.type = CARP_EV_SEND_FAIL;
-			else {
+			else if (roll < 98) {
+				ev.type = CARP_EV_HEALTH;
+				ev.health.demote = (uint32_t)rnd_below(&s, 4) *
+				    (uint32_t)rnd_below(&s, 120);
+				ev.health.held = rnd_below(&s, 3) == 0;
+			} else {
 				/* A reload now and then. */
 				old = f;
 				random_params(&s, &p);
@@ -2142,6 +2349,8 @@ main(int argc, char *argv[])
 	test_counters();
 	test_monotonic();
 	test_demotion();
+	test_health_demote();
+	test_health_hold();
 	test_neutral();
 	test_shutdown();
 	test_stepdown();
