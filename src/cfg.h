@@ -13,6 +13,12 @@
 #include "carp_addr.h"
 #include "carp_hmac.h"
 
+/* A list of names as written (groups, track_check, track_interface). */
+struct cfg_names {
+	char		**v;
+	size_t		  n;
+};
+
 /* One virtual host: the long option names of ucarp 1.5.2. */
 struct cfg_instance {
 	char		*name;		/* optional, for logs */
@@ -39,7 +45,23 @@ struct cfg_instance {
 	char		*upscript;
 	char		*downscript;
 	char		*xparam;
+	struct cfg_names groups;	/* fail over together (health) */
+	struct cfg_names track_check;	/* names in cfg.checks */
+	struct cfg_names track_interface; /* links that count like checks */
 	char		*file;		/* source of this block */
+	int		 line;
+};
+
+/* One check script of the global checks list. */
+struct cfg_hcheck {
+	char		*name;
+	char		*script;	/* absolute path */
+	uint32_t	 interval_ms;
+	uint32_t	 timeout_ms;	/* 0: the interval */
+	uint32_t	 rise;
+	uint32_t	 fall;
+	int		 weight;	/* 1..255, or -1: fatal */
+	char		*file;
 	int		 line;
 };
 
@@ -57,6 +79,9 @@ struct cfg {
 	char		  *pidfile;
 	char		  *control;	/* control socket, NULL: default */
 	char		  *control_ro;	/* read-only socket, NULL: none */
+	struct cfg_hcheck *checks;	/* the checks list */
+	size_t		   nchecks;
+	uint32_t	   startup_hold_ms; /* no master before this */
 	char		  *path;	/* the file, NULL on the command line */
 	bool		   cli_debug;	/* -D on the command line */
 	int		   cli_facility; /* -f on the command line, or

@@ -128,6 +128,23 @@ check_addrs(struct check *ck, const struct cfg_instance *cv)
 	}
 }
 
+/* Every name in track_check must be a check of the checks list. */
+static void
+check_tracks(struct check *ck, const struct cfg *c,
+    const struct cfg_instance *cv)
+{
+	size_t	i, j;
+
+	for (i = 0; i < cv->track_check.n; i++) {
+		for (j = 0; j < c->nchecks; j++)
+			if (strcmp(c->checks[j].name, cv->track_check.v[i]) == 0)
+				break;
+		if (j == c->nchecks)
+			report(ck, CFG_P_CHECK_UNDEFINED, cv, "track_check",
+			    NULL, i);
+	}
+}
+
 /* The rules for one instance, in ucarp's order where it had them. */
 static void
 check_instance(struct check *ck, const struct cfg_instance *cv)
@@ -250,6 +267,7 @@ cfg_check(const struct cfg *c, struct cfg_check_slot *scratch,
 		find_repeats(c, scratch);
 	for (i = 0; i < c->ninstances; i++) {
 		check_instance(&ck, c->instances[i]);
+		check_tracks(&ck, c, c->instances[i]);
 		if (scratch[i].vhid_first != NULL)
 			report(&ck, CFG_P_VHID_USED, c->instances[i], NULL,
 			    scratch[i].vhid_first, 0);

@@ -34,6 +34,7 @@ enum cfg_problem_code {
 	CFG_P_MCAST_NOT_GROUP,
 	CFG_P_VHID_USED,	/* other: the first instance using it */
 	CFG_P_NAME_USED,	/* other: the first instance using it */
+	CFG_P_CHECK_UNDEFINED,	/* n: the index in track_check */
 	CFG_P_N
 };
 
@@ -58,7 +59,8 @@ struct cfg_check_slot {
 /*
  * Check every instance and the instances against each other: required
  * keys, interface names, advbase/advskew, the multicast group, the
- * address list, unique (interface, vhid) and unique names.  Problems are
+ * address list, unique (interface, vhid) and unique names, and that
+ * every tracked check is defined in the checks list.  Problems are
  * reported instance by instance, in order; sorting makes it O(n log n).
  * scratch holds c->ninstances slots.  Returns the number of problems.
  */

@@ -22,6 +22,7 @@
 #define CFG_CH_GROUP	0x04	/* multicast group membership */
 #define CFG_CH_NAME	0x08	/* name (log prefix, UCARP_INSTANCE) */
 #define CFG_CH_SCRIPTS	0x10	/* what scripts run or receive */
+#define CFG_CH_HEALTH	0x20	/* groups or tracked objects */
 
 enum cfg_plan_action {
 	CFG_PLAN_KEEP = 0,

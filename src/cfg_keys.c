@@ -80,6 +80,12 @@ const struct cfg_key cfg_keys[] = {
 	{ "xparam", 'x', "xparam", NULL, CFG_T_STRING, INST, CFG_F_EMPTY_OK,
 	    V(xparam), 0, 0, 0, NULL, CFG_CH_SCRIPTS,
 	    "value", "extra parameter to send to up/down scripts" },
+	{ "groups", 0, NULL, NULL, CFG_T_NAMES, INST, 0, V(groups),
+	    0, 0, 0, NULL, CFG_CH_HEALTH, NULL, NULL },
+	{ "track_check", 0, NULL, NULL, CFG_T_NAMES, INST, 0, V(track_check),
+	    0, 0, 0, NULL, CFG_CH_HEALTH, NULL, NULL },
+	{ "track_interface", 0, NULL, NULL, CFG_T_NAMES, INST, 0,
+	    V(track_interface), 0, 0, 0, NULL, CFG_CH_HEALTH, NULL, NULL },
 
 	{ "facility", 'f', "facility", "syslog", CFG_T_FACILITY,
 	    CFG_S_GLOBAL, CFG_F_ALWAYS, G(facility), 0, 0, 0, "daemon",
@@ -102,6 +108,11 @@ const struct cfg_key cfg_keys[] = {
 	    "/run/ucarp/ucarp.sock)" },
 	{ "control_ro", 0, NULL, NULL, CFG_T_PATH, CFG_S_GLOBAL, 0,
 	    G(control_ro), 0, 0, 0, NULL, CFG_CH_GLOBAL, NULL, NULL },
+	{ "checks", 0, NULL, NULL, CFG_T_CHECKS, CFG_S_GLOBAL, 0, G(checks),
+	    0, 0, 0, NULL, CFG_CH_GLOBAL, NULL, NULL },
+	{ "startup_hold", 0, NULL, NULL, CFG_T_SECONDS, CFG_S_GLOBAL, 0,
+	    G(startup_hold_ms), 0, 3600 * 1000, 0, NULL, CFG_CH_GLOBAL,
+	    NULL, NULL },
 
 	{ NULL, 'B', "daemonize", NULL, CFG_T_BOOL, CFG_S_CLI, 0,
 	    G(daemonize), 0, 1, 0, NULL, 0, NULL, "run in background" },
@@ -226,6 +237,20 @@ addrs_diff(const struct cfg_key *k, const struct cfg_instance *a,
 	return ch;
 }
 
+/* Two name lists, in order. */
+static bool
+names_eq(const struct cfg_names *a, const struct cfg_names *b)
+{
+	size_t	i;
+
+	if (a->n != b->n)
+		return false;
+	for (i = 0; i < a->n; i++)
+		if (!str_eq(a->v[i], b->v[i]))
+			return false;
+	return true;
+}
+
 static bool
 value_eq(const struct cfg_key *k, const void *pa, const void *pb,
     const struct cfg_instance *a, const struct cfg_instance *b)
@@ -233,6 +258,8 @@ value_eq(const struct cfg_key *k, const void *pa, const void *pb,
 	if (cfg_key_is_str(k))
 		return str_eq(*(char *const *)pa, *(char *const *)pb);
 	switch (k->type) {
+	case CFG_T_NAMES:
+		return names_eq(pa, pb);
 	case CFG_T_SECRET:
 		return a->passlen == b->passlen &&
 		    memcmp(a->pass, b->pass, a->passlen) == 0;

@@ -32,7 +32,9 @@ enum cfg_type {
 	CFG_T_SECRET,	/* pass and passlen of struct cfg_instance */
 	CFG_T_PASSFILE,	/* char *, the file pass was read from */
 	CFG_T_FACILITY,	/* int, a syslog facility */
-	CFG_T_SECONDS	/* unsigned milliseconds, written as seconds */
+	CFG_T_SECONDS,	/* unsigned milliseconds, written as seconds */
+	CFG_T_NAMES,	/* struct cfg_names: a name or a list of names */
+	CFG_T_CHECKS	/* the checks list of struct cfg (cfg_hcheck.c) */
 };
 
 /* Where a key may be written (bits). */

@@ -75,6 +75,50 @@ cfg_instance_add_addr(struct cfg_instance *cv, const struct carp_addr *a,
 	cv->naddrs++;
 }
 
+void
+cfg_names_add(struct cfg_names *l, const char *name)
+{
+	l->v = xreallocarray(l->v, l->n + 1, sizeof(*l->v));
+	l->v[l->n++] = xstrdup(name);
+}
+
+void
+cfg_names_free(struct cfg_names *l)
+{
+	size_t	i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+void
+cfg_hchecks_free(struct cfg *c)
+{
+	size_t	i;
+
+	for (i = 0; i < c->nchecks; i++) {
+		free(c->checks[i].name);
+		free(c->checks[i].script);
+		free(c->checks[i].file);
+	}
+	free(c->checks);
+	c->checks = NULL;
+	c->nchecks = 0;
+}
+
+static void
+names_copy(struct cfg_names *dst, const struct cfg_names *src)
+{
+	size_t	i;
+
+	cfg_names_free(dst);
+	for (i = 0; i < src->n; i++)
+		cfg_names_add(dst, src->v[i]);
+}
+
 /* A string key's value: NULL, or a copy of the source's. */
 static void
 copy_str(char **dst, const char *src)
@@ -95,6 +139,9 @@ cfg_key_copy(const struct cfg_key *k, struct cfg_instance *dst,
 		return;
 	}
 	switch (k->type) {
+	case CFG_T_NAMES:
+		names_copy(cfg_key_ptr(k, dst), cfg_key_cptr(k, src));
+		break;
 	case CFG_T_ADDRLIST:
 		for (i = 0; i < src->naddrs; i++)
 			cfg_instance_add_addr(dst, &src->addrs[i],
@@ -124,6 +171,9 @@ key_free(const struct cfg_key *k, void *obj)
 		return;
 	}
 	switch (k->type) {
+	case CFG_T_NAMES:
+		cfg_names_free(cfg_key_ptr(k, obj));
+		break;
 	case CFG_T_ADDRLIST:
 		for (i = 0; i < cv->naddrs; i++)
 			free(cv->addr_strs[i]);
@@ -193,6 +243,7 @@ cfg_free(struct cfg *c)
 		    cfg_keys[i].type == CFG_T_PATH &&
 		    !(cfg_keys[i].flags & CFG_F_NOFIELD))
 			free(*(char **)cfg_key_ptr(&cfg_keys[i], c));
+	cfg_hchecks_free(c);
 	free(c->path);
 	free(c);
 }

@@ -12,6 +12,11 @@ struct cfg_key;
 /* Key k's value from src into dst (strings and lists copied). */
 void		 cfg_key_copy(const struct cfg_key *, struct cfg_instance *dst,
 		    const struct cfg_instance *src);
+/* Append a copy of name to a list. */
+void		 cfg_names_add(struct cfg_names *, const char *name);
+void		 cfg_names_free(struct cfg_names *);
+/* Free the checks list of c. */
+void		 cfg_hchecks_free(struct cfg *);
 struct cfg	*cfg_new(void);
 void		 cfg_add_instance(struct cfg *, struct cfg_instance *);
 void		 cfg_free(struct cfg *);

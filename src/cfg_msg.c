@@ -121,6 +121,12 @@ cfg_msg_file(const struct cfg_problem *p)
 		    "%s:%d; give each instance its own name", p->cv->name,
 		    other_file(p), other_line(p));
 		break;
+	case CFG_P_CHECK_UNDEFINED:
+		xasprintf(&m, "track_check names '%s', which is not in the "
+		    "checks list; define it in checks = ( { name = \"%s\"; "
+		    "script = ...; } ); or fix the name",
+		    p->cv->track_check.v[p->n], p->cv->track_check.v[p->n]);
+		break;
 	case CFG_P_N:
 		break;
 	}
@@ -180,6 +186,10 @@ cfg_msg_cli(const struct cfg_problem *p)
 		break;
 	case CFG_P_NAME_USED:
 		xasprintf(&m, "Name [%s] is given twice", p->cv->name);
+		break;
+	case CFG_P_CHECK_UNDEFINED:	/* not an option: file only */
+		xasprintf(&m, "Check [%s] is not defined",
+		    p->cv->track_check.v[p->n]);
 		break;
 	case CFG_P_N:
 		break;

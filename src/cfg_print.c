@@ -100,6 +100,50 @@ print_addrs(FILE *f, const struct cfg_instance *cv)
 	fputs(" )", f);
 }
 
+/* A name list: [ "a", "b" ]. */
+static void
+print_names(FILE *f, const struct cfg_names *l)
+{
+	size_t	i;
+
+	fputs("[ ", f);
+	for (i = 0; i < l->n; i++) {
+		if (i > 0)
+			fputs(", ", f);
+		print_str(f, l->v[i]);
+	}
+	fputs(" ]", f);
+}
+
+/* The checks list, one group per check, every key given. */
+static void
+print_checks(FILE *f, const struct cfg *c)
+{
+	const struct cfg_hcheck	*hc;
+	size_t			 i;
+
+	fputs("(\n", f);
+	for (i = 0; i < c->nchecks; i++) {
+		hc = &c->checks[i];
+		fputs("\t{ name = ", f);
+		print_str(f, hc->name);
+		fputs("; script = ", f);
+		print_str(f, hc->script);
+		fputs(";\n\t  interval = ", f);
+		print_seconds(f, hc->interval_ms);
+		fputs("; timeout = ", f);
+		print_seconds(f, hc->timeout_ms);
+		fprintf(f, "; rise = %u; fall = %u; weight = ", hc->rise,
+		    hc->fall);
+		if (hc->weight < 0)
+			fputs("\"fatal\"", f);
+		else
+			fprintf(f, "%d", hc->weight);
+		fputs(i + 1 < c->nchecks ? "; },\n" : "; }\n", f);
+	}
+	fputs(")", f);
+}
+
 /* Whether key k of obj has a value to print. */
 static bool
 has_value(const struct cfg_key *k, const void *obj)
@@ -111,6 +155,13 @@ has_value(const struct cfg_key *k, const void *obj)
 	switch (k->type) {
 	case CFG_T_ADDRLIST:
 		return cv->naddrs > 0;
+	case CFG_T_NAMES:
+		return ((const struct cfg_names *)cfg_key_cptr(k, obj))->n > 0;
+	case CFG_T_CHECKS:
+		return ((const struct cfg *)obj)->nchecks > 0;
+	case CFG_T_SECONDS:
+		return (k->flags & CFG_F_ALWAYS) != 0 ||
+		    *(const uint32_t *)cfg_key_cptr(k, obj) != 0;
 	case CFG_T_SECRET:
 		/* A passfile is shown as its path. */
 		return cv->passfile == NULL && cv->passlen > 0;
@@ -135,6 +186,12 @@ print_key(FILE *f, const struct cfg_key *k, const void *obj,
 	switch (k->type) {
 	case CFG_T_ADDRLIST:
 		print_addrs(f, obj);
+		break;
+	case CFG_T_NAMES:
+		print_names(f, p);
+		break;
+	case CFG_T_CHECKS:
+		print_checks(f, obj);
 		break;
 	case CFG_T_SECRET:
 		print_str(f, "********");

@@ -18,6 +18,7 @@
 #include "carp_hmac.h"
 #include "cfg_facility.h"
 #include "cfg_fs.h"
+#include "cfg_hcheck.h"
 #include "cfg_mem.h"
 #include "cfg_msg.h"
 #include "cfg_value.h"
@@ -365,23 +366,101 @@ parse_addrs(struct cfg_rd *ctx, const config_setting_t *s,
 	return ok;
 }
 
-/* Control characters would garble the logs that show the name. */
+/* Control characters would garble the logs that show a name. */
+static bool
+has_control(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return true;
+	return false;
+}
+
 static bool
 parse_name(struct cfg_rd *ctx, const config_setting_t *s, char **out)
 {
 	const char	*str;
-	const char	*p;
 
 	if ((str = get_str(ctx, s, false)) == NULL)
 		return false;
-	for (p = str; *p != '\0'; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f) {
-			cfg_rd_err(ctx, s, "name contains a control character; "
-			    "use printable characters only");
-			return false;
-		}
+	if (has_control(str)) {
+		cfg_rd_err(ctx, s, "name contains a control character; use "
+		    "printable characters only");
+		return false;
+	}
 	*out = xstrdup(str);
 	return true;
+}
+
+/* One name of key's list (s may be an element: it has no name). */
+static const char *
+get_name(struct cfg_rd *ctx, const config_setting_t *s, const char *key)
+{
+	const char	*str;
+
+	if (config_setting_type(s) != CONFIG_TYPE_STRING) {
+		cfg_rd_err(ctx, s, "%s must list names in double quotes, not "
+		    "%s; write %s = [\"a\", \"b\"];", key,
+		    cfg_rd_type_name(config_setting_type(s)), key);
+		return NULL;
+	}
+	str = config_setting_get_string(s);
+	if (*str == '\0' || has_control(str)) {
+		cfg_rd_err(ctx, s, "%s has an empty name or one with a control "
+		    "character; use printable characters only", key);
+		return NULL;
+	}
+	return str;
+}
+
+/* Whether list l already holds name. */
+static bool
+names_has(const struct cfg_names *l, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < l->n; i++)
+		if (strcmp(l->v[i], name) == 0)
+			return true;
+	return false;
+}
+
+/* groups, track_check, track_interface: a name or a list of names. */
+static bool
+parse_names(struct cfg_rd *ctx, const config_setting_t *s,
+    const struct cfg_key *k, struct cfg_names *out)
+{
+	const config_setting_t	*e;
+	const char		*str;
+	int			 type = config_setting_type(s), i, n;
+	bool			 ok = true;
+
+	cfg_names_free(out);
+	if (type == CONFIG_TYPE_STRING) {
+		if ((str = get_name(ctx, s, k->name)) == NULL)
+			return false;
+		cfg_names_add(out, str);
+		return true;
+	}
+	if (type != CONFIG_TYPE_LIST && type != CONFIG_TYPE_ARRAY) {
+		cfg_rd_err(ctx, s, "%s must be a name or a list of names, not "
+		    "%s; write %s = [\"a\", \"b\"];", k->name,
+		    cfg_rd_type_name(type), k->name);
+		return false;
+	}
+	n = config_setting_length(s);
+	for (i = 0; i < n; i++) {
+		e = config_setting_get_elem(s, (unsigned)i);
+		if ((str = get_name(ctx, e, k->name)) == NULL)
+			ok = false;
+		else if (names_has(out, str)) {
+			cfg_rd_err(ctx, e, "%s lists '%s' twice; list each "
+			    "name once", k->name, str);
+			ok = false;
+		} else
+			cfg_names_add(out, str);
+	}
+	return ok;
 }
 
 static bool
@@ -416,9 +495,10 @@ parse_seconds(struct cfg_rd *ctx, const config_setting_t *s,
 	double		 sec;
 	int		 type = config_setting_type(s);
 	int		 max = (int)(k->max / 1000);
+	bool		 zero_ok = k->min == 0;	/* 0: off */
 
 	if (type == CONFIG_TYPE_INT || type == CONFIG_TYPE_INT64) {
-		if (!int_value(ctx, s, 1, max, &n, &text))
+		if (!int_value(ctx, s, zero_ok ? 0 : 1, max, &n, &text))
 			return false;
 		sec = (double)n;
 	} else if (type == CONFIG_TYPE_FLOAT)
@@ -428,17 +508,18 @@ parse_seconds(struct cfg_rd *ctx, const config_setting_t *s,
 		    "write %s = 60;", k->name, cfg_rd_type_name(type), k->name);
 		return false;
 	}
-	if ((!(sec > 0) || sec > max) && text != NULL) {
-		cfg_rd_err(ctx, s, "%s %s is out of range; give a number of "
-		    "seconds above 0 and at most %d", k->name, text, max);
+	if ((zero_ok ? !(sec >= 0) : !(sec > 0)) || sec > max) {
+		if (text != NULL)
+			cfg_rd_err(ctx, s, "%s %s is out of range; give a "
+			    "number of seconds %s and at most %d", k->name,
+			    text, zero_ok ? "from 0" : "above 0", max);
+		else
+			cfg_rd_err(ctx, s, "%s %g is out of range; give a "
+			    "number of seconds %s and at most %d", k->name,
+			    sec, zero_ok ? "from 0" : "above 0", max);
 		return false;
 	}
-	if (!(sec > 0) || sec > max) {
-		cfg_rd_err(ctx, s, "%s %g is out of range; give a number of "
-		    "seconds above 0 and at most %d", k->name, sec, max);
-		return false;
-	}
-	if (sec * 1000 + 0.5 < 1) {
+	if (sec * 1000 + 0.5 < 1 && !(zero_ok && sec == 0)) {
 		cfg_rd_err(ctx, s, "%s %g is below a millisecond; give at "
 		    "least 0.001", k->name, sec);
 		return false;
@@ -536,6 +617,10 @@ cfg_rd_key(struct cfg_rd *ctx, const config_setting_t *s,
 		return parse_facility(ctx, s, p);
 	case CFG_T_SECONDS:
 		return parse_seconds(ctx, s, k, p);
+	case CFG_T_NAMES:
+		return parse_names(ctx, s, k, p);
+	case CFG_T_CHECKS:
+		return cfg_hcheck_parse(ctx, s, obj);
 	case CFG_T_NONE:
 		break;
 	}

@@ -7,6 +7,7 @@ src_libucarp_shell_a_SOURCES = \
 	src/cfg_facility.c src/cfg_facility.h \
 	src/cfg_file.c src/cfg_file.h \
 	src/cfg_fs.c src/cfg_fs.h \
+	src/cfg_hcheck.c src/cfg_hcheck.h \
 	src/cfg_lc.c src/cfg_lc.h \
 	src/cfg_msg.c src/cfg_msg.h \
 	src/cfg_value.c src/cfg_value.h \

@@ -67,8 +67,12 @@ run(struct cfg_instance *v, size_t n)
 	struct got		 g;
 	size_t			 i;
 
+	static struct cfg_hcheck web = { .name = "web", .script = "/bin/true" };
+
 	memset(&c, 0, sizeof(c));
 	memset(&g, 0, sizeof(g));
+	c.checks = &web;	/* track_check = ["web"] is fine */
+	c.nchecks = 1;
 	for (i = 0; i < n; i++)
 		pv[i] = &v[i];
 	c.instances = pv;
@@ -98,7 +102,10 @@ test_rules(void)
 		{ "addr twice", CFG_P_ADDR_TWICE, "addr" },
 		{ "deadratio 0", CFG_P_DEADRATIO_ZERO, "deadratio" },
 		{ "mcast not a group", CFG_P_MCAST_NOT_GROUP, "mcast" },
+		{ "check not defined", CFG_P_CHECK_UNDEFINED, "track_check" },
 	};
+	static char		*names[] = { "web", "db" };
+	const struct cfg_names	 tracks = { names, 2 };
 	struct cfg_instance	v;
 	struct got		g;
 	size_t			i;
@@ -123,6 +130,7 @@ test_rules(void)
 		case CFG_P_ADDR_TWICE: v.naddrs = 4; break;
 		case CFG_P_DEADRATIO_ZERO: v.deadratio = 0; break;
 		case CFG_P_MCAST_NOT_GROUP: v.mcast[0] = 198; break;
+		case CFG_P_CHECK_UNDEFINED: v.track_check = tracks; break;
 		default: break;
 		}
 		g = run(&v, 1);
@@ -132,6 +140,8 @@ test_rules(void)
 		    strcmp(g.p[0].key->name, cases[i].key) == 0);
 		if (cases[i].code == CFG_P_ADDR_TWICE)
 			CHECK(g.p[0].n == 2);	/* the repeat's index */
+		if (cases[i].code == CFG_P_CHECK_UNDEFINED)
+			CHECK(g.p[0].n == 1);	/* "db": not defined */
 	}
 	check_what = "nomcast takes any group";
 	good(&v, "eth0", 1);
@@ -235,10 +245,13 @@ test_wordings(void)
 	char			*file[CFG_P_N], *cli[CFG_P_N];
 	int			 i, j;
 
+	static char		*names[] = { "a", "b", "nginx" };
+
 	good(&v, "eth0", 1);
 	good(&o, "eth0", 1);
 	v.name = "web";
 	v.naddrs = 3;
+	v.track_check = (struct cfg_names){ names, 3 };
 	for (i = 0; i < CFG_P_N; i++) {
 		check_what = "wording";
 		memset(&p, 0, sizeof(p));

@@ -88,6 +88,13 @@ other_value(const struct cfg_key *k, char *buf, size_t len)
 	case CFG_T_SECONDS:
 		snprintf(buf, len, "2.5");
 		return true;
+	case CFG_T_NAMES:
+		snprintf(buf, len, "[ \"fw\", \"db\" ]");
+		return true;
+	case CFG_T_CHECKS:
+		snprintf(buf, len, "( { name = \"web\"; script = \"/bin/true\"; "
+		    "interval = 0.2; rise = 3; weight = 50; } )");
+		return true;
 	case CFG_T_NONE:
 		break;
 	}
@@ -113,6 +120,11 @@ make_file(const char *name, const struct cfg_key *k, const char *value)
 
 	if (k != NULL && !cfg_key_is_instance(k))
 		p += sprintf(p, "%s = %s;\n", k->name, value);
+	/* The checks track_check names (unless the row replaces them). */
+	if (k == NULL || strcmp(k->name, "checks") != 0)
+		p += sprintf(p, "checks = ( { name = \"fw\"; script = "
+		    "\"/bin/true\"; }, { name = \"db\"; script = "
+		    "\"/bin/true\"; } );\n");
 	p += sprintf(p, "instances = ( {\n");
 	for (i = 0; base[i][0] != NULL; i++)
 		if (k == NULL || !cfg_key_is_instance(k) ||
