@@ -27,8 +27,13 @@
 
 static struct mnl_socket	*nl_sock;
 static struct event		*nl_ev;
-static nl_link_cb		 nl_link_fn;
-static nl_resync_cb		 nl_resync_fn;
+/* Who follows links: the interfaces, and the tracked interfaces. */
+#define NL_WATCHERS_MAX		2
+static struct {
+	nl_link_cb	link;
+	nl_resync_cb	resync;
+}				 nl_watchers[NL_WATCHERS_MAX];
+static size_t			 nl_nwatchers;
 
 /* IFLA_IFNAME, if it is a proper C string. */
 static int
@@ -48,7 +53,9 @@ nl_link_msg(const struct nlmsghdr *nh)
 	const struct ifinfomsg	*ifi;
 	struct nl_link		 l;
 
-	if (nl_link_fn == NULL ||
+	size_t			 i;
+
+	if (nl_nwatchers == 0 ||
 	    mnl_nlmsg_get_payload_len(nh) < sizeof(*ifi))
 		return;
 	ifi = mnl_nlmsg_get_payload(nh);
@@ -57,7 +64,8 @@ nl_link_msg(const struct nlmsghdr *nh)
 	l.up = (ifi->ifi_flags & IFF_UP) && (ifi->ifi_flags & IFF_RUNNING);
 	l.gone = nh->nlmsg_type == RTM_DELLINK;
 	mnl_attr_parse(nh, sizeof(*ifi), nl_link_attr_cb, &l.name);
-	nl_link_fn(&l);
+	for (i = 0; i < nl_nwatchers; i++)
+		nl_watchers[i].link(&l);
 }
 
 /* One message: to the watcher of its type. */
@@ -78,6 +86,7 @@ nl_read_cb(int fd UNUSED, short what UNUSED, void *arg UNUSED)
 {
 	char	buf[NL_BUFSIZE];
 	ssize_t	n;
+	size_t	i;
 
 	for (;;) {
 		n = mnl_socket_recvfrom(nl_sock, buf, sizeof(buf));
@@ -87,8 +96,9 @@ nl_read_cb(int fd UNUSED, short what UNUSED, void *arg UNUSED)
 			 * events were lost, so ask the kernel again.
 			 */
 			if ((errno == ENOBUFS || errno == ENOSPC) &&
-			    nl_resync_fn != NULL) {
-				nl_resync_fn();
+			    nl_nwatchers > 0) {
+				for (i = 0; i < nl_nwatchers; i++)
+					nl_watchers[i].resync();
 				continue;
 			}
 			return;
@@ -128,8 +138,7 @@ nl_shutdown(void)
 	if (nl_sock != NULL)
 		mnl_socket_close(nl_sock);
 	nl_sock = NULL;
-	nl_link_fn = NULL;
-	nl_resync_fn = NULL;
+	nl_nwatchers = 0;
 }
 
 int
@@ -137,15 +146,15 @@ nl_watch_links(nl_link_cb link, nl_resync_cb resync)
 {
 	int	group = RTNLGRP_LINK;
 
-	if (nl_sock == NULL)
+	if (nl_sock == NULL || nl_nwatchers == NL_WATCHERS_MAX)
 		return -1;
-	if (mnl_socket_setsockopt(nl_sock, NETLINK_ADD_MEMBERSHIP, &group,
+	if (nl_nwatchers == 0 && mnl_socket_setsockopt(nl_sock, NETLINK_ADD_MEMBERSHIP, &group,
 	    sizeof(group)) == -1) {
 		log_warn("cannot follow links over netlink (link state will "
 		    "not be followed)");
 		return -1;
 	}
-	nl_link_fn = link;
-	nl_resync_fn = resync;
+	nl_watchers[nl_nwatchers].link = link;
+	nl_watchers[nl_nwatchers++].resync = resync;
 	return 0;
 }

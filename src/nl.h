@@ -26,7 +26,10 @@ typedef void	(*nl_resync_cb)(void);
 int		 nl_init(struct event_base *base);
 void		 nl_shutdown(void);
 
-/* Follow links: link for every link message, resync after an overrun. */
+/*
+ * Follow links: link for every link message, resync after an overrun.
+ * Two watchers at most (the interfaces, the tracked interfaces).
+ */
 int		 nl_watch_links(nl_link_cb link, nl_resync_cb resync);
 
 #endif /* NL_H */

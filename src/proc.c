@@ -193,6 +193,10 @@ proc_posix_spawn(const struct proc_spec *s, pid_t *pid)
 	posix_spawnattr_setsigmask(&attr, &none);
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	if (s->out_fd > 2) {
+		posix_spawn_file_actions_adddup2(&fa, s->out_fd, 1);
+		posix_spawn_file_actions_adddup2(&fa, s->out_fd, 2);
+	}
 	proc_closefrom3(&fa);
 	rc = posix_spawn(pid, s->path, &fa, &attr, s->argv, s->envp);
 	posix_spawn_file_actions_destroy(&fa);

@@ -8,7 +8,7 @@
  * SIGTERM on its process group, then SIGKILL PROC_KILL_GRACE_MS later.
  * Each exit goes to its owner's callback with one line saying how it
  * ended ("exited 3 after 12 ms"); an exit nobody owns is logged at debug.
- * Users: the script queue (script.c); health-check scripts next.
+ * Users: the script queue (script.c) and the check scripts (hcheck.c).
  */
 #ifndef PROC_H
 #define PROC_H
@@ -43,6 +43,8 @@ struct proc_spec {
 					   /etc/up" */
 	proc_exit_cb	 cb;		/* called once, on exit */
 	void		*arg;
+	int		 out_fd;	/* > 2: the child's stdout and stderr
+					   (a check's pipe); else inherited */
 };
 
 enum proc_rc {

@@ -245,7 +245,7 @@ job_start(struct script_job *j)
 
 	xasprintf(&name, "%s%s script %s", j->label, kind, j->path);
 	ps = (struct proc_spec){ j->path, j->argv, j->envp, timeout_ms, name,
-	    job_exit_cb, j };
+	    job_exit_cb, j, -1 };
 	rc = proc_spawn(&ps, NULL);
 	err = errno;
 	free(name);
