@@ -37,6 +37,12 @@ instance_init(struct event_base *base, bool legacy)
 	instance_legacy = legacy;
 }
 
+struct event_base *
+instance_event_base(void)
+{
+	return instance_base;
+}
+
 /* Arm the one timer at the machine's earliest deadline. */
 void
 instance_arm(struct instance *inst)

@@ -9,12 +9,15 @@
  *                   queued script, its rebuild on reload
  *   instance_reload.c  reload in place, address moves, removal
  *   instance_ctl.c     the instance for the control socket: status, events
+ *   instance_health.c  the health model around the instances: levels and
+ *                   holds pushed into the state machines
  */
 #ifndef INSTANCE_PRIV_H
 #define INSTANCE_PRIV_H
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "carp_fsm.h"
 #include "carp_hmac.h"
@@ -22,6 +25,7 @@
 #include "carp_rekey.h"
 #include "carp_replay.h"
 #include "cfg.h"
+#include "health.h"
 #include "log.h"
 #include "script.h"
 
@@ -73,6 +77,10 @@ struct instance {
 	uint8_t			 master[4];	/* last peer heard from */
 	struct log_rate		 rate[CARP_VERDICT_MAX];
 	struct log_rate		 rate_nonpref;
+	size_t			 hidx;		/* in the health model */
+	struct health_level	 hl;		/* as last pushed */
+	bool			 maint;		/* maintenance mode */
+	time_t			 maint_since;
 };
 
 /* instance.c */
@@ -84,6 +92,7 @@ void	 instance_event(struct instance *, enum carp_event_type);
 void	 instance_exec(struct instance *, const struct carp_actions *, int depth);
 void	 instance_arm(struct instance *);
 void	 instance_rekey_close(struct instance *, int64_t now);
+struct event_base *instance_event_base(void);
 
 /* instance_rx.c: the interface's input callback. */
 void	 instance_rx_input(void *arg, const uint8_t *frame, size_t len,

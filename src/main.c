@@ -22,6 +22,7 @@
 #include "cfg_mem.h"
 #include "control.h"
 #include "daemon.h"
+#include "hcheck.h"
 #include "iface.h"
 #include "log.h"
 #include "notify.h"
@@ -31,6 +32,7 @@
 #include "reload.h"
 #include "script.h"
 #include "instance.h"
+#include "instance_health.h"
 
 static struct event_base	*base;
 static struct cfg		*cfg;
@@ -198,10 +200,13 @@ main(int argc, char **argv)
 	proc_init(base);
 	script_init(base, cfg->script_jobs, cfg->script_timeout_ms);
 	instance_init(base, cfg->legacy);
+	hcheck_init(base);
 	if (!instances_new()) {
 		status = 2;
 		goto out;
 	}
+	/* Before the first step: a startup hold applies from the start. */
+	health_configure(cfg, true);
 	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
 		sigev[i] = evsignal_new(base, sigs[i], signal_cb, NULL);
 		evsignal_add(sigev[i], NULL);
@@ -216,6 +221,7 @@ main(int argc, char **argv)
 		event_free(sigev[i]);
 out:
 	control_shutdown();
+	health_shutdown();
 	registry_free_all();
 	script_shutdown();
 	proc_shutdown();

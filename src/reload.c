@@ -7,7 +7,9 @@
  * first (a removed master bows out so its peer takes over at once, and
  * runs its down script), then the new file's instances in order: kept
  * ones are left alone (no advert, no script, no timer change), changed
- * ones are updated in place, new ones start as at boot.  Then the
+ * ones are updated in place, new ones start as at boot.  Then the health
+ * model (checks, tracked interfaces, groups: unchanged ones keep their
+ * state), then the
  * globals: script limits, debug and facility (the command line's -D and
  * -f keep priority; a facility removed from the file is the default
  * again).
@@ -27,6 +29,7 @@
 #include "reload.h"
 #include "script.h"
 #include "instance.h"
+#include "instance_health.h"
 #include "xmalloc.h"
 
 static bool	rl_cli_debug;
@@ -172,6 +175,8 @@ reload_file(const char *path, struct reload_result *r)
 		return false;
 	}
 	reload_apply(newc, r);
+	/* Checks, tracks and groups follow the file by difference too. */
+	health_configure(newc, false);
 	reload_globals(newc);
 	cfg_free(newc);
 	r->applied = true;

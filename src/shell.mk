@@ -28,7 +28,9 @@ src_libucarp_shell_a_SOURCES = \
 	src/script.c src/script.h \
 	src/instance.c src/instance.h src/instance_priv.h \
 	src/instance_ctl.c src/instance_reload.c src/instance_rx.c \
-	src/instance_script.c \
+	src/instance_script.c src/instance_health.c src/instance_health.h \
+	src/hcheck.c src/hcheck.h \
+	src/track_link.c src/track_link.h \
 	src/xmalloc.c src/xmalloc.h
 src_libucarp_shell_a_CFLAGS = $(AM_CFLAGS) $(PCAP_CFLAGS) $(CONFIG_CFLAGS) \
 	$(EVENT_CFLAGS) $(CRYPTO_CFLAGS) $(MNL_CFLAGS)
