@@ -9,13 +9,15 @@
  * and stderr go to a pipe read without blocking: the first bytes are
  * kept for the log, the rest is read and dropped, and the pipe is closed
  * when the script exits even if a child it forked still holds it open.
- * A failure is logged when its reason differs from the last one (a
- * missing script is logged once, not every interval); every result goes
- * to the health model, which counts it.
+ * A failure is logged when its reason differs from the last failure's
+ * (a missing script is logged once, not every interval, and a flapping
+ * check once); changes of state are logged by the model's shell.  Every
+ * result goes to the health model, which counts it.
  */
 #include "config.h"
 
 #include <sys/queue.h>
+#include <sys/wait.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -110,16 +112,29 @@ hc_result(struct hcheck *hc, bool ok, const char *why)
 		*nl = '\0';
 	snprintf(hc->st.last, sizeof(hc->st.last), "%s%s%s%s", why,
 	    line[0] != '\0' ? ": \"" : "", line, line[0] != '\0' ? "\"" : "");
-	if (!ok && strcmp(hc->reason, hc->st.last) != 0)
+	if (!ok && strcmp(hc->reason, hc->st.last) != 0) {
 		log_msg(LOG_WARNING, "check %s: %s failed: %s%s", hc->name,
 		    hc->script, hc->st.last, hc->outbytes > HCHECK_OUT_MAX ?
 		    " (output cut)" : "");
-	if (ok)
-		hc->reason[0] = '\0';
-	else
 		snprintf(hc->reason, sizeof(hc->reason), "%s", hc->st.last);
+	}
 	if ((t = hc_track(hc)) >= 0)
 		health_result((size_t)t, ok, hc->st.last);
+}
+
+/* Keep n bytes of output, control characters (NUL too) as '?'. */
+static void
+hc_keep(struct hcheck *hc, const char *buf, size_t n)
+{
+	size_t	i;
+	char	c;
+
+	for (i = 0; i < n; i++) {
+		c = buf[i];
+		if (((unsigned char)c < 0x20 && c != '\n') || c == 0x7f)
+			c = '?';
+		hc->out[hc->outlen++] = c;
+	}
 }
 
 /* Read what the pipe holds now; the first bytes are kept. */
@@ -138,8 +153,7 @@ hc_drain(struct hcheck *hc, size_t max)
 		keep = HCHECK_OUT_MAX - hc->outlen;
 		if (keep > (size_t)n)
 			keep = (size_t)n;
-		memcpy(hc->out + hc->outlen, buf, keep);
-		hc->outlen += keep;
+		hc_keep(hc, buf, keep);
 	}
 	return got;
 }
@@ -178,10 +192,24 @@ hc_free(struct hcheck *hc)
 	free(hc);
 }
 
+/* How a run ended, without its duration (the same failure reads the same). */
+static const char *
+hc_cause(const struct proc_exit *e, char *buf, size_t len)
+{
+	if (WIFEXITED(e->status))
+		snprintf(buf, len, "exited %d", WEXITSTATUS(e->status));
+	else if (WIFSIGNALED(e->status))
+		snprintf(buf, len, "killed by signal %d", WTERMSIG(e->status));
+	else
+		snprintf(buf, len, "%s", e->cause);
+	return buf;
+}
+
 static void
 hc_exit_cb(const struct proc_exit *e, void *arg)
 {
 	struct hcheck	*hc = arg;
+	char		 why[96];
 
 	hc->pid = 0;
 	hc->st.running = false;
@@ -195,7 +223,7 @@ hc_exit_cb(const struct proc_exit *e, void *arg)
 		hc_free(hc);
 		return;
 	}
-	hc_result(hc, e->ok, e->cause);
+	hc_result(hc, e->ok, hc_cause(e, why, sizeof(why)));
 }
 
 static void

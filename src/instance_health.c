@@ -439,8 +439,8 @@ health_result(size_t t, bool ok, const char *why)
 		else
 			log_msg(LOG_WARNING, "check %s: %s after %u %s in a "
 			    "row (%s)", tr->name, ok ? "ok" : "failing",
-			    ok ? tr->ok_run : tr->fail_run, ok ? "successes" :
-			    "failures", why);
+			    ok ? tr->ok_run : tr->fail_run, ok ? "passed" :
+			    "failed", why);
 		health_apply();
 	}
 	if (first_pass && hm.startup_hold && health_checks_passed(&hm))
