@@ -12,13 +12,7 @@
 
 #include "carp_hmac.h"
 #include "carp_pkt.h"
-
-/* Ethernet header */
-#define ETH_DST		0
-#define ETH_SRC		6
-#define ETH_TYPE	12
-#define ETHERTYPE_IP	0x0800
-#define ETHERTYPE_ARP	0x0806
+#include "carp_wire.h"
 
 /* IPv4 header, from its start */
 #define IP_VHL		0
@@ -73,46 +67,10 @@ static const char *const verdict_names[CARP_VERDICT_MAX] = {
 	[CARP_BAD_HMAC] = "bad_hmac",
 	[CARP_REPLAY] = "replay",
 	[CARP_OWN] = "own",
+	[CARP_BAD_HLIM] = "bad_hlim",
+	[CARP_EXT_HDR] = "ext_header",
+	[CARP_BAD_PLEN] = "bad_plen",
 };
-
-/* Big-endian 16 bits at p. */
-static uint16_t
-get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-/* Big-endian 64 bits at p. */
-static uint64_t
-get64(const uint8_t *p)
-{
-	uint64_t	v = 0;
-	int		i;
-
-	for (i = 0; i < 8; i++)
-		v = v << 8 | p[i];
-	return v;
-}
-
-/* Store v big-endian at p. */
-static void
-put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-/* Store v big-endian at p. */
-static void
-put64(uint8_t *p, uint64_t v)
-{
-	int	i;
-
-	for (i = 7; i >= 0; i--) {
-		p[i] = (uint8_t)v;
-		v >>= 8;
-	}
-}
 
 /* Short lower-case name of a verdict, "unknown" if out of range. */
 const char *
@@ -135,7 +93,7 @@ carp_cksum(const void *data, size_t len)
 	size_t		 i;
 
 	for (i = 0; i + 1 < len; i += 2)
-		sum += get16(p + i);
+		sum += wire_get16(p + i);
 	if (len & 1)
 		sum += (uint64_t)p[len - 1] << 8;	/* padded with a zero */
 	while (sum >> 16)
@@ -143,11 +101,87 @@ carp_cksum(const void *data, size_t len)
 	return (uint16_t)~sum;
 }
 
+/*
+ * The fields of the 36-byte CARP header at carp, whichever IP version
+ * carries it.  The caller has checked that the 36 bytes are there.
+ */
+void
+carp_hdr_decode(const uint8_t *carp, struct carp_advert *adv)
+{
+	adv->version = carp[CARP_OFF_VT] >> 4;
+	adv->type = carp[CARP_OFF_VT] & 0x0f;
+	adv->vhid = carp[CARP_OFF_VHID];
+	adv->advskew = carp[CARP_OFF_SKEW];
+	adv->authlen = carp[CARP_OFF_AUTHLEN];
+	adv->demote = carp[CARP_OFF_DEMOTE];
+	adv->advbase = carp[CARP_OFF_BASE];
+	adv->cksum = wire_get16(carp + CARP_OFF_SUM);
+	adv->counter = wire_get64(carp + CARP_OFF_COUNTER);
+	memcpy(adv->hmac, carp + CARP_OFF_MAC, CARP_HMAC_LEN);
+}
+
+/* Version, then type, of a decoded header. */
+enum carp_verdict
+carp_hdr_check(const struct carp_advert *adv)
+{
+	if (adv->version != CARP_VERSION)
+		return CARP_BAD_VERSION;
+	/*
+	 * ucarp accepts any type; there is no other CARP type to act on,
+	 * so anything but an advertisement is dropped here.  authlen and the
+	 * demote byte are left to the caller, as ucarp ignores both.
+	 */
+	if (adv->type != CARP_TYPE_ADVERT)
+		return CARP_BAD_TYPE;
+	return CARP_OK;
+}
+
+/*
+ * The CARP checksum, over the 36 bytes only (no pseudo-header, for IPv6
+ * too, as both BSDs), then the HMAC in constant time.
+ */
+enum carp_verdict
+carp_hdr_verify(const uint8_t *carp, const struct carp_advert *adv,
+    const struct carp_auth *auth)
+{
+	if (carp_cksum(carp, CARP_HDR_LEN) != 0)
+		return CARP_BAD_CARP_CKSUM;
+	if (!carp_hmac_verify(auth, adv->counter, adv->hmac))
+		return CARP_BAD_HMAC;
+	return CARP_OK;
+}
+
+/* Write the 36-byte header for tx at carp: HMAC, then the checksum. */
+void
+carp_hdr_encode(uint8_t *carp, const struct carp_tx *tx,
+    const struct carp_auth *auth)
+{
+	memset(carp, 0, CARP_HDR_LEN);
+	carp[CARP_OFF_VT] = CARP_VERSION << 4 | CARP_TYPE_ADVERT;
+	carp[CARP_OFF_VHID] = tx->vhid;
+	carp[CARP_OFF_SKEW] = tx->advskew;
+	carp[CARP_OFF_AUTHLEN] = CARP_AUTHLEN;
+	carp[CARP_OFF_BASE] = tx->advbase;
+	wire_put64(carp + CARP_OFF_COUNTER, tx->counter);
+	carp_hmac_compute(auth, tx->counter, carp + CARP_OFF_MAC);
+	wire_put16(carp + CARP_OFF_SUM, carp_cksum(carp, CARP_HDR_LEN));
+}
+
+/* ucarp's fixed fake source, 00:00:5e:00:00:<vhid>, on every node. */
+void
+carp_src_mac(uint8_t mac[6], uint8_t vhid)
+{
+	static const uint8_t	prefix[5] = { 0x00, 0x00, 0x5e, 0x00, 0x00 };
+
+	memcpy(mac, prefix, sizeof(prefix));
+	mac[5] = vhid;
+}
+
 /* Check structure, TTL, version and type; decode into *adv. */
 enum carp_verdict
 carp_pkt_parse(const uint8_t *frame, size_t len, struct carp_advert *adv)
 {
-	const uint8_t	*ip, *carp;
+	const uint8_t	*ip;
 	size_t		 hlen;
 	uint16_t	 off;
 
@@ -163,7 +197,7 @@ carp_pkt_parse(const uint8_t *frame, size_t len, struct carp_advert *adv)
 	memcpy(adv->ip_dst, ip + IP_DST, 4);
 	adv->tos = ip[IP_TOS];
 	adv->ttl = ip[IP_TTL];
-	adv->ip_id = get16(ip + IP_ID);
+	adv->ip_id = wire_get16(ip + IP_ID);
 	hlen = (size_t)(ip[IP_VHL] & 0x0f) * 4;
 	adv->ip_hlen = hlen;
 
@@ -173,38 +207,18 @@ carp_pkt_parse(const uint8_t *frame, size_t len, struct carp_advert *adv)
 	 * A fragment cannot be checked (the checksum and HMAC span the
 	 * whole CARP header) and ucarp never sends one.
 	 */
-	off = get16(ip + IP_OFF);
-	if (get16(frame + ETH_TYPE) != ETHERTYPE_IP || (ip[IP_VHL] >> 4) != 4 ||
+	off = wire_get16(ip + IP_OFF);
+	if (wire_get16(frame + ETH_TYPE) != ETHERTYPE_IP || (ip[IP_VHL] >> 4) != 4 ||
 	    ip[IP_PROTO] != CARP_PROTO || (off & (IP_MF | IP_OFFMASK)) != 0)
 		return CARP_NOT_CARP;
 	/* IP options move the CARP header; the total length is not trusted. */
 	if (hlen < CARP_IP_LEN || len - CARP_ETH_LEN - CARP_HDR_LEN < hlen)
 		return CARP_TOO_SHORT;
 
-	carp = ip + hlen;
-	adv->version = carp[CARP_OFF_VT] >> 4;
-	adv->type = carp[CARP_OFF_VT] & 0x0f;
-	adv->vhid = carp[CARP_OFF_VHID];
-	adv->advskew = carp[CARP_OFF_SKEW];
-	adv->authlen = carp[CARP_OFF_AUTHLEN];
-	adv->demote = carp[CARP_OFF_DEMOTE];
-	adv->advbase = carp[CARP_OFF_BASE];
-	adv->cksum = get16(carp + CARP_OFF_SUM);
-	adv->counter = get64(carp + CARP_OFF_COUNTER);
-	memcpy(adv->hmac, carp + CARP_OFF_MAC, CARP_HMAC_LEN);
-
+	carp_hdr_decode(ip + hlen, adv);
 	if (adv->ttl != CARP_TTL)
 		return CARP_BAD_TTL;
-	if (adv->version != CARP_VERSION)
-		return CARP_BAD_VERSION;
-	/*
-	 * ucarp accepts any type; there is no other CARP type to act on,
-	 * so anything but an advertisement is dropped here.  authlen and the
-	 * demote byte are left to the caller, as ucarp ignores both.
-	 */
-	if (adv->type != CARP_TYPE_ADVERT)
-		return CARP_BAD_TYPE;
-	return CARP_OK;
+	return carp_hdr_check(adv);
 }
 
 /* Check both checksums, then the HMAC, of a frame carp_pkt_parse() passed. */
@@ -230,11 +244,7 @@ carp_pkt_verify(const uint8_t *frame, size_t len,
 	 */
 	if (carp_cksum(ip, hlen) != 0)
 		return CARP_BAD_IP_CKSUM;
-	if (carp_cksum(ip + hlen, CARP_HDR_LEN) != 0)
-		return CARP_BAD_CARP_CKSUM;
-	if (!carp_hmac_verify(auth, adv->counter, adv->hmac))
-		return CARP_BAD_HMAC;
-	return CARP_OK;
+	return carp_hdr_verify(ip + hlen, adv, auth);
 }
 
 /* Build the 70-byte advert frame for tx into buf. */
@@ -261,25 +271,16 @@ carp_pkt_build(uint8_t *buf, size_t buflen, const struct carp_tx *tx,
 		buf[ETH_DST + 4] = tx->dst_ip[2];
 		buf[ETH_DST + 5] = tx->dst_ip[3];
 	}
-	/* ucarp's fixed fake source, 00:00:5e:00:00:<vhid>, on every node. */
-	buf[ETH_SRC + 2] = 0x5e;
-	buf[ETH_SRC + 5] = tx->vhid;
-	put16(buf + ETH_TYPE, ETHERTYPE_IP);
+	carp_src_mac(buf + ETH_SRC, tx->vhid);
+	wire_put16(buf + ETH_TYPE, ETHERTYPE_IP);
 
-	carp[CARP_OFF_VT] = CARP_VERSION << 4 | CARP_TYPE_ADVERT;
-	carp[CARP_OFF_VHID] = tx->vhid;
-	carp[CARP_OFF_SKEW] = tx->advskew;
-	carp[CARP_OFF_AUTHLEN] = CARP_AUTHLEN;
-	carp[CARP_OFF_BASE] = tx->advbase;
-	put64(carp + CARP_OFF_COUNTER, tx->counter);
-	carp_hmac_compute(auth, tx->counter, carp + CARP_OFF_MAC);
-	put16(carp + CARP_OFF_SUM, carp_cksum(carp, CARP_HDR_LEN));
+	carp_hdr_encode(carp, tx, auth);
 
 	ip[IP_VHL] = 4 << 4 | CARP_IP_LEN / 4;
 	ip[IP_TOS] = CARP_TOS;
-	put16(ip + IP_LEN, CARP_IP_LEN + CARP_HDR_LEN);
-	put16(ip + IP_ID, tx->ip_id);
-	put16(ip + IP_OFF, IP_DF);
+	wire_put16(ip + IP_LEN, CARP_IP_LEN + CARP_HDR_LEN);
+	wire_put16(ip + IP_ID, tx->ip_id);
+	wire_put16(ip + IP_OFF, IP_DF);
 	ip[IP_TTL] = CARP_TTL;
 	ip[IP_PROTO] = CARP_PROTO;
 	memcpy(ip + IP_SRC, tx->src_ip, 4);
@@ -288,7 +289,7 @@ carp_pkt_build(uint8_t *buf, size_t buflen, const struct carp_tx *tx,
 	 * ucarp sums the CARP header in too, which adds nothing once the
 	 * CARP checksum is in place: the plain header checksum is the same.
 	 */
-	put16(ip + IP_SUM, carp_cksum(ip, CARP_IP_LEN));
+	wire_put16(ip + IP_SUM, carp_cksum(ip, CARP_IP_LEN));
 	return CARP_FRAME_LEN;
 }
 
@@ -305,12 +306,12 @@ carp_garp_build(uint8_t *buf, size_t buflen, const uint8_t mac[6],
 
 	memset(buf + ETH_DST, 0xff, 6);
 	memcpy(buf + ETH_SRC, mac, 6);
-	put16(buf + ETH_TYPE, ETHERTYPE_ARP);
-	put16(arp + ARP_HRD, ARPHRD_ETHER);
-	put16(arp + ARP_PRO, ETHERTYPE_IP);
+	wire_put16(buf + ETH_TYPE, ETHERTYPE_ARP);
+	wire_put16(arp + ARP_HRD, ARPHRD_ETHER);
+	wire_put16(arp + ARP_PRO, ETHERTYPE_IP);
 	arp[ARP_HLN] = 6;
 	arp[ARP_PLN] = 4;
-	put16(arp + ARP_OP, ARPOP_REQUEST);
+	wire_put16(arp + ARP_OP, ARPOP_REQUEST);
 	memcpy(arp + ARP_SHA, mac, 6);
 	memcpy(arp + ARP_SPA, vip, 4);
 	/* ucarp repeats its own MAC as the target, not zeros. */

@@ -2,7 +2,8 @@
  * carp_pkt.h: the CARP advert and gratuitous ARP on the wire (pure core).
  *
  * Builds and parses Ethernet + IPv4 + CARP frames byte-compatible with
- * ucarp 1.5.2.  No I/O, no clock, no globals, no allocation.
+ * ucarp 1.5.2, and the CARP header that IPv6 carries too (carp_pkt6.h).
+ * No I/O, no clock, no globals, no allocation.
  */
 #ifndef CARP_PKT_H
 #define CARP_PKT_H
@@ -26,16 +27,23 @@
 #define CARP_FRAME_LEN		(CARP_ETH_LEN + CARP_IP_LEN + CARP_HDR_LEN)	/* 70 */
 #define CARP_GARP_LEN		42
 
-/* A decoded advert.  Addresses are kept as the 4 bytes on the wire. */
+/*
+ * A decoded advert.  Addresses are kept as the bytes on the wire: an
+ * IPv4 advert fills ip_src and ip_dst, an IPv6 one (ip6 true) ip6_src and
+ * ip6_dst, its traffic class in tos and its hop limit in ttl.
+ */
 struct carp_advert {
 	uint8_t		dst_mac[6];
 	uint8_t		src_mac[6];
+	bool		ip6;
 	uint8_t		ip_src[4];
 	uint8_t		ip_dst[4];
+	uint8_t		ip6_src[16];
+	uint8_t		ip6_dst[16];
 	uint8_t		tos;
 	uint8_t		ttl;
 	uint16_t	ip_id;
-	size_t		ip_hlen;	/* IHL * 4 */
+	size_t		ip_hlen;	/* IHL * 4; 40 for IPv6 */
 	uint8_t		version;
 	uint8_t		type;
 	uint8_t		vhid;
@@ -49,9 +57,10 @@ struct carp_advert {
 };
 
 /*
- * Receive verdicts, in the order the checks are made.  CARP_BAD_VHID and
- * CARP_BAD_GROUP are decided by the caller (dispatch to an instance)
- * between carp_pkt_parse() and carp_pkt_verify().
+ * Receive verdicts, in the order the checks are made; the IPv6-only ones
+ * come last so that the control protocol's numbers (ctl_proto.h) stay.
+ * CARP_BAD_VHID and CARP_BAD_GROUP are decided by the caller (dispatch to
+ * an instance) between carp_pkt_parse() and carp_pkt_verify().
  */
 enum carp_verdict {
 	CARP_OK = 0,
@@ -67,6 +76,9 @@ enum carp_verdict {
 	CARP_BAD_HMAC,		/* wrong password, address or vhid */
 	CARP_REPLAY,		/* counter did not advance (opt-in check) */
 	CARP_OWN,		/* our own advert looped back (not an error) */
+	CARP_BAD_HLIM,		/* IPv6 hop limit other than 255 */
+	CARP_EXT_HDR,		/* IPv6 extension header: not followed */
+	CARP_BAD_PLEN,		/* IPv6 payload length short or past the frame */
 	CARP_VERDICT_MAX
 };
 
@@ -79,6 +91,8 @@ struct carp_tx {
 	uint16_t	ip_id;		/* random per packet, as ucarp */
 	uint8_t		src_ip[4];
 	uint8_t		dst_ip[4];	/* group, 224.0.0.18 by default */
+	uint8_t		src_ip6[16];	/* IPv6: the link-local address */
+	uint8_t		dst_ip6[16];	/* IPv6: ff02::12 */
 	bool		broadcast;	/* -M: ff:ff:ff:ff:ff:ff destination MAC */
 };
 
@@ -87,6 +101,22 @@ const char	*carp_verdict_name(enum carp_verdict);
 
 /* Internet checksum (RFC 1071) of len bytes. */
 uint16_t	 carp_cksum(const void *data, size_t len);
+
+/*
+ * The CARP header alone, shared by the IPv4 and IPv6 codecs.  decode
+ * reads the 36 bytes at carp into *adv; check says CARP_OK, or
+ * CARP_BAD_VERSION or CARP_BAD_TYPE; verify checks the checksum over the
+ * 36 bytes, then the HMAC; encode writes the 36 bytes for tx.
+ */
+void		 carp_hdr_decode(const uint8_t *carp, struct carp_advert *adv);
+enum carp_verdict carp_hdr_check(const struct carp_advert *adv);
+enum carp_verdict carp_hdr_verify(const uint8_t *carp,
+		    const struct carp_advert *adv, const struct carp_auth *auth);
+void		 carp_hdr_encode(uint8_t *carp, const struct carp_tx *tx,
+		    const struct carp_auth *auth);
+
+/* ucarp's advert source MAC, 00:00:5e:00:00:<vhid>, into mac. */
+void		 carp_src_mac(uint8_t mac[6], uint8_t vhid);
 
 /*
  * Stage 1 of receive: structure (length, IPv4, protocol 112, no fragment,

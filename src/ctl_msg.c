@@ -400,7 +400,8 @@ ctl_drop_name(unsigned v)
 	static const char *const t[CTL_DROP_MAX] = {
 		"ok", "too_short", "not_carp", "bad_ttl", "bad_version",
 		"bad_type", "bad_vhid", "bad_group", "bad_ip_cksum",
-		"bad_carp_cksum", "bad_hmac", "replay", "own"
+		"bad_carp_cksum", "bad_hmac", "replay", "own", "bad_hlim",
+		"ext_header", "bad_plen"
 	};
 
 	return NAME(t, v);

@@ -289,6 +289,9 @@ test_names(void)
 		{ CARP_BAD_HMAC, "bad_hmac" },
 		{ CARP_REPLAY, "replay" },
 		{ CARP_OWN, "own" },
+		{ CARP_BAD_HLIM, "bad_hlim" },
+		{ CARP_EXT_HDR, "ext_header" },
+		{ CARP_BAD_PLEN, "bad_plen" },
 	};
 	size_t	i;
 
