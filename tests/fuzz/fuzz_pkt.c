@@ -1,12 +1,14 @@
 /*
- * fuzz_pkt.c: libFuzzer target for the CARP codec (carp_pkt.c, carp_hmac.c).
+ * fuzz_pkt.c: libFuzzer target for the CARP codecs (carp_pkt.c,
+ * carp_pkt6.c, carp_na.c, carp_hmac.c).
  *
  * The input is a frame from the wire, Ethernet header first.  It is
- * parsed, and verified against the captures' instance (vhid 42, password
- * "love", VIP 198.18.0.100) so that captured adverts reach the HMAC.  The
- * same bytes then drive the builders: an advert built from them must
- * parse back to the same fields and verify, and the gratuitous ARP must
- * hold what it was given.  Any disagreement aborts: it is a codec bug.
+ * parsed as IPv4 and as IPv6, and verified against the captures' instance
+ * (vhid 42, password "love", VIP 198.18.0.100) so that captured adverts
+ * reach the HMAC.  The same bytes then drive the builders: an advert of
+ * either family built from them must parse back to the same fields and
+ * verify, and the gratuitous ARP and the NA must hold what they were
+ * given.  Any disagreement aborts: it is a codec bug.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -16,7 +18,9 @@
 #include <string.h>
 
 #include "carp_hmac.h"
+#include "carp_na.h"
 #include "carp_pkt.h"
+#include "carp_pkt6.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
@@ -275,6 +279,112 @@ check_garp(const uint8_t mac[6], const uint8_t vip[4])
 	free(buf);
 }
 
+/* The IPv6 frame with its CARP checksum made right: past it, the HMAC. */
+static void
+check_fixed6(const uint8_t *frame, size_t len, const struct carp_advert *adv)
+{
+	struct carp_advert	 fadv;
+	enum carp_verdict	 v;
+	uint8_t			*buf, *carp;
+	uint16_t		 sum;
+
+	if ((buf = malloc(len)) == NULL)
+		fail("out of memory");
+	memcpy(buf, frame, len);
+	carp = buf + CARP_ETH_LEN + CARP_IP6_LEN;
+	carp[6] = carp[7] = 0;
+	sum = carp_cksum(carp, CARP_HDR_LEN);
+	carp[6] = (uint8_t)(sum >> 8);
+	carp[7] = (uint8_t)sum;
+	if (carp_pkt6_parse(buf, len, &fadv) != CARP_OK ||
+	    fadv.counter != adv->counter || fadv.vhid != adv->vhid)
+		fail("carp_pkt6_parse: fixing the sum changed the verdict");
+	v = carp_pkt6_verify(buf, len, &fadv, capture_auth_get());
+	if (v != CARP_OK && v != CARP_BAD_HMAC)
+		fail("carp_pkt6_verify: bad checksum after fixing it");
+	free(buf);
+}
+
+/* Parse and verify the frame as an IPv6 advert. */
+static void
+check_rx6(const uint8_t *frame, size_t len)
+{
+	struct carp_advert	adv;
+	enum carp_verdict	v;
+
+	v = carp_pkt6_parse(frame, len, &adv);
+	if ((unsigned int)v >= CARP_VERDICT_MAX || !adv.ip6 ||
+	    strcmp(carp_verdict_name(v), "unknown") == 0)
+		fail("carp_pkt6_parse: verdict out of range or unnamed");
+	if (v != CARP_OK)
+		return;
+	if (len < CARP_FRAME6_LEN || frame[12] != 0x86 || frame[13] != 0xdd ||
+	    frame[20] != CARP_PROTO || adv.ttl != CARP_TTL ||
+	    (size_t)(frame[18] << 8 | frame[19]) + 54 > len)
+		fail("carp_pkt6_parse: CARP_OK for a frame that is not one");
+	v = carp_pkt6_verify(frame, len, &adv, capture_auth_get());
+	if (v != CARP_OK && v != CARP_BAD_CARP_CKSUM && v != CARP_BAD_HMAC)
+		fail("carp_pkt6_verify: unexpected verdict after CARP_OK");
+	if (v == CARP_OK && carp_cksum(frame + 54, CARP_HDR_LEN) != 0)
+		fail("carp_pkt6_verify: CARP_OK with a bad checksum");
+	check_fixed6(frame, len, &adv);
+}
+
+/* Build an IPv6 advert, parse it back: every field must survive. */
+static void
+check_roundtrip6(const struct carp_tx *tx, const struct carp_auth *auth)
+{
+	struct carp_advert	 adv;
+	uint8_t			*buf;
+
+	if ((buf = malloc(CARP_FRAME6_LEN)) == NULL)
+		fail("out of memory");
+	if (carp_pkt6_build(buf, CARP_FRAME6_LEN - 1, tx, auth) != 0 ||
+	    carp_pkt6_build(buf, CARP_FRAME6_LEN, tx, auth) != CARP_FRAME6_LEN)
+		fail("carp_pkt6_build: wrong length");
+	if (carp_pkt6_parse(buf, CARP_FRAME6_LEN, &adv) != CARP_OK ||
+	    carp_pkt6_verify(buf, CARP_FRAME6_LEN, &adv, auth) != CARP_OK)
+		fail("round trip: built IPv6 advert refused");
+	if (memcmp(adv.ip6_src, tx->src_ip6, 16) != 0 ||
+	    memcmp(adv.ip6_dst, tx->dst_ip6, 16) != 0 ||
+	    adv.vhid != tx->vhid || adv.advskew != tx->advskew ||
+	    adv.advbase != tx->advbase || adv.counter != tx->counter ||
+	    (tx->broadcast ? adv.dst_mac[0] != 0xff : adv.dst_mac[0] != 0x33))
+		fail("round trip: an IPv6 field changed");
+	/* Neither family's parser takes the other's frame. */
+	if (carp_pkt_parse(buf, CARP_FRAME6_LEN, &adv) == CARP_OK)
+		fail("carp_pkt_parse: accepted an IPv6 advert");
+	free(buf);
+}
+
+/* The NA holds what it was given, and its checksum sums to 0. */
+static void
+check_na(const uint8_t mac[6], const uint8_t src[16],
+    const uint8_t target[16], bool router)
+{
+	uint8_t	*buf, sum[40 + 32];
+
+	if ((buf = malloc(CARP_NA_LEN)) == NULL)
+		fail("out of memory");
+	if (carp_na_build(buf, CARP_NA_LEN - 1, mac, src, target, router) !=
+	    0 || carp_na_build(buf, CARP_NA_LEN, mac, src, target, router) !=
+	    CARP_NA_LEN)
+		fail("carp_na_build: wrong length");
+	if (memcmp(buf + 6, mac, 6) != 0 || memcmp(buf + 22, src, 16) != 0 ||
+	    memcmp(buf + 62, target, 16) != 0 ||
+	    memcmp(buf + 80, mac, 6) != 0 || buf[21] != 255 ||
+	    buf[58] != (CARP_NA_OVERRIDE | (router ? CARP_NA_ROUTER : 0)))
+		fail("carp_na_build: wrong contents");
+	memcpy(sum, buf + 22, 32);
+	memset(sum + 32, 0, 8);
+	sum[35] = 32;
+	sum[39] = 58;
+	memcpy(sum + 40, buf + 54, 32);
+	if (carp_cksum(sum, sizeof(sum)) != 0)
+		fail("carp_na_build: bad ICMPv6 checksum");
+	free(buf);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -282,7 +392,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct carp_auth	 auth;
 	struct carp_tx		 tx;
 	struct reader		 r;
-	uint8_t			*frame, mac[6], vip[4];
+	uint8_t			*frame, mac[6], vip[4], ip6[16];
 	uint8_t			 flags;
 
 	/* An exactly sized copy: any read past the end is an ASan report. */
@@ -323,6 +433,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rdn(&r, mac, 6);
 	rdn(&r, vip, 4);
 	check_garp(mac, vip);
+
+	check_rx6(frame, size);
+	rdn(&r, tx.src_ip6, 16);
+	rdn(&r, tx.dst_ip6, 16);
+	check_roundtrip6(&tx, &auth);
+	rdn(&r, ip6, 16);
+	check_na(mac, tx.src_ip6, ip6, (flags & 2) != 0);
 
 	carp_auth_free(&auth);
 	free(frame);
