@@ -56,9 +56,8 @@ carp_na_build(uint8_t *buf, size_t buflen, const uint8_t mac[6],
 {
 	uint8_t	*ip, *icmp;
 
-	if (buf == NULL || buflen < CARP_NA_LEN)
+	if (wire_frame(buf, buflen, CARP_NA_LEN) == NULL)
 		return 0;
-	memset(buf, 0, CARP_NA_LEN);
 	ip = buf + CARP_ETH_LEN;
 	icmp = ip + CARP_IP6_LEN;
 

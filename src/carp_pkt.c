@@ -1,6 +1,7 @@
 /*
  * carp_pkt.c: build and parse CARP adverts and gratuitous ARPs, byte for
- * byte as ucarp 1.5.2 puts them on the wire.
+ * byte as ucarp 1.5.2 puts them on the wire; hand IPv6 frames to
+ * carp_pkt6.c, and keep the CARP header code both share.
  *
  * Pure core: no I/O, no clock, no globals, no allocation.  Every read of
  * a received frame is bounds-checked against its length first.
@@ -12,6 +13,7 @@
 
 #include "carp_hmac.h"
 #include "carp_pkt.h"
+#include "carp_pkt6.h"
 #include "carp_wire.h"
 
 /* IPv4 header, from its start */
@@ -102,11 +104,14 @@ carp_cksum(const void *data, size_t len)
 }
 
 /*
- * The fields of the 36-byte CARP header at carp, whichever IP version
- * carries it.  The caller has checked that the 36 bytes are there.
+ * Decode the 36-byte CARP header at carp into *adv, whichever IP version
+ * carries it, then check the TTL or hop limit the caller put in adv->ttl
+ * (bad_ttl is its family's verdict), the version and the type.  The
+ * caller has checked that the 36 bytes are there.
  */
-void
-carp_hdr_decode(const uint8_t *carp, struct carp_advert *adv)
+enum carp_verdict
+carp_hdr_parse(const uint8_t *carp, struct carp_advert *adv,
+    enum carp_verdict bad_ttl)
 {
 	adv->version = carp[CARP_OFF_VT] >> 4;
 	adv->type = carp[CARP_OFF_VT] & 0x0f;
@@ -118,12 +123,9 @@ carp_hdr_decode(const uint8_t *carp, struct carp_advert *adv)
 	adv->cksum = wire_get16(carp + CARP_OFF_SUM);
 	adv->counter = wire_get64(carp + CARP_OFF_COUNTER);
 	memcpy(adv->hmac, carp + CARP_OFF_MAC, CARP_HMAC_LEN);
-}
 
-/* Version, then type, of a decoded header. */
-enum carp_verdict
-carp_hdr_check(const struct carp_advert *adv)
-{
+	if (adv->ttl != CARP_TTL)
+		return bad_ttl;
 	if (adv->version != CARP_VERSION)
 		return CARP_BAD_VERSION;
 	/*
@@ -177,6 +179,30 @@ carp_src_mac(uint8_t mac[6], uint8_t vhid)
 	mac[5] = vhid;
 }
 
+/*
+ * Zero *adv; if frame holds min bytes, copy its MACs and say true.  The
+ * start of both families' parse.
+ */
+bool
+carp_eth_decode(const uint8_t *frame, size_t len, size_t min,
+    struct carp_advert *adv)
+{
+	memset(adv, 0, sizeof(*adv));
+	if (frame == NULL || len < min)
+		return false;
+	memcpy(adv->dst_mac, frame + ETH_DST, 6);
+	memcpy(adv->src_mac, frame + ETH_SRC, 6);
+	return true;
+}
+
+/* An IPv6 frame, for carp_pkt6.c: the Ethernet type says. */
+static bool
+pkt_is_ip6(const uint8_t *frame, size_t len)
+{
+	return frame != NULL && len >= CARP_ETH_LEN &&
+	    wire_get16(frame + ETH_TYPE) == ETHERTYPE_IPV6;
+}
+
 /* Check structure, TTL, version and type; decode into *adv. */
 enum carp_verdict
 carp_pkt_parse(const uint8_t *frame, size_t len, struct carp_advert *adv)
@@ -185,14 +211,13 @@ carp_pkt_parse(const uint8_t *frame, size_t len, struct carp_advert *adv)
 	size_t		 hlen;
 	uint16_t	 off;
 
-	memset(adv, 0, sizeof(*adv));
+	if (pkt_is_ip6(frame, len))
+		return carp_pkt6_parse(frame, len, adv);
 	/* The fixed-offset reads below stay inside these 70 bytes. */
-	if (frame == NULL || len < CARP_FRAME_LEN)
+	if (!carp_eth_decode(frame, len, CARP_FRAME_LEN, adv))
 		return CARP_TOO_SHORT;
 
 	ip = frame + CARP_ETH_LEN;
-	memcpy(adv->dst_mac, frame + ETH_DST, 6);
-	memcpy(adv->src_mac, frame + ETH_SRC, 6);
 	memcpy(adv->ip_src, ip + IP_SRC, 4);
 	memcpy(adv->ip_dst, ip + IP_DST, 4);
 	adv->tos = ip[IP_TOS];
@@ -208,17 +233,14 @@ carp_pkt_parse(const uint8_t *frame, size_t len, struct carp_advert *adv)
 	 * whole CARP header) and ucarp never sends one.
 	 */
 	off = wire_get16(ip + IP_OFF);
-	if (wire_get16(frame + ETH_TYPE) != ETHERTYPE_IP || (ip[IP_VHL] >> 4) != 4 ||
-	    ip[IP_PROTO] != CARP_PROTO || (off & (IP_MF | IP_OFFMASK)) != 0)
+	if (wire_get16(frame + ETH_TYPE) != ETHERTYPE_IP ||
+	    (ip[IP_VHL] >> 4) != 4 || ip[IP_PROTO] != CARP_PROTO || (off & (IP_MF | IP_OFFMASK)) != 0)
 		return CARP_NOT_CARP;
 	/* IP options move the CARP header; the total length is not trusted. */
 	if (hlen < CARP_IP_LEN || len - CARP_ETH_LEN - CARP_HDR_LEN < hlen)
 		return CARP_TOO_SHORT;
 
-	carp_hdr_decode(ip + hlen, adv);
-	if (adv->ttl != CARP_TTL)
-		return CARP_BAD_TTL;
-	return carp_hdr_check(adv);
+	return carp_hdr_parse(ip + hlen, adv, CARP_BAD_TTL);
 }
 
 /* Check both checksums, then the HMAC, of a frame carp_pkt_parse() passed. */
@@ -230,6 +252,10 @@ carp_pkt_verify(const uint8_t *frame, size_t len,
 	size_t		 hlen;
 
 	/* Re-derive the bounds from the frame rather than trust *adv. */
+	if (pkt_is_ip6(frame, len))
+		return len < CARP_FRAME6_LEN ? CARP_TOO_SHORT :
+		    carp_hdr_verify(frame + CARP_ETH_LEN + CARP_IP6_LEN, adv,
+		    auth);
 	if (frame == NULL || len < CARP_FRAME_LEN)
 		return CARP_TOO_SHORT;
 	ip = frame + CARP_ETH_LEN;
@@ -254,9 +280,8 @@ carp_pkt_build(uint8_t *buf, size_t buflen, const struct carp_tx *tx,
 {
 	uint8_t	*ip, *carp;
 
-	if (buf == NULL || buflen < CARP_FRAME_LEN)
+	if (wire_frame(buf, buflen, CARP_FRAME_LEN) == NULL)
 		return 0;
-	memset(buf, 0, CARP_FRAME_LEN);
 	ip = buf + CARP_ETH_LEN;
 	carp = ip + CARP_IP_LEN;
 

@@ -78,7 +78,7 @@ enum carp_verdict {
 	CARP_OWN,		/* our own advert looped back (not an error) */
 	CARP_BAD_HLIM,		/* IPv6 hop limit other than 255 */
 	CARP_EXT_HDR,		/* IPv6 extension header: not followed */
-	CARP_BAD_PLEN,		/* IPv6 payload length short or past the frame */
+	CARP_BAD_PLEN,		/* IPv6 payload length short or past frame */
 	CARP_VERDICT_MAX
 };
 
@@ -103,17 +103,22 @@ const char	*carp_verdict_name(enum carp_verdict);
 uint16_t	 carp_cksum(const void *data, size_t len);
 
 /*
- * The CARP header alone, shared by the IPv4 and IPv6 codecs.  decode
- * reads the 36 bytes at carp into *adv; check says CARP_OK, or
- * CARP_BAD_VERSION or CARP_BAD_TYPE; verify checks the checksum over the
- * 36 bytes, then the HMAC; encode writes the 36 bytes for tx.
+ * The CARP header alone, shared by the IPv4 and IPv6 codecs.  parse
+ * decodes the 36 bytes at carp into *adv and checks adv->ttl (which the
+ * caller filled; bad_ttl is its family's verdict), the version and the
+ * type; verify checks the checksum over the 36 bytes, then the HMAC;
+ * encode writes the 36 bytes for tx.
  */
-void		 carp_hdr_decode(const uint8_t *carp, struct carp_advert *adv);
-enum carp_verdict carp_hdr_check(const struct carp_advert *adv);
+enum carp_verdict carp_hdr_parse(const uint8_t *carp, struct carp_advert *adv,
+		    enum carp_verdict bad_ttl);
 enum carp_verdict carp_hdr_verify(const uint8_t *carp,
 		    const struct carp_advert *adv, const struct carp_auth *auth);
 void		 carp_hdr_encode(uint8_t *carp, const struct carp_tx *tx,
 		    const struct carp_auth *auth);
+
+/* Zero *adv; if frame holds min bytes, copy its MACs and return true. */
+bool		 carp_eth_decode(const uint8_t *frame, size_t len, size_t min,
+		    struct carp_advert *adv);
 
 /* ucarp's advert source MAC, 00:00:5e:00:00:<vhid>, into mac. */
 void		 carp_src_mac(uint8_t mac[6], uint8_t vhid);
@@ -121,14 +126,16 @@ void		 carp_src_mac(uint8_t mac[6], uint8_t vhid);
 /*
  * Stage 1 of receive: structure (length, IPv4, protocol 112, no fragment,
  * IHL sane), TTL, version, type.  Fills *adv on CARP_OK (and as far as it
- * got otherwise).  frame starts at the Ethernet header.
+ * got otherwise).  frame starts at the Ethernet header; an IPv6 one
+ * (Ethernet type 86dd) is carp_pkt6_parse()'s.
  */
 enum carp_verdict carp_pkt_parse(const uint8_t *frame, size_t len,
 		    struct carp_advert *adv);
 
 /*
  * Stage 3 of receive, after the caller matched vhid and group: IP header
- * checksum, CARP checksum, then HMAC (constant-time) against auth.
+ * checksum, CARP checksum, then HMAC (constant-time) against auth.  For
+ * IPv6: the CARP checksum, over the 36 bytes only, then the HMAC.
  */
 enum carp_verdict carp_pkt_verify(const uint8_t *frame, size_t len,
 		    const struct carp_advert *adv, const struct carp_auth *auth);

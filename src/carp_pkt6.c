@@ -55,14 +55,13 @@ carp_mcast6_mac(uint8_t mac[6], const uint8_t group[16])
 }
 
 /*
- * The 40-byte IPv6 header at ip: traffic class and flow label 0 (as
- * OpenBSD), hop limit 255 (CARP's and neighbour discovery's).
+ * The 40-byte IPv6 header at ip, which is zeroed: traffic class and flow
+ * label 0 (as OpenBSD), hop limit 255 (CARP's and neighbour discovery's).
  */
 void
 carp_ip6_hdr(uint8_t *ip, uint16_t plen, uint8_t nxt, const uint8_t src[16],
     const uint8_t dst[16])
 {
-	memset(ip, 0, CARP_IP6_LEN);
 	ip[IP6_VFC] = 6 << 4;
 	wire_put16(ip + IP6_PLEN, plen);
 	ip[IP6_NXT] = nxt;
@@ -77,16 +76,15 @@ carp_pkt6_parse(const uint8_t *frame, size_t len, struct carp_advert *adv)
 {
 	const uint8_t	*ip;
 	size_t		 plen;
+	bool		 ok;
 
-	memset(adv, 0, sizeof(*adv));
-	adv->ip6 = true;
 	/* The fixed-offset reads below stay inside these 90 bytes. */
-	if (frame == NULL || len < CARP_FRAME6_LEN)
+	ok = carp_eth_decode(frame, len, CARP_FRAME6_LEN, adv);
+	adv->ip6 = true;
+	if (!ok)
 		return CARP_TOO_SHORT;
 
 	ip = frame + CARP_ETH_LEN;
-	memcpy(adv->dst_mac, frame + ETH_DST, 6);
-	memcpy(adv->src_mac, frame + ETH_SRC, 6);
 	memcpy(adv->ip6_src, ip + IP6_SRC, 16);
 	memcpy(adv->ip6_dst, ip + IP6_DST, 16);
 	adv->tos = (uint8_t)((ip[0] & 0x0f) << 4 | ip[1] >> 4);
@@ -107,21 +105,7 @@ carp_pkt6_parse(const uint8_t *frame, size_t len, struct carp_advert *adv)
 	if (plen < CARP_HDR_LEN || plen > len - CARP_ETH_LEN - CARP_IP6_LEN)
 		return CARP_BAD_PLEN;
 
-	carp_hdr_decode(ip + CARP_IP6_LEN, adv);
-	if (adv->ttl != CARP_TTL)
-		return CARP_BAD_HLIM;
-	return carp_hdr_check(adv);
-}
-
-/* The CARP checksum, then the HMAC, of a frame carp_pkt6_parse() passed. */
-enum carp_verdict
-carp_pkt6_verify(const uint8_t *frame, size_t len,
-    const struct carp_advert *adv, const struct carp_auth *auth)
-{
-	/* Re-derive the bounds from the frame rather than trust *adv. */
-	if (frame == NULL || len < CARP_FRAME6_LEN)
-		return CARP_TOO_SHORT;
-	return carp_hdr_verify(frame + CARP_ETH_LEN + CARP_IP6_LEN, adv, auth);
+	return carp_hdr_parse(ip + CARP_IP6_LEN, adv, CARP_BAD_HLIM);
 }
 
 /* Build the 90-byte IPv6 advert frame for tx into buf. */
@@ -131,9 +115,8 @@ carp_pkt6_build(uint8_t *buf, size_t buflen, const struct carp_tx *tx,
 {
 	uint8_t	*ip;
 
-	if (buf == NULL || buflen < CARP_FRAME6_LEN)
+	if (wire_frame(buf, buflen, CARP_FRAME6_LEN) == NULL)
 		return 0;
-	memset(buf, 0, CARP_FRAME6_LEN);
 	ip = buf + CARP_ETH_LEN;
 
 	if (tx->broadcast)

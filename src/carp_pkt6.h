@@ -16,32 +16,25 @@
 #include "carp_pkt.h"
 
 #define CARP_IP6_LEN		40
-#define CARP_FRAME6_LEN		(CARP_ETH_LEN + CARP_IP6_LEN + CARP_HDR_LEN)	/* 90 */
+#define CARP_FRAME6_LEN		(CARP_ETH_LEN + CARP_IP6_LEN + CARP_HDR_LEN)
 
 /* ff02::12, the group of CARP over IPv6. */
 extern const uint8_t	carp_group6[16];
 
 /*
- * Stage 1 of receive: length, IPv6, next header 112 (an extension header
- * is CARP_EXT_HDR: none is followed), payload length, hop limit 255,
- * version, type.  Fills *adv (ip6 true) as far as it got.  frame starts
- * at the Ethernet header.
+ * Stage 1 of receive for carp_pkt_parse(), which hands IPv6 frames here:
+ * length, IPv6, next header 112 (an extension header is CARP_EXT_HDR:
+ * none is followed), payload length, hop limit 255, version, type.  Fills
+ * *adv (ip6 true) as far as it got.  carp_pkt_verify() does stage 3.
  */
 enum carp_verdict carp_pkt6_parse(const uint8_t *frame, size_t len,
 		    struct carp_advert *adv);
 
 /*
- * Stage 3 of receive, after the caller matched the vhid: the CARP
- * checksum over the 36 bytes, then the HMAC (constant-time).
- */
-enum carp_verdict carp_pkt6_verify(const uint8_t *frame, size_t len,
-		    const struct carp_advert *adv, const struct carp_auth *auth);
-
-/*
- * Build the 90-byte advert frame into buf from tx->src_ip6 to
- * tx->dst_ip6 (its RFC 2464 MAC, or broadcast with tx->broadcast).
- * Returns CARP_FRAME6_LEN, or 0 if buflen is too small.  Source MAC
- * 00:00:5e:00:00:<vhid> as for IPv4, traffic class 0 and hop limit 255.
+ * Build the 90-byte advert from tx->src_ip6 to tx->dst_ip6 (to its RFC
+ * 2464 MAC, or broadcast with tx->broadcast); source MAC, as for IPv4,
+ * 00:00:5e:00:00:<vhid>.  Returns CARP_FRAME6_LEN, or 0 if buflen is
+ * too small.
  */
 size_t		 carp_pkt6_build(uint8_t *buf, size_t buflen,
 		    const struct carp_tx *tx, const struct carp_auth *auth);

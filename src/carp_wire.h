@@ -5,7 +5,9 @@
 #ifndef CARP_WIRE_H
 #define CARP_WIRE_H
 
+#include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* Ethernet header */
 #define ETH_DST		0
@@ -60,6 +62,16 @@ wire_put64(uint8_t *p, uint64_t v)
 		p[i] = (uint8_t)v;
 		v >>= 8;
 	}
+}
+
+/* buf zeroed for a frame of len bytes; NULL if it does not fit. */
+static inline uint8_t *
+wire_frame(uint8_t *buf, size_t buflen, size_t len)
+{
+	if (buf == NULL || buflen < len)
+		return NULL;
+	memset(buf, 0, len);
+	return buf;
 }
 
 #endif /* CARP_WIRE_H */

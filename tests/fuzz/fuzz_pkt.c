@@ -142,7 +142,8 @@ check_rx(const uint8_t *frame, size_t len, struct carp_advert *adv)
 		fail("carp_pkt_parse: verdict out of range");
 	if (strcmp(carp_verdict_name(v), "unknown") == 0)
 		fail("carp_pkt_parse: verdict without a name");
-	if (v != CARP_OK)
+	/* IPv6 frames are check_rx6()'s. */
+	if (v != CARP_OK || adv->ip6)
 		return;
 	if (len < CARP_FRAME_LEN || adv->ip_hlen < CARP_IP_LEN ||
 	    adv->ip_hlen > 60 || CARP_ETH_LEN + adv->ip_hlen + CARP_HDR_LEN > len)
@@ -299,9 +300,9 @@ check_fixed6(const uint8_t *frame, size_t len, const struct carp_advert *adv)
 	if (carp_pkt6_parse(buf, len, &fadv) != CARP_OK ||
 	    fadv.counter != adv->counter || fadv.vhid != adv->vhid)
 		fail("carp_pkt6_parse: fixing the sum changed the verdict");
-	v = carp_pkt6_verify(buf, len, &fadv, capture_auth_get());
+	v = carp_pkt_verify(buf, len, &fadv, capture_auth_get());
 	if (v != CARP_OK && v != CARP_BAD_HMAC)
-		fail("carp_pkt6_verify: bad checksum after fixing it");
+		fail("carp_pkt_verify (IPv6): bad checksum after fixing it");
 	free(buf);
 }
 
@@ -322,11 +323,11 @@ check_rx6(const uint8_t *frame, size_t len)
 	    frame[20] != CARP_PROTO || adv.ttl != CARP_TTL ||
 	    (size_t)(frame[18] << 8 | frame[19]) + 54 > len)
 		fail("carp_pkt6_parse: CARP_OK for a frame that is not one");
-	v = carp_pkt6_verify(frame, len, &adv, capture_auth_get());
+	v = carp_pkt_verify(frame, len, &adv, capture_auth_get());
 	if (v != CARP_OK && v != CARP_BAD_CARP_CKSUM && v != CARP_BAD_HMAC)
-		fail("carp_pkt6_verify: unexpected verdict after CARP_OK");
+		fail("carp_pkt_verify (IPv6): unexpected verdict");
 	if (v == CARP_OK && carp_cksum(frame + 54, CARP_HDR_LEN) != 0)
-		fail("carp_pkt6_verify: CARP_OK with a bad checksum");
+		fail("carp_pkt_verify (IPv6): CARP_OK with a bad checksum");
 	check_fixed6(frame, len, &adv);
 }
 
@@ -343,7 +344,7 @@ check_roundtrip6(const struct carp_tx *tx, const struct carp_auth *auth)
 	    carp_pkt6_build(buf, CARP_FRAME6_LEN, tx, auth) != CARP_FRAME6_LEN)
 		fail("carp_pkt6_build: wrong length");
 	if (carp_pkt6_parse(buf, CARP_FRAME6_LEN, &adv) != CARP_OK ||
-	    carp_pkt6_verify(buf, CARP_FRAME6_LEN, &adv, auth) != CARP_OK)
+	    carp_pkt_verify(buf, CARP_FRAME6_LEN, &adv, auth) != CARP_OK)
 		fail("round trip: built IPv6 advert refused");
 	if (memcmp(adv.ip6_src, tx->src_ip6, 16) != 0 ||
 	    memcmp(adv.ip6_dst, tx->dst_ip6, 16) != 0 ||
@@ -351,9 +352,12 @@ check_roundtrip6(const struct carp_tx *tx, const struct carp_auth *auth)
 	    adv.advbase != tx->advbase || adv.counter != tx->counter ||
 	    (tx->broadcast ? adv.dst_mac[0] != 0xff : adv.dst_mac[0] != 0x33))
 		fail("round trip: an IPv6 field changed");
-	/* Neither family's parser takes the other's frame. */
-	if (carp_pkt_parse(buf, CARP_FRAME6_LEN, &adv) == CARP_OK)
-		fail("carp_pkt_parse: accepted an IPv6 advert");
+	/* The shell's entry hands it over; the IPv4 advert is no IPv6 one. */
+	if (carp_pkt_parse(buf, CARP_FRAME6_LEN, &adv) != CARP_OK || !adv.ip6)
+		fail("carp_pkt_parse: did not hand an IPv6 advert over");
+	if (carp_pkt_build(buf, CARP_FRAME6_LEN, tx, auth) != CARP_FRAME_LEN ||
+	    carp_pkt6_parse(buf, CARP_FRAME6_LEN, &adv) == CARP_OK)
+		fail("carp_pkt6_parse: accepted an IPv4 advert");
 	free(buf);
 }
 
