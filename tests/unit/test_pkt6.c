@@ -102,15 +102,22 @@ naive_sum(const uint8_t *const *piece, const size_t *len, size_t n)
 	return (uint16_t)(0xffff - sum);
 }
 
-/* The auth of vector V1: key "love", vhid 42, {198.18.0.100}. */
+/* Key "love", vhid 42, one address: vector V1 or V3 by its family. */
+static void
+auth_make(struct carp_auth *auth, const char *vip)
+{
+	struct carp_addr	a;
+
+	memset(auth, 0, sizeof(*auth));
+	CHECK(carp_addr_parse(vip, &a));
+	CHECK(carp_auth_init(auth, (const uint8_t *)"love", 4, 42, &a, 1));
+}
+
+/* Vector V1's auth: {198.18.0.100}. */
 static void
 auth_v1(struct carp_auth *auth)
 {
-	struct carp_addr	vip;
-
-	memset(auth, 0, sizeof(*auth));
-	CHECK(carp_addr_parse("198.18.0.100", &vip));
-	CHECK(carp_auth_init(auth, (const uint8_t *)"love", 4, 42, &vip, 1));
+	auth_make(auth, "198.18.0.100");
 }
 
 /* What our_frame says. */
@@ -127,13 +134,15 @@ tx_v1(struct carp_tx *tx)
 	memcpy(tx->dst_ip6, carp_group6, 16);
 }
 
-/* The reference frame parses to its fields; only its HMAC is foreign. */
+/* The reference frame parses to its fields and verifies; we build it. */
 static void
 test_reference(void)
 {
 	struct carp_advert	 adv;
 	struct carp_auth	 auth;
-	uint8_t			 f[FRAME_MAX], a[16], hdr[CARP_HDR_LEN];
+	struct carp_tx		 tx;
+	uint8_t			 f[FRAME_MAX], b[FRAME_MAX], a[16];
+	uint8_t			 hdr[CARP_HDR_LEN];
 	const uint8_t		*p[1];
 	size_t			 len, l[1];
 
@@ -151,9 +160,26 @@ test_reference(void)
 	CHECK(memcmp(adv.ip6_dst, carp_group6, 16) == 0);
 	CHECK(memcmp(adv.hmac, f + 70, CARP_HMAC_LEN) == 0);
 
-	/* The checksum passes: only the HMAC (over IPv6 VIPs) is refused. */
+	/* It verifies with V3's set, and not with V1's. */
+	auth_make(&auth, "2001:db8::100");
+	CHECK(carp_pkt_verify(f, len, &adv, &auth) == CARP_OK);
+	carp_auth_free(&auth);
 	auth_v1(&auth);
 	CHECK(carp_pkt_verify(f, len, &adv, &auth) == CARP_BAD_HMAC);
+	carp_auth_free(&auth);
+
+	/*
+	 * Our builder writes the same frame but for the Ethernet source:
+	 * ucarp's 00:00:5e:00:00:<vhid>, where the BSDs put the virtual MAC
+	 * 00:00:5e:00:01:<vhid>.
+	 */
+	check_what = "reference V3 frame, built";
+	auth_make(&auth, "2001:db8::100");
+	tx_v1(&tx);
+	CHECK(carp_pkt6_build(b, sizeof(b), &tx, &auth) == CARP_FRAME6_LEN);
+	CHECK(memcmp(b, f, 6) == 0);
+	CHECK(memcmp(b + 6, "\x00\x00\x5e\x00\x00\x2a", 6) == 0);
+	CHECK(memcmp(b + 12, f + 12, CARP_FRAME6_LEN - 12) == 0);
 	carp_auth_free(&auth);
 
 	/* carp_cksum and the naive sum both give a57c with the field zeroed. */
