@@ -4,11 +4,15 @@
  *
  * Capture is in immediate mode (ucarp 1.5.2's buffered capture delivered
  * adverts up to a second late), incoming direction only (our own adverts
- * never come back), filtered in the kernel to IPv4 protocol 112.  Link
- * state comes from nl.c, so nothing polls and nothing sleeps; an interface
- * that disappears is closed and reopened when an interface of that name
- * comes back.  Its multicast memberships (mcast.c) are held exactly while
- * the capture is open, so that none is asked before the interface exists.
+ * never come back), filtered in the kernel to IPv4 and IPv6 protocol 112
+ * (carp_pkt_parse() tells the families apart).  Link state comes from
+ * nl.c, so nothing polls and nothing sleeps; an interface that disappears
+ * is closed and reopened when an interface of that name comes back.  Its
+ * multicast memberships (mcast.c) are held exactly while the capture is
+ * open, so that none is asked before the interface exists.  Its IPv6
+ * link-local address, the source of IPv6 adverts and NAs, is read with
+ * getifaddrs() when first asked for after the capture opened or the link
+ * came up, and again once it is IFACE_LL6_AGE_US old.
  */
 #include "config.h"
 
@@ -17,8 +21,11 @@
 #include <sys/queue.h>
 #include <sys/socket.h>
 
+#include <netinet/in.h>
+
 #include <errno.h>
 #include <fcntl.h>
+#include <ifaddrs.h>
 #include <net/if.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
@@ -28,6 +35,7 @@
 
 #include <event2/event.h>
 
+#include "carp_pkt6.h"
 #include "clock.h"
 #include "iface.h"
 #include "log.h"
@@ -38,8 +46,9 @@
 #define IFACE_SNAPLEN		256	/* Ethernet + IP with options + CARP */
 #define IFACE_BUFSIZE		(1024 * 1024)
 #define IFACE_BATCH		256	/* frames per wake-up, then yield */
-#define IFACE_FILTER		"ip proto 112"
+#define IFACE_FILTER		"ip proto 112 or ip6 proto 112"
 #define IFACE_WARN_PERIOD_US	1000000
+#define IFACE_LL6_AGE_US	10000000	/* link-local re-read after */
 
 struct iface_slot {
 	iface_input_cb	 input;
@@ -58,6 +67,9 @@ struct iface {
 	int		 sock;		/* ioctls */
 	bool		 running;
 	struct mcast	*mc;
+	uint8_t		 ll6[16];	/* IPv6 link-local address */
+	bool		 has_ll6;
+	int64_t		 ll6_at;	/* when it was read, 0: never */
 	struct iface_slot slots[256];
 	uint64_t	 counters[CARP_VERDICT_MAX];
 	struct log_rate	 rate[CARP_VERDICT_MAX];
@@ -167,6 +179,7 @@ iface_open_pcap(struct iface *ifp, bool revive)
 	    iface_read_cb, ifp);
 	event_add(ifp->ev, NULL);
 	mcast_attach(ifp->mc, ifp->ifindex);
+	ifp->ll6_at = 0;
 	return true;
 }
 
@@ -280,13 +293,106 @@ iface_detach(struct iface *ifp, uint8_t vhid)
 void
 iface_join(struct iface *ifp, const uint8_t group[4])
 {
-	mcast_join(ifp->mc, group);
+	struct carp_addr	g;
+
+	carp_addr_from4(&g, group);
+	mcast_join(ifp->mc, &g);
 }
 
 void
 iface_leave(struct iface *ifp, const uint8_t group[4])
 {
-	mcast_leave(ifp->mc, group);
+	struct carp_addr	g;
+
+	carp_addr_from4(&g, group);
+	mcast_leave(ifp->mc, &g);
+}
+
+/* ff02::12 as a membership. */
+static void
+iface_group6(struct carp_addr *g)
+{
+	memset(g, 0, sizeof(*g));
+	g->family = CARP_AF_INET6;
+	g->prefix = CARP_PREFIX_NONE;
+	memcpy(g->a, carp_group6, 16);
+}
+
+void
+iface_join6(struct iface *ifp)
+{
+	struct carp_addr	g;
+
+	iface_group6(&g);
+	mcast_join(ifp->mc, &g);
+}
+
+void
+iface_leave6(struct iface *ifp)
+{
+	struct carp_addr	g;
+
+	iface_group6(&g);
+	mcast_leave(ifp->mc, &g);
+}
+
+/* Read the interface's first IPv6 link-local address (getifaddrs). */
+static void
+iface_read_ll6(struct iface *ifp)
+{
+	struct ifaddrs		*all, *ifa;
+	struct sockaddr_in6	*sin6;
+
+	ifp->has_ll6 = false;
+	ifp->ll6_at = clock_mono_us();
+	if (getifaddrs(&all) == -1) {
+		log_warn("%s: getifaddrs", ifp->name);
+		return;
+	}
+	for (ifa = all; ifa != NULL; ifa = ifa->ifa_next) {
+		if (ifa->ifa_addr == NULL ||
+		    ifa->ifa_addr->sa_family != AF_INET6 ||
+		    strcmp(ifa->ifa_name, ifp->name) != 0)
+			continue;
+		sin6 = (struct sockaddr_in6 *)(void *)ifa->ifa_addr;
+		if (!IN6_IS_ADDR_LINKLOCAL(&sin6->sin6_addr))
+			continue;
+		memcpy(ifp->ll6, &sin6->sin6_addr, 16);
+		ifp->has_ll6 = true;
+		break;
+	}
+	freeifaddrs(all);
+}
+
+/*
+ * Whether the host forwards IPv6 on the interface: OpenBSD sets the NA's
+ * Router flag then.  Read at each takeover, false if unreadable.
+ */
+bool
+iface_forwarding6(const struct iface *ifp)
+{
+	char	path[128], c = '0';
+	FILE	*f;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/forwarding",
+	    ifp->name);
+	if ((f = fopen(path, "r")) == NULL)
+		return false;
+	if (fread(&c, 1, 1, f) != 1)
+		c = '0';
+	fclose(f);
+	return c == '1';
+}
+
+bool
+iface_ll6(struct iface *ifp, uint8_t out[16])
+{
+	if (ifp->ll6_at == 0 ||
+	    clock_mono_us() - ifp->ll6_at >= IFACE_LL6_AGE_US)
+		iface_read_ll6(ifp);
+	if (ifp->has_ll6)
+		memcpy(out, ifp->ll6, 16);
+	return ifp->has_ll6;
 }
 
 int
@@ -323,7 +429,8 @@ iface_format_counters(const struct iface *ifp, char *buf, size_t len)
 {
 	static const enum carp_verdict shown[] = {
 		CARP_TOO_SHORT, CARP_NOT_CARP, CARP_BAD_TTL, CARP_BAD_VERSION,
-		CARP_BAD_TYPE, CARP_BAD_VHID,
+		CARP_BAD_TYPE, CARP_BAD_VHID, CARP_BAD_HLIM, CARP_EXT_HDR,
+		CARP_BAD_PLEN,
 	};
 	size_t	i, off = 0;
 	int	n;
@@ -359,6 +466,10 @@ iface_drop(struct iface *ifp, enum carp_verdict v,
 	switch (v) {
 	case CARP_BAD_TTL:
 		field = "TTL";
+		value = adv->ttl;
+		break;
+	case CARP_BAD_HLIM:
+		field = "hop limit";
 		value = adv->ttl;
 		break;
 	case CARP_BAD_VERSION:
@@ -444,6 +555,7 @@ iface_set_running(struct iface *ifp, bool up)
 	if (ifp->running == up)
 		return;
 	ifp->running = up;
+	ifp->ll6_at = 0;	/* an address may come with the link */
 	log_msg(up ? LOG_INFO : LOG_WARNING, "%s: link %s", ifp->name,
 	    up ? "up" : "down");
 	for (i = 0; i < 256; i++)

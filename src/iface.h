@@ -47,6 +47,16 @@ void		 iface_detach(struct iface *, uint8_t vhid);
 void		 iface_join(struct iface *, const uint8_t group[4]);
 void		 iface_leave(struct iface *, const uint8_t group[4]);
 
+/* The same for ff02::12 (MLD), for instances with IPv6 addresses. */
+void		 iface_join6(struct iface *);
+void		 iface_leave6(struct iface *);
+
+/* The interface's IPv6 link-local address into out; false if none. */
+bool		 iface_ll6(struct iface *, uint8_t out[16]);
+
+/* True if the host forwards IPv6 on the interface (the NA's R flag). */
+bool		 iface_forwarding6(const struct iface *);
+
 /* Send a whole Ethernet frame; 0 on success, -1 (errno set) on failure. */
 int		 iface_send(struct iface *, const uint8_t *frame, size_t len);
 

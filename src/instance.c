@@ -13,6 +13,8 @@
 
 #include <event2/event.h>
 
+#include "carp_na.h"
+#include "carp_pkt6.h"
 #include "cfg_mem.h"
 #include "clock.h"
 #include "iface.h"
@@ -113,50 +115,90 @@ instance_send_failed(struct instance *inst, const char *what, const char *addr)
 	    inst->cfg->interface, more);
 }
 
-/* Send one advert; returns 0 or -1. */
+/* Send one frame; count it, or log what could not be sent. */
+static int
+instance_send_frame(struct instance *inst, const uint8_t *buf, size_t len,
+    const char *what, const char *addr)
+{
+	if (len == 0 || iface_send(inst->ifp, buf, len) == -1) {
+		instance_send_failed(inst, what, addr);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Send one advert per family the instance has addresses of: the BSD
+ * backups keep one master-down timer per family.  Both carry the same
+ * counter, as OpenBSD's.  Returns -1 if any of them failed.
+ */
 static int
 instance_send_advert(struct instance *inst, const struct carp_action *a)
 {
-	struct carp_tx	tx;
-	uint8_t		buf[CARP_FRAME_LEN];
-	size_t		len;
+	const struct cfg_instance	*cv = inst->cfg;
+	const struct carp_auth		*auth = instance_tx_auth(inst);
+	static const char		 fail[] = "write() has failed: could "
+					    "not send an advert";
+	struct carp_tx			 tx;
+	uint8_t				 buf[CARP_FRAME6_LEN];
+	int				 rc = 0;
 
 	memset(&tx, 0, sizeof(tx));
-	tx.vhid = inst->cfg->vhid;
+	tx.vhid = cv->vhid;
 	tx.advbase = a->advbase;
 	tx.advskew = a->advskew;
 	tx.counter = a->counter;
-	tx.ip_id = (uint16_t)clock_random64();
-	memcpy(tx.src_ip, instance_src4(inst->cfg), 4);
-	memcpy(tx.dst_ip, inst->cfg->mcast, 4);
-	tx.broadcast = inst->cfg->nomcast;
-	len = carp_pkt_build(buf, sizeof(buf), &tx, instance_tx_auth(inst));
-	if (len == 0 || iface_send(inst->ifp, buf, len) == -1) {
+	tx.broadcast = cv->nomcast;
+	if (instance_has(cv, CARP_AF_INET)) {
+		tx.ip_id = (uint16_t)clock_random64();
+		memcpy(tx.src_ip, instance_src4(cv), 4);
+		memcpy(tx.dst_ip, cv->mcast, 4);
+		rc |= instance_send_frame(inst, buf, carp_pkt_build(buf,
+		    sizeof(buf), &tx, auth), fail, NULL);
+	}
+	if (instance_has(cv, CARP_AF_INET6)) {
+		memcpy(tx.dst_ip6, carp_group6, 16);
+		rc |= instance_send_frame(inst, buf, instance_src6(inst,
+		    tx.src_ip6) ? carp_pkt6_build(buf, sizeof(buf), &tx, auth) :
+		    0, "no IPv6 link-local address to send the IPv6 advert "
+		    "from (or give an IPv6 srcip)", NULL);
+	}
+	if (rc != 0) {
 		inst->send_errors++;
-		instance_send_failed(inst, "write() has failed: could not send an "
-		    "advert", NULL);
 		return -1;
 	}
 	inst->sent++;
 	return 0;
 }
 
-/* Gratuitous ARP for every IPv4 address, with the interface's real MAC. */
+/*
+ * At takeover: a gratuitous ARP for every IPv4 address and an unsolicited
+ * neighbour advertisement for every IPv6 one, with the interface's real
+ * MAC, as ucarp does for IPv4.
+ */
 static void
 instance_send_garp(struct instance *inst)
 {
-	uint8_t	buf[CARP_GARP_LEN];
-	size_t	i, len;
+	const struct cfg_instance	*cv = inst->cfg;
+	uint8_t				 buf[CARP_NA_LEN], src6[16];
+	size_t				 i, len;
+	bool				 v6, has_src6, router;
 
 	inst->garps++;
-	for (i = 0; i < inst->cfg->naddrs; i++) {
-		if (inst->cfg->addrs[i].family != CARP_AF_INET)
-			continue;
-		len = carp_garp_build(buf, sizeof(buf), iface_mac(inst->ifp),
-		    inst->cfg->addrs[i].a);
-		if (len == 0 || iface_send(inst->ifp, buf, len) == -1)
-			instance_send_failed(inst, "could not send a gratuitous ARP",
-			    inst->cfg->addr_strs[i]);
+	has_src6 = instance_src6(inst, src6);
+	router = iface_forwarding6(inst->ifp);
+	for (i = 0; i < cv->naddrs; i++) {
+		v6 = cv->addrs[i].family == CARP_AF_INET6;
+		if (v6)
+			len = has_src6 ? carp_na_build(buf, sizeof(buf),
+			    iface_mac(inst->ifp), src6, cv->addrs[i].a,
+			    router) : 0;
+		else
+			len = carp_garp_build(buf, sizeof(buf),
+			    iface_mac(inst->ifp), cv->addrs[i].a);
+		instance_send_frame(inst, buf, len, v6 ? "could not send a "
+		    "neighbour advertisement" : "could not send a gratuitous "
+		    "ARP", cv->addr_strs[i]);
 	}
 }
 
@@ -311,7 +353,51 @@ instance_params(const struct cfg_instance *cv, struct carp_params *p)
 	p->bowout = cv->shutdown;
 	p->ignoreifstate = cv->ignoreifstate;
 	p->monotonic = cv->replay_protect;
-	memcpy(p->srcip, instance_src4(cv), 4);
+	instance_tiebreak_key(&cv->srcip, p->srcip);
+}
+
+/*
+ * The 4 bytes the equal-interval tie-break compares (carp_fsm.h): an IPv4
+ * address's own, an IPv6 address's last 4.  Adverts of srcip's family
+ * are compared; the other family's never win (instance_rx.c).
+ */
+void
+instance_tiebreak_key(const struct carp_addr *a, uint8_t key[4])
+{
+	memcpy(key, a->family == CARP_AF_INET6 ? a->a + 12 : a->a, 4);
+}
+
+/* True if the instance has an address of family (CARP_AF_INET...). */
+bool
+instance_has(const struct cfg_instance *cv, uint8_t family)
+{
+	size_t	i;
+
+	for (i = 0; i < cv->naddrs; i++)
+		if (cv->addrs[i].family == family)
+			return true;
+	return false;
+}
+
+/* ff02::12 is joined for instances with IPv6 addresses, unless -M. */
+bool
+instance_joins6(const struct cfg_instance *cv)
+{
+	return !cv->nomcast && instance_has(cv, CARP_AF_INET6);
+}
+
+/*
+ * The source of IPv6 adverts and NAs: srcip if it is IPv6, else the
+ * interface's link-local address; false if there is none.
+ */
+bool
+instance_src6(struct instance *inst, uint8_t out[16])
+{
+	if (inst->cfg->srcip.family == CARP_AF_INET6) {
+		memcpy(out, inst->cfg->srcip.a, 16);
+		return true;
+	}
+	return iface_ll6(inst->ifp, out);
 }
 
 /*
@@ -352,6 +438,8 @@ instance_new(struct cfg_instance *cv)
 	}
 	if (!cv->nomcast)
 		iface_join(inst->ifp, cv->mcast);
+	if (instance_joins6(cv))
+		iface_join6(inst->ifp);
 	instance_params(cv, &p);
 	carp_fsm_init(&inst->fsm, &p);
 	inst->timer = evtimer_new(instance_base, instance_timer_cb, inst);
@@ -376,6 +464,8 @@ instance_free(struct instance *inst)
 	iface_detach(inst->ifp, inst->cfg->vhid);
 	if (!inst->cfg->nomcast)
 		iface_leave(inst->ifp, inst->cfg->mcast);
+	if (instance_joins6(inst->cfg))
+		iface_leave6(inst->ifp);
 	iface_put(inst->ifp);
 	script_q_free(inst->sq);
 	instance_script_rec_clear(&inst->queued);

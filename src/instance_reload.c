@@ -125,6 +125,11 @@ instance_update(struct instance *inst, struct cfg_instance *cv, unsigned changed
 		if (!cv->nomcast)
 			iface_join(inst->ifp, cv->mcast);
 	}
+	/* The first IPv6 address joins ff02::12, the last one leaves. */
+	if (instance_joins6(cv) && !instance_joins6(old))
+		iface_join6(inst->ifp);
+	else if (!instance_joins6(cv) && instance_joins6(old))
+		iface_leave6(inst->ifp);
 	inst->cfg = cv;
 	if (changed & CFG_CH_NAME) {
 		free(inst->prefix);

@@ -1,6 +1,7 @@
 /*
  * instance_rx.c: an instance's receive policy.  A frame iface.c has parsed
- * for our vhid is checked for our own source and our group, verified
+ * for our vhid, IPv4 or IPv6, is checked for our own source and our group
+ * (ff02::12 for IPv6), verified
  * (checksums, HMAC with the current key or, inside a rekey window, the
  * old one), checked against replays, counted by verdict, and given to the
  * state machine; rejections are logged at most once a second per cause.
@@ -10,8 +11,66 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "carp_pkt6.h"
 #include "clock.h"
+#include "iface.h"
 #include "instance_priv.h"
+
+/* The advert's source (or destination) address, either family, for logs. */
+static const char *
+instance_rx_addr(const struct carp_advert *adv, bool dst,
+    char buf[CARP_ADDR_STRLEN])
+{
+	struct carp_addr	a;
+
+	memset(&a, 0, sizeof(a));
+	a.family = adv->ip6 ? CARP_AF_INET6 : CARP_AF_INET;
+	a.prefix = CARP_PREFIX_NONE;
+	if (adv->ip6)
+		memcpy(a.a, dst ? adv->ip6_dst : adv->ip6_src, 16);
+	else
+		memcpy(a.a, dst ? adv->ip_dst : adv->ip_src, 4);
+	return carp_addr_fmt(&a, buf);
+}
+
+#define instance_rx_src(adv, buf)	instance_rx_addr((adv), false, (buf))
+
+/*
+ * The 4 bytes of the source the tie-break compares (instance.c): only an
+ * advert of srcip's family competes; the other family's gets our own key,
+ * which never wins, so that a dual-stack peer is judged once.
+ */
+static void
+instance_rx_key(const struct instance *inst, const struct carp_advert *adv,
+    uint8_t key[4])
+{
+	const struct carp_addr	*own = &inst->cfg->srcip;
+
+	if ((own->family == CARP_AF_INET6) != adv->ip6)
+		instance_tiebreak_key(own, key);
+	else
+		memcpy(key, adv->ip6 ? adv->ip6_src + 12 : adv->ip_src, 4);
+}
+
+/* Our own advert come back: our source address of its family. */
+static bool
+instance_rx_own(struct instance *inst, const struct carp_advert *adv)
+{
+	uint8_t	src6[16];
+
+	if (!adv->ip6)
+		return memcmp(adv->ip_src, instance_src4(inst->cfg), 4) == 0;
+	return instance_src6(inst, src6) && memcmp(adv->ip6_src, src6, 16) == 0;
+}
+
+/* The advert went to our group: -m's for IPv4, ff02::12 for IPv6. */
+static bool
+instance_rx_group(const struct instance *inst, const struct carp_advert *adv)
+{
+	if (adv->ip6)
+		return memcmp(adv->ip6_dst, carp_group6, 16) == 0;
+	return memcmp(adv->ip_dst, inst->cfg->mcast, 4) == 0;
+}
 
 /*
  * Checksums and HMAC.  Inside a rekey window an advert the current key
@@ -22,7 +81,7 @@ instance_rx_verify(struct instance *inst, const uint8_t *frame, size_t len,
     const struct carp_advert *adv, int64_t now)
 {
 	enum carp_verdict	v;
-	char			ip[CARP_ADDR4_STRLEN];
+	char			ip[CARP_ADDR_STRLEN];
 
 	v = carp_pkt_verify(frame, len, adv, &inst->auth);
 	instance_rekey_close(inst, now);
@@ -32,7 +91,7 @@ instance_rx_verify(struct instance *inst, const uint8_t *frame, size_t len,
 	if (carp_rekey_heard_old(&inst->rekey))
 		log_info("%speer %s still uses the previous password or "
 		    "addresses (accepted for %d s after a reload)", inst->prefix,
-		    carp_addr_fmt4(adv->ip_src, ip),
+		    instance_rx_src(adv, ip),
 		    CARP_REKEY_ACCEPT_US / 1000000);
 	return CARP_OK;
 }
@@ -47,14 +106,14 @@ static void
 instance_rx_log_bad_digest(struct instance *inst, const struct carp_advert *adv)
 {
 	uint8_t	md[CARP_HMAC_LEN];
-	char	ip[CARP_ADDR4_STRLEN];
+	char	ip[CARP_ADDR_STRLEN];
 
 	carp_hmac_compute(&inst->auth, adv->counter, md);
 	log_msg(LOG_WARNING, "%sBad digest - md2=[%02x%02x%02x%02x...] "
 	    "md=[%02x%02x%02x%02x...] - Check vhid, password and virtual IP "
 	    "address (from %s; %llu so far)", inst->prefix, adv->hmac[0],
 	    adv->hmac[1], adv->hmac[2], adv->hmac[3], md[0], md[1], md[2],
-	    md[3], carp_addr_fmt4(adv->ip_src, ip),
+	    md[3], instance_rx_src(adv, ip),
 	    (unsigned long long)inst->counters[CARP_BAD_HMAC]);
 	explicit_bzero(md, sizeof(md));
 }
@@ -64,7 +123,7 @@ static void
 instance_rx_reject(struct instance *inst, enum carp_verdict v,
     const struct carp_advert *adv, int64_t now)
 {
-	char		ip[CARP_ADDR4_STRLEN];
+	char		ip[CARP_ADDR_STRLEN];
 	unsigned	held;
 
 	inst->counters[v < CARP_VERDICT_MAX ? v : CARP_BAD_HMAC]++;
@@ -77,19 +136,21 @@ instance_rx_reject(struct instance *inst, enum carp_verdict v,
 	else
 		log_msg(LOG_WARNING, "%s%s from %s (%llu so far)", inst->prefix,
 		    v == CARP_BAD_IP_CKSUM ? "Bad IP checksum" :
-		    "Bad CARP checksum", carp_addr_fmt4(adv->ip_src, ip),
+		    "Bad CARP checksum", instance_rx_src(adv, ip),
 		    (unsigned long long)inst->counters[v]);
 }
 
 /* Replay protection (opt-in): true if the advert's counter advances. */
 static bool
-instance_rx_fresh(struct instance *inst, const struct carp_advert *adv, int64_t now)
+instance_rx_fresh(struct instance *inst, const struct carp_advert *adv,
+    const uint8_t key[4], int64_t now)
 {
-	char		ip[CARP_ADDR4_STRLEN];
+	char		ip[CARP_ADDR_STRLEN];
 	unsigned	held;
 
+	/* Peers are told apart by their tie-break key (4 bytes). */
 	if (!inst->cfg->replay_protect || carp_replay_accept(&inst->replay,
-	    adv->ip_src, adv->counter, now, clock_wall_us(),
+	    key, adv->counter, now, clock_wall_us(),
 	    carp_fsm_down_us(&inst->fsm)))
 		return true;
 	inst->counters[CARP_REPLAY]++;
@@ -100,7 +161,7 @@ instance_rx_fresh(struct instance *inst, const struct carp_advert *adv, int64_t 
 	log_msg(LOG_WARNING, "%sreplayed or stale advert from %s: its "
 	    "counter does not advance, or lies over %d s from our clock "
 	    "after a silence; dropped (%llu so far; check both clocks, NTP)",
-	    inst->prefix, carp_addr_fmt4(adv->ip_src, ip),
+	    inst->prefix, instance_rx_src(adv, ip),
 	    (int)(CARP_REPLAY_SKEW_US / 1000000),
 	    (unsigned long long)inst->counters[CARP_REPLAY]);
 	return false;
@@ -114,21 +175,22 @@ instance_rx_input(void *arg, const uint8_t *frame, size_t len,
 	struct instance		*inst = arg;
 	struct carp_event	 ev;
 	enum carp_verdict	 v;
-	char			 ip[CARP_ADDR4_STRLEN];
+	char			 ip[CARP_ADDR_STRLEN];
+	uint8_t			 key[4];
 	unsigned		 held;
 	int64_t			 now = clock_mono_us();
 
-	if (memcmp(adv->ip_src, instance_src4(inst->cfg), 4) == 0) {
+	if (instance_rx_own(inst, adv)) {
 		inst->counters[CARP_OWN]++;
 		return;
 	}
-	if (memcmp(adv->ip_dst, inst->cfg->mcast, 4) != 0) {
+	if (!instance_rx_group(inst, adv)) {
 		inst->counters[CARP_BAD_GROUP]++;
 		if (log_rate_ok(&inst->rate[CARP_BAD_GROUP], now,
 		    INSTANCE_WARN_PERIOD_US, &held)) {
 			instance_ctl_drops(inst, CARP_BAD_GROUP);
 			log_debug("%sIgnoring different multicast ip: [%s]",
-			    inst->prefix, carp_addr_fmt4(adv->ip_dst, ip));
+			    inst->prefix, instance_rx_addr(adv, true, ip));
 		}
 		return;
 	}
@@ -136,19 +198,22 @@ instance_rx_input(void *arg, const uint8_t *frame, size_t len,
 		instance_rx_reject(inst, v, adv, now);
 		return;
 	}
-	if (!instance_rx_fresh(inst, adv, now))
+	instance_rx_key(inst, adv, key);
+	if (!instance_rx_fresh(inst, adv, key, now))
 		return;
 	inst->received++;
 	inst->counters[CARP_OK]++;
 	inst->heard = true;
-	memcpy(inst->master, adv->ip_src, 4);
+	/* The status's master is an IPv4 address (ctl_proto.h). */
+	if (!adv->ip6)
+		memcpy(inst->master, adv->ip_src, 4);
 	log_debug("%sadvert from %s: advbase %u advskew %u", inst->prefix,
-	    carp_addr_fmt4(adv->ip_src, ip), adv->advbase, adv->advskew);
+	    instance_rx_src(adv, ip), adv->advbase, adv->advskew);
 	memset(&ev, 0, sizeof(ev));
 	ev.type = CARP_EV_ADVERT;
 	ev.adv.advbase = adv->advbase;
 	ev.adv.advskew = adv->advskew;
-	memcpy(ev.adv.src, adv->ip_src, 4);
+	memcpy(ev.adv.src, key, 4);
 	ev.adv.counter = adv->counter;
 	instance_step(inst, &ev, 0);
 }
