@@ -516,7 +516,7 @@ instance_shutdown(struct instance *inst)
 void
 instance_log_status(const struct instance *inst)
 {
-	char	ifc[256];
+	char	ifc[384];
 
 	/* ucarp printed MASTER for INIT too; we name the real state. */
 	log_info("%s%s on %s id %u", inst->prefix,
