@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "carp_fsm.h"
 
@@ -155,6 +156,18 @@ carp_tiebreak_remote_wins(const uint8_t remote[4], const uint8_t own[4])
 			return remote[i] < own[i];
 	}
 	return false;
+}
+
+/* Which bytes of which address the tie-break compares (carp_fsm.h). */
+void
+carp_tiebreak_key(const struct carp_addr *own, const struct carp_addr *src,
+    uint8_t key[4])
+{
+	const struct carp_addr	*a = own;
+
+	if (src != NULL && src->family == own->family)
+		a = src;
+	memcpy(key, a->family == CARP_AF_INET6 ? a->a + 12 : a->a, 4);
 }
 
 const char *

@@ -17,6 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "carp_addr.h"
+
 enum carp_state {
 	CARP_INIT = 0,
 	CARP_BACKUP,
@@ -228,6 +230,15 @@ uint8_t		 carp_fsm_effective_skew(const struct carp_fsm *);
  */
 bool		 carp_tiebreak_remote_wins(const uint8_t remote[4],
 		    const uint8_t own[4]);
+
+/*
+ * The 4 bytes of src the tie-break compares with own's (src NULL: own's):
+ * an IPv4 address's 4, an IPv6 address's last 4.  Only a source of own's
+ * family competes; one of the other family gets own's key, which never
+ * wins, so that a dual-stack peer is judged on one family.
+ */
+void		 carp_tiebreak_key(const struct carp_addr *own,
+		    const struct carp_addr *src, uint8_t key[4]);
 
 const char	*carp_state_name(enum carp_state);	/* "MASTER" */
 const char	*carp_event_name(enum carp_event_type);

@@ -185,7 +185,8 @@ instance_send_garp(struct instance *inst)
 	bool				 v6, has_src6, router;
 
 	inst->garps++;
-	has_src6 = instance_src6(inst, src6);
+	/* From the link-local address, as the BSDs; else an IPv6 srcip. */
+	has_src6 = iface_ll6(inst->ifp, src6) || instance_src6(inst, src6);
 	router = iface_forwarding6(inst->ifp);
 	for (i = 0; i < cv->naddrs; i++) {
 		v6 = cv->addrs[i].family == CARP_AF_INET6;
@@ -353,18 +354,7 @@ instance_params(const struct cfg_instance *cv, struct carp_params *p)
 	p->bowout = cv->shutdown;
 	p->ignoreifstate = cv->ignoreifstate;
 	p->monotonic = cv->replay_protect;
-	instance_tiebreak_key(&cv->srcip, p->srcip);
-}
-
-/*
- * The 4 bytes the equal-interval tie-break compares (carp_fsm.h): an IPv4
- * address's own, an IPv6 address's last 4.  Adverts of srcip's family
- * are compared; the other family's never win (instance_rx.c).
- */
-void
-instance_tiebreak_key(const struct carp_addr *a, uint8_t key[4])
-{
-	memcpy(key, a->family == CARP_AF_INET6 ? a->a + 12 : a->a, 4);
+	carp_tiebreak_key(&cv->srcip, NULL, p->srcip);
 }
 
 /* True if the instance has an address of family (CARP_AF_INET...). */

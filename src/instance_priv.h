@@ -89,7 +89,6 @@ const uint8_t	*instance_src4(const struct cfg_instance *);
 bool	 instance_src6(struct instance *, uint8_t out[16]);
 bool	 instance_has(const struct cfg_instance *, uint8_t family);
 bool	 instance_joins6(const struct cfg_instance *);
-void	 instance_tiebreak_key(const struct carp_addr *, uint8_t key[4]);
 void	 instance_params(const struct cfg_instance *, struct carp_params *);
 void	 instance_step(struct instance *, struct carp_event *, int depth);
 void	 instance_event(struct instance *, enum carp_event_type);

@@ -1,10 +1,10 @@
 /*
  * instance_rx.c: an instance's receive policy.  A frame iface.c has parsed
  * for our vhid, IPv4 or IPv6, is checked for our own source and our group
- * (ff02::12 for IPv6), verified
- * (checksums, HMAC with the current key or, inside a rekey window, the
- * old one), checked against replays, counted by verdict, and given to the
- * state machine; rejections are logged at most once a second per cause.
+ * (ff02::12 for IPv6), verified (checksums, HMAC with the current key or,
+ * inside a rekey window, the old one), checked against replays, counted
+ * by verdict, and given to the state machine with its tie-break key;
+ * rejections are logged at most once a second per cause.
  */
 #include "config.h"
 
@@ -13,44 +13,33 @@
 
 #include "carp_pkt6.h"
 #include "clock.h"
-#include "iface.h"
 #include "instance_priv.h"
 
-/* The advert's source (or destination) address, either family, for logs. */
+/* The advert's source (or destination) address, either family. */
+static void
+instance_rx_addr(const struct carp_advert *adv, bool dst, struct carp_addr *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->family = adv->ip6 ? CARP_AF_INET6 : CARP_AF_INET;
+	a->prefix = CARP_PREFIX_NONE;
+	if (adv->ip6)
+		memcpy(a->a, dst ? adv->ip6_dst : adv->ip6_src, 16);
+	else
+		memcpy(a->a, dst ? adv->ip_dst : adv->ip_src, 4);
+}
+
+/* The same as text, for logs. */
 static const char *
-instance_rx_addr(const struct carp_advert *adv, bool dst,
+instance_rx_fmt(const struct carp_advert *adv, bool dst,
     char buf[CARP_ADDR_STRLEN])
 {
 	struct carp_addr	a;
 
-	memset(&a, 0, sizeof(a));
-	a.family = adv->ip6 ? CARP_AF_INET6 : CARP_AF_INET;
-	a.prefix = CARP_PREFIX_NONE;
-	if (adv->ip6)
-		memcpy(a.a, dst ? adv->ip6_dst : adv->ip6_src, 16);
-	else
-		memcpy(a.a, dst ? adv->ip_dst : adv->ip_src, 4);
+	instance_rx_addr(adv, dst, &a);
 	return carp_addr_fmt(&a, buf);
 }
 
-#define instance_rx_src(adv, buf)	instance_rx_addr((adv), false, (buf))
-
-/*
- * The 4 bytes of the source the tie-break compares (instance.c): only an
- * advert of srcip's family competes; the other family's gets our own key,
- * which never wins, so that a dual-stack peer is judged once.
- */
-static void
-instance_rx_key(const struct instance *inst, const struct carp_advert *adv,
-    uint8_t key[4])
-{
-	const struct carp_addr	*own = &inst->cfg->srcip;
-
-	if ((own->family == CARP_AF_INET6) != adv->ip6)
-		instance_tiebreak_key(own, key);
-	else
-		memcpy(key, adv->ip6 ? adv->ip6_src + 12 : adv->ip_src, 4);
-}
+#define instance_rx_src(adv, buf)	instance_rx_fmt((adv), false, (buf))
 
 /* Our own advert come back: our source address of its family. */
 static bool
@@ -174,6 +163,7 @@ instance_rx_input(void *arg, const uint8_t *frame, size_t len,
 {
 	struct instance		*inst = arg;
 	struct carp_event	 ev;
+	struct carp_addr	 src;
 	enum carp_verdict	 v;
 	char			 ip[CARP_ADDR_STRLEN];
 	uint8_t			 key[4];
@@ -190,7 +180,7 @@ instance_rx_input(void *arg, const uint8_t *frame, size_t len,
 		    INSTANCE_WARN_PERIOD_US, &held)) {
 			instance_ctl_drops(inst, CARP_BAD_GROUP);
 			log_debug("%sIgnoring different multicast ip: [%s]",
-			    inst->prefix, instance_rx_addr(adv, true, ip));
+			    inst->prefix, instance_rx_fmt(adv, true, ip));
 		}
 		return;
 	}
@@ -198,7 +188,8 @@ instance_rx_input(void *arg, const uint8_t *frame, size_t len,
 		instance_rx_reject(inst, v, adv, now);
 		return;
 	}
-	instance_rx_key(inst, adv, key);
+	instance_rx_addr(adv, false, &src);
+	carp_tiebreak_key(&inst->cfg->srcip, &src, key);
 	if (!instance_rx_fresh(inst, adv, key, now))
 		return;
 	inst->received++;

@@ -983,6 +983,57 @@ test_tiebreak(void)
 	}
 }
 
+/*
+ * The tie-break's key: an IPv4 source's 4 bytes, an IPv6 source's last 4;
+ * a source of the other family than srcip's gets srcip's key and never
+ * wins.  Then the order ucarp.8 gives for two IPv6 sources.
+ */
+static void
+test_tiebreak_key(void)
+{
+	static const struct {
+		const char	*what, *own, *src;
+		uint8_t		 key[4];
+	} cases[] = {
+		{ "IPv4 source", "198.18.1.2", "198.18.2.1", { 198, 18, 2, 1 } },
+		{ "own IPv4", "198.18.1.2", NULL, { 198, 18, 1, 2 } },
+		{ "IPv6 source, last 4 bytes", "2001:db8::2", "fe80::a:b0c:d0e",
+		  { 0x0b, 0x0c, 0x0d, 0x0e } },
+		{ "own IPv6", "2001:db8::1:2", NULL, { 0, 1, 0, 2 } },
+		{ "IPv6 advert, IPv4 srcip: own key", "198.18.1.2",
+		  "fe80::1", { 198, 18, 1, 2 } },
+		{ "IPv4 advert, IPv6 srcip: own key", "2001:db8::7",
+		  "198.18.1.3", { 0, 0, 0, 7 } },
+	};
+	struct carp_addr	own, src, a, b;
+	uint8_t			key[4], ka[4], kb[4];
+	size_t			i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		check_what = cases[i].what;
+		CHECK(carp_addr_parse(cases[i].own, &own));
+		CHECK(cases[i].src == NULL ||
+		    carp_addr_parse(cases[i].src, &src));
+		carp_tiebreak_key(&own, cases[i].src == NULL ? NULL : &src,
+		    key);
+		CHECKF(memcmp(key, cases[i].key, 4) == 0, "%u.%u.%u.%u",
+		    key[0], key[1], key[2], key[3]);
+		/* Another family never wins against us. */
+		if (cases[i].src != NULL && src.family != own.family)
+			CHECK(!carp_tiebreak_remote_wins(key, key));
+	}
+
+	check_what = "IPv6: fe80::2:1 wins over fe80::1:2 (ucarp.8)";
+	CHECK(carp_addr_parse("fe80::1:2", &a));
+	CHECK(carp_addr_parse("fe80::2:1", &b));
+	carp_tiebreak_key(&a, NULL, ka);
+	carp_tiebreak_key(&a, &b, kb);
+	CHECK(carp_tiebreak_remote_wins(kb, ka));
+	carp_tiebreak_key(&b, NULL, kb);
+	carp_tiebreak_key(&b, &a, ka);
+	CHECK(!carp_tiebreak_remote_wins(ka, kb));
+}
+
 /* Counters: random while alone, then one shared running counter. */
 static void
 test_counters(void)
@@ -2346,6 +2397,7 @@ main(int argc, char *argv[])
 	test_delayed_garp();
 	test_receive_rules();
 	test_tiebreak();
+	test_tiebreak_key();
 	test_counters();
 	test_monotonic();
 	test_demotion();
