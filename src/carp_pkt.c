@@ -234,7 +234,8 @@ carp_pkt_parse(const uint8_t *frame, size_t len, struct carp_advert *adv)
 	 */
 	off = wire_get16(ip + IP_OFF);
 	if (wire_get16(frame + ETH_TYPE) != ETHERTYPE_IP ||
-	    (ip[IP_VHL] >> 4) != 4 || ip[IP_PROTO] != CARP_PROTO || (off & (IP_MF | IP_OFFMASK)) != 0)
+	    (ip[IP_VHL] >> 4) != 4 || ip[IP_PROTO] != CARP_PROTO ||
+	    (off & (IP_MF | IP_OFFMASK)) != 0)
 		return CARP_NOT_CARP;
 	/* IP options move the CARP header; the total length is not trusted. */
 	if (hlen < CARP_IP_LEN || len - CARP_ETH_LEN - CARP_HDR_LEN < hlen)

@@ -112,7 +112,8 @@ uint16_t	 carp_cksum(const void *data, size_t len);
 enum carp_verdict carp_hdr_parse(const uint8_t *carp, struct carp_advert *adv,
 		    enum carp_verdict bad_ttl);
 enum carp_verdict carp_hdr_verify(const uint8_t *carp,
-		    const struct carp_advert *adv, const struct carp_auth *auth);
+		    const struct carp_advert *adv,
+		    const struct carp_auth *auth);
 void		 carp_hdr_encode(uint8_t *carp, const struct carp_tx *tx,
 		    const struct carp_auth *auth);
 

@@ -995,7 +995,8 @@ test_tiebreak_key(void)
 		const char	*what, *own, *src;
 		uint8_t		 key[4];
 	} cases[] = {
-		{ "IPv4 source", "198.18.1.2", "198.18.2.1", { 198, 18, 2, 1 } },
+		{ "IPv4 source", "198.18.1.2", "198.18.2.1",
+		  { 198, 18, 2, 1 } },
 		{ "own IPv4", "198.18.1.2", NULL, { 198, 18, 1, 2 } },
 		{ "IPv6 source, last 4 bytes", "2001:db8::2", "fe80::a:b0c:d0e",
 		  { 0x0b, 0x0c, 0x0d, 0x0e } },
