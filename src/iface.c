@@ -11,8 +11,8 @@
  * multicast memberships (mcast.c) are held exactly while the capture is
  * open, so that none is asked before the interface exists.  Its IPv6
  * link-local address, the source of IPv6 adverts and NAs, is read with
- * getifaddrs() when first asked for after the capture opened or the link
- * came up, and again once it is IFACE_LL6_AGE_US old.
+ * getifaddrs() when first asked for after the capture opened, the link
+ * came up or netlink reported an IPv6 address change on it.
  */
 #include "config.h"
 
@@ -48,7 +48,6 @@
 #define IFACE_BATCH		256	/* frames per wake-up, then yield */
 #define IFACE_FILTER		"ip proto 112 or ip6 proto 112"
 #define IFACE_WARN_PERIOD_US	1000000
-#define IFACE_LL6_AGE_US	10000000	/* link-local re-read after */
 
 struct iface_slot {
 	iface_input_cb	 input;
@@ -69,7 +68,7 @@ struct iface {
 	struct mcast	*mc;
 	uint8_t		 ll6[16];	/* IPv6 link-local address */
 	bool		 has_ll6;
-	int64_t		 ll6_at;	/* when it was read, 0: never */
+	bool		 ll6_read;	/* ll6 is up to date */
 	struct iface_slot slots[256];
 	uint64_t	 counters[CARP_VERDICT_MAX];
 	struct log_rate	 rate[CARP_VERDICT_MAX];
@@ -179,7 +178,7 @@ iface_open_pcap(struct iface *ifp, bool revive)
 	    iface_read_cb, ifp);
 	event_add(ifp->ev, NULL);
 	mcast_attach(ifp->mc, ifp->ifindex);
-	ifp->ll6_at = 0;
+	ifp->ll6_read = false;
 	return true;
 }
 
@@ -344,7 +343,7 @@ iface_read_ll6(struct iface *ifp)
 	struct sockaddr_in6	*sin6;
 
 	ifp->has_ll6 = false;
-	ifp->ll6_at = clock_mono_us();
+	ifp->ll6_read = true;
 	if (getifaddrs(&all) == -1) {
 		log_warn("%s: getifaddrs", ifp->name);
 		return;
@@ -387,8 +386,7 @@ iface_forwarding6(const struct iface *ifp)
 bool
 iface_ll6(struct iface *ifp, uint8_t out[16])
 {
-	if (ifp->ll6_at == 0 ||
-	    clock_mono_us() - ifp->ll6_at >= IFACE_LL6_AGE_US)
+	if (!ifp->ll6_read)
 		iface_read_ll6(ifp);
 	if (ifp->has_ll6)
 		memcpy(out, ifp->ll6, 16);
@@ -555,7 +553,7 @@ iface_set_running(struct iface *ifp, bool up)
 	if (ifp->running == up)
 		return;
 	ifp->running = up;
-	ifp->ll6_at = 0;	/* an address may come with the link */
+	ifp->ll6_read = false;	/* an address may come with the link */
 	log_msg(up ? LOG_INFO : LOG_WARNING, "%s: link %s", ifp->name,
 	    up ? "up" : "down");
 	for (i = 0; i < 256; i++)
@@ -587,6 +585,7 @@ iface_resync(void)
 	bool		 was, now;
 
 	TAILQ_FOREACH(ifp, &ifaces, entry) {
+		ifp->ll6_read = false;	/* address events were lost too */
 		if (ifp->pcap == NULL) {
 			iface_revive(ifp);
 			continue;
@@ -624,12 +623,25 @@ iface_nl_link_cb(const struct nl_link *l)
 	}
 }
 
+/* An IPv6 address of interface index changed: read the link-local again. */
+static void
+iface_nl_addr6_cb(unsigned index)
+{
+	struct iface	*ifp;
+
+	TAILQ_FOREACH(ifp, &ifaces, entry)
+		if (ifp->ifindex == index)
+			ifp->ll6_read = false;
+}
+
 int
 iface_init(struct event_base *base)
 {
 	iface_base = base;
 	if (nl_init(base) == -1)
 		return -1;
+	/* Without it, a new link-local address is read at the next link up. */
+	nl_watch_addrs6(iface_nl_addr6_cb);
 	return nl_watch_links(iface_nl_link_cb, iface_resync);
 }
 

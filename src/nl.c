@@ -2,8 +2,8 @@
  * nl.c: the process's one rtnetlink socket, through libmnl.
  *
  * Nothing polls: the socket joins the multicast groups its watchers ask
- * for (RTNLGRP_LINK for iface.c) and one read callback hands each message
- * to the watcher of its type.  Address requests (with their sequence
+ * for (RTNLGRP_LINK and RTNLGRP_IPV6_IFADDR for iface.c) and one read
+ * callback hands each message to the watcher of its type.  Address requests (with their sequence
  * numbers and ACKs) and the address monitor will share this socket and
  * this loop: a group, a message type and a handler each.  When the kernel
  * overruns the socket, events were lost: every watcher re-reads its state.
@@ -16,6 +16,7 @@
 #include <libmnl/libmnl.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include <event2/event.h>
@@ -34,6 +35,7 @@ static struct {
 	nl_resync_cb	resync;
 }				 nl_watchers[NL_WATCHERS_MAX];
 static size_t			 nl_nwatchers;
+static nl_addr6_cb		 nl_addr6_fn;	/* iface.c's */
 
 /* IFLA_IFNAME, if it is a proper C string. */
 static int
@@ -68,6 +70,20 @@ nl_link_msg(const struct nlmsghdr *nh)
 		nl_watchers[i].link(&l);
 }
 
+/* An IPv6 address came or went: which interface. */
+static void
+nl_addr_msg(const struct nlmsghdr *nh)
+{
+	const struct ifaddrmsg	*ifa;
+
+	if (nl_addr6_fn == NULL ||
+	    mnl_nlmsg_get_payload_len(nh) < sizeof(*ifa))
+		return;
+	ifa = mnl_nlmsg_get_payload(nh);
+	if (ifa->ifa_family == AF_INET6)
+		nl_addr6_fn(ifa->ifa_index);
+}
+
 /* One message: to the watcher of its type. */
 static int
 nl_msg_cb(const struct nlmsghdr *nh, void *arg UNUSED)
@@ -76,6 +92,10 @@ nl_msg_cb(const struct nlmsghdr *nh, void *arg UNUSED)
 	case RTM_NEWLINK:
 	case RTM_DELLINK:
 		nl_link_msg(nh);
+		break;
+	case RTM_NEWADDR:
+	case RTM_DELADDR:
+		nl_addr_msg(nh);
 		break;
 	}
 	return MNL_CB_OK;
@@ -139,22 +159,43 @@ nl_shutdown(void)
 		mnl_socket_close(nl_sock);
 	nl_sock = NULL;
 	nl_nwatchers = 0;
+	nl_addr6_fn = NULL;
+}
+
+/*
+ * Join a multicast group of the socket; false if it cannot, logged with
+ * what is followed and what that means.
+ */
+static bool
+nl_join(int group, const char *what, const char *then)
+{
+	if (mnl_socket_setsockopt(nl_sock, NETLINK_ADD_MEMBERSHIP, &group,
+	    sizeof(group)) == -1) {
+		log_warn("cannot follow %s over netlink (%s)", what, then);
+		return false;
+	}
+	return true;
 }
 
 int
 nl_watch_links(nl_link_cb link, nl_resync_cb resync)
 {
-	int	group = RTNLGRP_LINK;
-
 	if (nl_sock == NULL || nl_nwatchers == NL_WATCHERS_MAX)
 		return -1;
-	if (nl_nwatchers == 0 && mnl_socket_setsockopt(nl_sock, NETLINK_ADD_MEMBERSHIP, &group,
-	    sizeof(group)) == -1) {
-		log_warn("cannot follow links over netlink (link state will "
-		    "not be followed)");
+	if (nl_nwatchers == 0 && !nl_join(RTNLGRP_LINK, "links",
+	    "link state will not be followed"))
 		return -1;
-	}
 	nl_watchers[nl_nwatchers].link = link;
 	nl_watchers[nl_nwatchers++].resync = resync;
+	return 0;
+}
+
+int
+nl_watch_addrs6(nl_addr6_cb addr6)
+{
+	if (nl_sock == NULL || !nl_join(RTNLGRP_IPV6_IFADDR, "IPv6 addresses",
+	    "a new link-local address is seen at the next link up"))
+		return -1;
+	nl_addr6_fn = addr6;
 	return 0;
 }

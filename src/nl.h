@@ -21,6 +21,8 @@ struct nl_link {
 typedef void	(*nl_link_cb)(const struct nl_link *);
 /* Events were lost (the socket overran): re-read the state you follow. */
 typedef void	(*nl_resync_cb)(void);
+/* An IPv6 address was added to or removed from interface index. */
+typedef void	(*nl_addr6_cb)(unsigned index);
 
 /* Open the socket and watch it from base; -1 (reason logged) if not. */
 int		 nl_init(struct event_base *base);
@@ -31,5 +33,8 @@ void		 nl_shutdown(void);
  * Two watchers at most (the interfaces, the tracked interfaces).
  */
 int		 nl_watch_links(nl_link_cb link, nl_resync_cb resync);
+
+/* Follow IPv6 addresses (RTNLGRP_IPV6_IFADDR); -1 if it cannot. */
+int		 nl_watch_addrs6(nl_addr6_cb addr6);
 
 #endif /* NL_H */

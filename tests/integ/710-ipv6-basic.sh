@@ -6,7 +6,7 @@
 # neighbour advertisement of the takeover (Override only, the VIP as the
 # target, the host's MAC in the target link-layer option, a good ICMPv6
 # checksum).  Node 1 advertises from its IPv6 srcip, node 2 (IPv4 srcip)
-# from its link-local address.
+# from its link-local address, which changes while it is backup.
 . "$(dirname "$0")/lib.sh"
 test_init
 command -v tshark >/dev/null 2>&1 || test_skip "tshark missing"
@@ -49,6 +49,15 @@ state_is 1 MASTER || test_fail "node 1 left MASTER when node 2 started"
 wait_until 5 has_vip6 1 || test_fail "node 1 is MASTER but has no $VIP6"
 check_clean_logs 1 2
 
+# Node 2's link-local address changes while it is backup: it must send
+# from the new one once master (netlink tells it).
+ip -n "${HOST_NS[2]}" -6 addr flush dev eth0 scope link ||
+    test_fail "cannot flush host 2's link-local address"
+ip -n "${HOST_NS[2]}" addr add fe80::2:1/64 dev eth0 nodad ||
+    test_fail "cannot add fe80::2:1"
+ll2=fe80::2:1
+wait_rx 2 3
+
 t0=$(now_ms)
 stop_node 1 KILL
 wait_state 2 MASTER 10
@@ -69,8 +78,6 @@ adverts() {
 	    -T fields -e ipv6.dst -e ipv6.hlim -e ipv6.nxt -e ipv6.plen \
 	    -e carp.vhid -e carp.checksum.status -e eth.dst 2>/dev/null
 }
-ll2=$(ip -n "${HOST_NS[2]}" -6 -o addr show dev eth0 scope link |
-    awk '{ sub("/.*", "", $4); print $4; exit }')
 for src in "$SRC6_1" "$ll2"; do
 	n=0
 	while IFS=$'\t' read -r dst hlim nxt plen vhid sum edst; do
