@@ -2,10 +2,11 @@
  * nl.c: the process's one rtnetlink socket, through libmnl.
  *
  * Nothing polls: the socket joins the multicast groups its watchers ask
- * for (RTNLGRP_LINK and RTNLGRP_IPV6_IFADDR for iface.c) and one read
- * callback hands each message to the watcher of its type.  Address requests (with their sequence
- * numbers and ACKs) and the address monitor will share this socket and
- * this loop: a group, a message type and a handler each.  When the kernel
+ * for (RTNLGRP_LINK for iface.c and track_link.c, RTNLGRP_IPV6_IFADDR for
+ * iface.c) and one read callback hands each message to the watcher of its
+ * type.  Address requests (with their sequence numbers and ACKs) and the
+ * address monitor will share this socket and this loop: a group, a
+ * message type and a handler each.  When the kernel
  * overruns the socket, events were lost: every watcher re-reads its state.
  */
 #include "config.h"
