@@ -5,7 +5,7 @@
 FUZZ_TESTS =
 if FUZZING
 check_PROGRAMS += tests/fuzz/fuzz_pkt tests/fuzz/fuzz_cfg tests/fuzz/fuzz_sim \
-	tests/fuzz/fuzz_ctl
+	tests/fuzz/fuzz_ctl tests/fuzz/fuzz_maint
 FUZZ_TESTS += tests/fuzz/run.sh
 
 # The packet codec: pure core and libcrypto only.
@@ -17,6 +17,11 @@ tests_fuzz_fuzz_pkt_LDADD = src/libucarp_core.a $(CRYPTO_LIBS)
 tests_fuzz_fuzz_ctl_SOURCES = tests/fuzz/fuzz_ctl.c
 tests_fuzz_fuzz_ctl_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
 tests_fuzz_fuzz_ctl_LDADD = src/libucarp_core.a
+
+# The maintenance state file's parser: pure core only.
+tests_fuzz_fuzz_maint_SOURCES = tests/fuzz/fuzz_maint.c
+tests_fuzz_fuzz_maint_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
+tests_fuzz_fuzz_maint_LDADD = src/libucarp_core.a
 
 # The configuration file loader, checks and printer.
 tests_fuzz_fuzz_cfg_SOURCES = tests/fuzz/fuzz_cfg.c
