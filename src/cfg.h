@@ -82,6 +82,9 @@ struct cfg {
 	struct cfg_hcheck *checks;	/* the checks list */
 	size_t		   nchecks;
 	uint32_t	   startup_hold_ms; /* no master before this */
+	char		  *state_dir;	/* maintenance kept there, NULL:
+					   the default (none on the
+					   command line) */
 	char		  *path;	/* the file, NULL on the command line */
 	bool		   cli_debug;	/* -D on the command line */
 	int		   cli_facility; /* -f on the command line, or
@@ -97,5 +100,6 @@ struct cfg {
 #define CFG_DEFAULT_DEADRATIO	3
 #define CFG_DEFAULT_SCRIPT_JOBS	16
 #define CFG_DEFAULT_SCRIPT_TIMEOUT_MS	60000
+#define CFG_DEFAULT_STATE_DIR	"/var/lib/ucarp"
 
 #endif /* CFG_H */

@@ -336,8 +336,8 @@ cli_file_messages(struct cfg_errors *errs, bool loaded, bool test,
 /*
  * File mode: load and check the whole file; every problem is printed as
  * "FILE:LINE: what; what to do" on stderr and nothing runs.  Options given
- * on the command line (-D, -B, -f, --pidfile, --control) override the
- * file's.
+ * on the command line (-D, -B, -f, --pidfile, --control, --state-dir)
+ * override the file's.
  */
 static int
 cli_file(const char *path, const struct cli_opts *o, struct cfg **out)
@@ -367,6 +367,8 @@ cli_file(const char *path, const struct cli_opts *o, struct cfg **out)
 		set_str(&c->pidfile, xstrdup(o->c->pidfile));
 	if (o->c->control != NULL)
 		set_str(&c->control, xstrdup(o->c->control));
+	if (o->c->state_dir != NULL)
+		set_str(&c->state_dir, xstrdup(o->c->state_dir));
 	if (o->test || o->print)
 		return cli_report(c, path, o->test, o->print);
 	*out = c;

@@ -113,6 +113,10 @@ const struct cfg_key cfg_keys[] = {
 	{ "startup_hold", 0, NULL, NULL, CFG_T_SECONDS, CFG_S_GLOBAL, 0,
 	    G(startup_hold_ms), 0, 3600 * 1000, 0, NULL, CFG_CH_GLOBAL,
 	    NULL, NULL },
+	{ "state_dir", CFG_OPT_STATE_DIR, "state-dir", NULL, CFG_T_PATH,
+	    CFG_S_GLOBAL, 0, G(state_dir), 0, 0, 0, NULL, CFG_CH_GLOBAL,
+	    "dir", "keep maintenance (ucarpctl) there across restarts\n"
+	    "    (default with a file: " CFG_DEFAULT_STATE_DIR ")" },
 
 	{ NULL, 'B', "daemonize", NULL, CFG_T_BOOL, CFG_S_CLI, 0,
 	    G(daemonize), 0, 1, 0, NULL, 0, NULL, "run in background" },

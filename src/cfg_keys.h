@@ -61,6 +61,7 @@ enum cfg_type {
 #define CFG_OPT_PIDFILE		257
 #define CFG_OPT_REPLAY_PROTECT	258
 #define CFG_OPT_CONTROL		259
+#define CFG_OPT_STATE_DIR	260
 
 /* Reload class of a global setting: main.c's reload applies it. */
 #define CFG_CH_GLOBAL	0x100

@@ -14,11 +14,15 @@
 
 #include "maint_fmt.h"
 
-/* A byte Linux allows in an interface name (dev_valid_name) that we keep. */
+/*
+ * A byte of an interface name as cfg_check allows it (Linux's rules, and
+ * a ':' for an alias label), control bytes aside: they have no place in
+ * a text file, and no real interface has them.
+ */
 static bool
 ifname_byte(uint8_t c)
 {
-	return c > ' ' && c != 0x7f && c != '/' && c != ':';
+	return c > ' ' && c != 0x7f && c != '/';
 }
 
 static bool

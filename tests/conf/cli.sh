@@ -228,6 +228,7 @@ done <<EOF
 --xparam	good	<empty>
 --pidfile	good	@TMP@/ucarp.pid
 --control	good	@TMP@/ucarp.sock
+--state-dir	good	@TMP@/state
 --replay-protect good
 EOF
 
