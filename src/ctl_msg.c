@@ -143,6 +143,9 @@ x_daemon(struct xdr *x, struct ctl_daemon *d)
 	x_i64(x, &d->reload_time);
 	x_reload(x, &d->last);
 	x_str(x, d->reload_summary, sizeof(d->reload_summary));
+	x_str(x, d->state_dir, sizeof(d->state_dir));
+	x_bool(x, &d->state_refused);
+	x_u32(x, &d->in_maint);
 }
 
 static void
@@ -188,6 +191,8 @@ x_instance(struct xdr *x, struct ctl_instance *in)
 	x_bool(x, &in->has_master);
 	x_bytes(x, in->master, 4);
 	x_counters(x, in);
+	x_bool(x, &in->maint);
+	x_i64(x, &in->maint_since);
 }
 
 static void
@@ -207,6 +212,7 @@ x_event(struct xdr *x, struct ctl_event *e)
 	x_enum(x, &e->script, 2);
 	x_bool(x, &e->failed);
 	x_enum(x, &e->reason, CTL_DROP_MAX);
+	x_bool(x, &e->on);
 	x_u64(x, &e->count);
 	x_reload(x, &e->reload);
 	x_str(x, e->text, sizeof(e->text));
@@ -221,6 +227,15 @@ x_payload(struct xdr *x, struct ctl_msg *m)
 	case CTL_REQ_STEPDOWN:
 	case CTL_REQ_GARP:
 		x_str(x, m->u.req.selector, sizeof(m->u.req.selector));
+		break;
+	case CTL_REQ_MAINT:
+		x_str(x, m->u.req.selector, sizeof(m->u.req.selector));
+		x_bool(x, &m->u.req.on);
+		break;
+	case CTL_REQ_DEMOTE:
+		x_str(x, m->u.req.selector, sizeof(m->u.req.selector));
+		x_enum(x, &m->u.req.op, CTL_DEM_MAX);
+		x_u8(x, &m->u.req.n);
 		break;
 	case CTL_REQ_RELOAD:
 	case CTL_REQ_MONITOR:
@@ -339,7 +354,8 @@ ctl_type_name(unsigned v)
 	static const char *const t[CTL_TYPE_MAX] = {
 		[CTL_REQ_STATUS] = "status", [CTL_REQ_STEPDOWN] = "stepdown",
 		[CTL_REQ_GARP] = "garp", [CTL_REQ_RELOAD] = "reload",
-		[CTL_REQ_MONITOR] = "monitor", [CTL_RESULT] = "result",
+		[CTL_REQ_MONITOR] = "monitor", [CTL_REQ_MAINT] = "maintenance",
+		[CTL_REQ_DEMOTE] = "demote", [CTL_RESULT] = "result",
 		[CTL_DAEMON] = "daemon", [CTL_INSTANCE] = "instance",
 		[CTL_RELOAD] = "reload-result", [CTL_TEXT] = "text",
 		[CTL_EVENT] = "event", [CTL_END] = "end"
@@ -353,7 +369,8 @@ ctl_res_name(unsigned v)
 {
 	static const char *const t[CTL_RES_MAX] = {
 		"ok", "denied", "not found", "bad request",
-		"protocol version mismatch", "refused", "unavailable"
+		"protocol version mismatch", "refused", "unavailable",
+		"not saved"
 	};
 
 	return NAME(t, v);
@@ -429,7 +446,15 @@ const char *
 ctl_event_name(unsigned v)
 {
 	static const char *const t[CTL_EV_MAX] = { "transition", "reload",
-		"script", "drops" };
+		"script", "drops", "maintenance", "demote" };
+
+	return NAME(t, v);
+}
+
+const char *
+ctl_demote_op_name(unsigned v)
+{
+	static const char *const t[CTL_DEM_MAX] = { "+", "-", "=" };
 
 	return NAME(t, v);
 }

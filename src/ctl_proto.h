@@ -40,6 +40,9 @@ enum ctl_type {
 	CTL_REQ_GARP,		/* selector as STEPDOWN */
 	CTL_REQ_RELOAD,
 	CTL_REQ_MONITOR,
+	CTL_REQ_MAINT,		/* selector: NAME, IFACE:VHID, GROUP, "all";
+				   on */
+	CTL_REQ_DEMOTE,		/* selector: GROUP; op, n */
 	/* daemon -> client */
 	CTL_RESULT = 16,	/* the end of a command's replies */
 	CTL_DAEMON,		/* status: the daemon, first */
@@ -60,6 +63,7 @@ enum ctl_res {
 	CTL_RES_VERSION,	/* protocol version mismatch */
 	CTL_RES_REFUSED,	/* reload: the file was refused */
 	CTL_RES_UNAVAILABLE,	/* e.g. reload without a file, exiting */
+	CTL_RES_NOT_SAVED,	/* maintenance: done, but not kept on disk */
 	CTL_RES_MAX
 };
 
@@ -88,6 +92,9 @@ enum ctl_event_kind {
 	CTL_EV_RELOAD,		/* reload: result and counts, text summary */
 	CTL_EV_SCRIPT,		/* script: up/down, failed, text the cause */
 	CTL_EV_DROPS,		/* drops of one reason since the last one */
+	CTL_EV_MAINT,		/* maintenance on or off, text who asked */
+	CTL_EV_DEMOTE,		/* a group's demotion: name the group, text
+				   the change and who asked */
 	CTL_EV_MAX
 };
 
@@ -98,8 +105,15 @@ struct ctl_hdr {
 	uint32_t	seq;
 };
 
+/* ucarpctl demote GROUP +N, -N or =N (0 is =0). */
+enum ctl_demote_op { CTL_DEM_ADD = 0, CTL_DEM_SUB, CTL_DEM_SET, CTL_DEM_MAX };
+#define CTL_DEMOTE_MAX		255	/* N */
+
 struct ctl_request {
 	char		selector[CTL_NAME_MAX];
+	bool		on;		/* MAINT */
+	uint8_t		op;		/* DEMOTE: enum ctl_demote_op */
+	uint8_t		n;		/* DEMOTE */
 };
 
 struct ctl_result {
@@ -124,6 +138,9 @@ struct ctl_daemon {
 	int64_t		reload_time;	/* of the last, 0: none */
 	struct ctl_reload_counts last;
 	char		reload_summary[CTL_TEXT_MAX];
+	char		state_dir[CTL_PATH_MAX]; /* "": maintenance not kept */
+	bool		state_refused;	/* its file, at start-up: all held */
+	uint32_t	in_maint;	/* instances in maintenance */
 };
 
 struct ctl_instance {
@@ -146,6 +163,8 @@ struct ctl_instance {
 	uint32_t	scripts_queued;
 	uint8_t		ndrops;		/* entries of drops[] on the wire */
 	uint64_t	drops[CTL_DROP_MAX];	/* by carp_verdict */
+	bool		maint;		/* in maintenance */
+	int64_t		maint_since;	/* us, wall; 0 if not */
 };
 
 struct ctl_event {
@@ -162,9 +181,12 @@ struct ctl_event {
 	uint8_t		script;		/* SCRIPT: 0 up, 1 down */
 	bool		failed;		/* SCRIPT */
 	uint8_t		reason;		/* DROPS: carp_verdict */
+	bool		on;		/* MAINT */
 	uint64_t	count;		/* DROPS */
 	struct ctl_reload_counts reload; /* RELOAD */
-	char		text[CTL_TEXT_MAX]; /* SCRIPT cause line, RELOAD summary */
+	char		text[CTL_TEXT_MAX]; /* SCRIPT cause line, RELOAD
+					       summary, MAINT and DEMOTE
+					       who asked */
 };
 
 struct ctl_text {
@@ -222,5 +244,6 @@ const char	*ctl_drop_name(unsigned);	/* "bad_hmac" */
 const char	*ctl_reload_name(unsigned);	/* "applied" */
 const char	*ctl_text_name(unsigned);	/* "error" */
 const char	*ctl_event_name(unsigned);	/* "transition" */
+const char	*ctl_demote_op_name(unsigned);	/* "+" */
 
 #endif /* CTL_PROTO_H */

@@ -75,6 +75,8 @@ test_instance(void)
 	i->ndrops = CARP_VERDICT_MAX;
 	for (k = 0; k < CARP_VERDICT_MAX; k++)
 		i->drops[k] = k * 1000 + 1;
+	i->maint = true;
+	i->maint_since = 1765000000000000LL;
 	n = roundtrip(&in, &out);
 	CHECK(n <= CTL_MSG_MAX);
 	CHECK(memcmp(&in.u.inst, &out.u.inst, sizeof(in.u.inst)) == 0);
@@ -89,7 +91,11 @@ test_instance(void)
 	CHECK(ctl_msg_decode(buf, n, &out) == CTL_E_LONG);
 	buf[7]++;
 	CHECK(ctl_msg_decode(buf, n, &out) == CTL_OK);
-	/* Out-of-range fields: state, naddrs, has_master. */
+	/* Out-of-range fields: maint (a bool), state. */
+	buf[n - 9] = 2;
+	CHECK(ctl_msg_decode(buf, n, &out) == CTL_E_PAYLOAD);
+	buf[n - 9] = 1;
+	CHECK(ctl_msg_decode(buf, n, &out) == CTL_OK);
 	buf[CTL_HDR_LEN + 2 + 3 + 2 + 4 + 1] = CTL_ST_MAX;
 	CHECK(ctl_msg_decode(buf, n, &out) == CTL_E_PAYLOAD);
 
@@ -108,6 +114,7 @@ test_small(void)
 {
 	static struct ctl_msg	in, out;
 	uint8_t			 small[CTL_HDR_LEN + 4];
+	size_t			 n;
 
 	check_what = "request";
 	in.hdr.type = CTL_REQ_STEPDOWN;
@@ -117,6 +124,33 @@ test_small(void)
 	CHECK(strcmp(out.u.req.selector, "eth0:42") == 0);
 	/* Too long a selector is not encoded. */
 	memset(in.u.req.selector, 'x', sizeof(in.u.req.selector));
+	CHECK(ctl_msg_encode(&in, buf, sizeof(buf)) == 0);
+
+	check_what = "maintenance";
+	memset(&in, 0, sizeof(in));
+	in.hdr.type = CTL_REQ_MAINT;
+	strcpy(in.u.req.selector, "fw");
+	in.u.req.on = true;
+	n = roundtrip(&in, &out);
+	CHECK(out.u.req.on && strcmp(out.u.req.selector, "fw") == 0);
+	buf[n - 1] = 2;				/* on is a bool */
+	CHECK(ctl_msg_decode(buf, n, &out) == CTL_E_PAYLOAD);
+	in.u.req.on = false;
+	roundtrip(&in, &out);
+	CHECK(!out.u.req.on);
+
+	check_what = "demote";
+	memset(&in, 0, sizeof(in));
+	in.hdr.type = CTL_REQ_DEMOTE;
+	strcpy(in.u.req.selector, "fw");
+	in.u.req.op = CTL_DEM_SUB;
+	in.u.req.n = CTL_DEMOTE_MAX;
+	n = roundtrip(&in, &out);
+	CHECK(memcmp(&in.u.req, &out.u.req, sizeof(in.u.req)) == 0);
+	buf[n - 2] = CTL_DEM_MAX;		/* op out of range */
+	CHECK(ctl_msg_decode(buf, n, &out) == CTL_E_PAYLOAD);
+	CHECK(ctl_msg_decode(buf, n - 1, &out) != CTL_OK);
+	in.u.req.op = CTL_DEM_MAX;
 	CHECK(ctl_msg_encode(&in, buf, sizeof(buf)) == 0);
 
 	check_what = "result";
@@ -168,6 +202,9 @@ test_daemon_event(void)
 	in.u.daemon.last = (struct ctl_reload_counts){ CTL_RL_REFUSED, 1, 2,
 	    3, 4, 5, 678 };
 	strcpy(in.u.daemon.reload_summary, "last reload refused");
+	strcpy(in.u.daemon.state_dir, "/var/lib/ucarp");
+	in.u.daemon.state_refused = true;
+	in.u.daemon.in_maint = 9999;
 	roundtrip(&in, &out);
 	CHECK(memcmp(&in.u.daemon, &out.u.daemon, sizeof(in.u.daemon)) == 0);
 
@@ -189,6 +226,23 @@ test_daemon_event(void)
 	strcpy(in.u.ev.text, "x");
 	roundtrip(&in, &out);
 	CHECK(memcmp(&in.u.ev, &out.u.ev, sizeof(in.u.ev)) == 0);
+	in.u.ev.kind = CTL_EV_MAINT;
+	in.u.ev.on = true;
+	strcpy(in.u.ev.text, "ucarpctl (uid 0)");
+	roundtrip(&in, &out);
+	CHECK(memcmp(&in.u.ev, &out.u.ev, sizeof(in.u.ev)) == 0);
+
+	/* The longest daemon reply still fits in one message. */
+	check_what = "daemon, longest";
+	memset(&in, 0, sizeof(in));
+	in.hdr.type = CTL_DAEMON;
+	memset(in.u.daemon.version, 'v', sizeof(in.u.daemon.version) - 1);
+	memset(in.u.daemon.config, 'c', sizeof(in.u.daemon.config) - 1);
+	memset(in.u.daemon.reload_summary, 's',
+	    sizeof(in.u.daemon.reload_summary) - 1);
+	memset(in.u.daemon.state_dir, 'd', sizeof(in.u.daemon.state_dir) - 1);
+	roundtrip(&in, &out);
+	CHECK(memcmp(&in.u.daemon, &out.u.daemon, sizeof(in.u.daemon)) == 0);
 }
 
 static void
@@ -246,6 +300,14 @@ test_names(void)
 		    "verdict %u", i);
 	CHECK(strcmp(ctl_drop_name(CARP_VERDICT_MAX), "unknown") == 0);
 	CHECK(strcmp(ctl_res_name(CTL_RES_MAX), "unknown") == 0);
+	for (i = 0; i < CTL_RES_MAX; i++)
+		CHECK(strcmp(ctl_res_name(i), "unknown") != 0);
+	for (i = 0; i < CTL_EV_MAX; i++)
+		CHECK(strcmp(ctl_event_name(i), "unknown") != 0);
+	for (i = 0; i < CTL_DEM_MAX; i++)
+		CHECK(strcmp(ctl_demote_op_name(i), "unknown") != 0);
+	CHECK(strcmp(ctl_type_name(CTL_REQ_MAINT), "maintenance") == 0);
+	CHECK(strcmp(ctl_type_name(CTL_REQ_DEMOTE), "demote") == 0);
 }
 
 int
