@@ -32,6 +32,15 @@ show_daemon(const struct ctl_daemon *d)
 	    d->version, d->pid, d->config[0] ? "config " : "command line",
 	    d->config, d->instances, d->instances == 1 ? "" : "s",
 	    time_str(d->started, t));
+	if (d->state_dir[0] == '\0')
+		printf("maintenance not kept across restarts (no state_dir)");
+	else
+		printf("maintenance kept in %s", d->state_dir);
+	printf(", %u instance%s in maintenance\n", d->in_maint,
+	    d->in_maint == 1 ? "" : "s");
+	if (d->state_refused)
+		printf("its file was refused at start-up: every instance was "
+		    "put in maintenance (the log says why)\n");
 	if (d->last.result == CTL_RL_NONE)
 		printf("no reload since start-up\n");
 	else
@@ -59,6 +68,9 @@ show_detail(const struct ctl_instance *in)
 	    in->has_master ? carp_addr_fmt4(in->master, t) : "none heard");
 	printf("  advbase %u, advskew %u, effective advskew %u\n",
 	    in->advbase, in->advskew, in->eff_advskew);
+	if (in->maint)
+		printf("  maintenance since %s: never master until "
+		    "ucarpctl maintenance off\n", time_str(in->maint_since, t));
 	printf("  adverts sent %llu (send errors %llu), received %llu; "
 	    "transitions %llu; GARPs %llu\n", (unsigned long long)in->sent,
 	    (unsigned long long)in->send_errors,
@@ -94,13 +106,14 @@ show_status(const struct status *st)
 	for (i = 0; i < st->n; i++) {
 		in = &st->inst[i];
 		snprintf(id, sizeof(id), "%s:%u", in->interface, in->vhid);
-		printf("%-16s %-14s %-6s %-24s %-15s %-22s %8llu %8llu\n",
+		printf("%-16s %-14s %-6s %-24s %-15s %-22s %8llu %8llu%s\n",
 		    in->name[0] ? in->name : "-", id,
 		    ctl_state_name(in->state), time_str(in->since, t),
 		    in->has_master ? carp_addr_fmt4(in->master, m) : "-",
 		    ctl_cause_name(in->last_cause),
 		    (unsigned long long)in->sent,
-		    (unsigned long long)in->received);
+		    (unsigned long long)in->received,
+		    in->maint ? "  maintenance" : "");
 	}
 }
 
@@ -128,7 +141,7 @@ show_event(const struct ctl_event *e)
 	char	t[32], m[CARP_ADDR4_STRLEN];
 
 	printf("%llu %s ", (unsigned long long)e->eseq, time_str(e->time, t));
-	if (e->kind != CTL_EV_RELOAD)
+	if (e->kind != CTL_EV_RELOAD && e->kind != CTL_EV_DEMOTE)
 		printf("%s%s%s:%u ", e->name, e->name[0] ? " " : "",
 		    e->interface, e->vhid);
 	switch (e->kind) {
@@ -145,6 +158,12 @@ show_event(const struct ctl_event *e)
 	case CTL_EV_DROPS:
 		printf("%llu dropped (%s)", (unsigned long long)e->count,
 		    ctl_drop_name(e->reason));
+		break;
+	case CTL_EV_MAINT:
+		printf("maintenance %s (%s)", e->on ? "on" : "off", e->text);
+		break;
+	case CTL_EV_DEMOTE:
+		printf("group %s demotion %s", e->name, e->text);
 		break;
 	default:
 		printf("%s", e->text);

@@ -47,6 +47,9 @@ json_daemon(const struct ctl_daemon *d)
 	json_do_close();
 	json_do_uint("reloads_applied", d->reloads_applied);
 	json_do_uint("reloads_refused", d->reloads_refused);
+	json_do_string("state_dir", d->state_dir[0] ? d->state_dir : NULL);
+	json_do_bool("state_file_refused", d->state_refused);
+	json_do_uint("in_maintenance", d->in_maint);
 	json_do_close();
 }
 
@@ -94,6 +97,12 @@ json_instance(const struct ctl_instance *in)
 	json_do_uint("advbase", in->advbase);
 	json_do_uint("advskew", in->advskew);
 	json_do_uint("effective_advskew", in->eff_advskew);
+	if (in->maint) {
+		json_do_object("maintenance");
+		json_time("since", "since_us", in->maint_since);
+		json_do_close();
+	} else
+		json_do_string("maintenance", NULL);
 	json_counters(in);
 	json_do_close();
 }
@@ -140,7 +149,9 @@ json_event(const struct ctl_event *e)
 	json_do_uint("seq", e->eseq);
 	json_time("time", "time_us", e->time);
 	json_do_string("event", ctl_event_name(e->kind));
-	if (e->kind != CTL_EV_RELOAD) {
+	if (e->kind == CTL_EV_DEMOTE)
+		json_do_string("group", e->name);
+	else if (e->kind != CTL_EV_RELOAD) {
 		json_do_string("name", e->name[0] ? e->name : NULL);
 		json_do_string("interface", e->interface);
 		json_do_uint("vhid", e->vhid);
@@ -165,6 +176,13 @@ json_event(const struct ctl_event *e)
 	case CTL_EV_DROPS:
 		json_do_string("reason", ctl_drop_name(e->reason));
 		json_do_uint("count", e->count);
+		break;
+	case CTL_EV_MAINT:
+		json_do_bool("on", e->on);
+		json_do_string("by", e->text);
+		break;
+	case CTL_EV_DEMOTE:
+		json_do_string("change", e->text);
 		break;
 	}
 	json_do_end();

@@ -75,6 +75,7 @@ GETTER(get_transitions, in->transitions)
 GETTER(get_garps, in->garps)
 GETTER(get_queued, in->scripts_queued)
 GETTER(get_advskew, in->eff_advskew)
+GETTER(get_maint, in->maint)
 
 static const struct simple	simple[] = {
 	{ "ucarp_adverts_sent_total", COUNTER, "Adverts sent.", get_sent },
@@ -90,6 +91,9 @@ static const struct simple	simple[] = {
 	    "Scripts waiting to run.", get_queued },
 	{ "ucarp_effective_advskew", GAUGE,
 	    "The advskew sent, demotion included.", get_advskew },
+	{ "ucarp_maintenance", GAUGE,
+	    "1 while the instance is in maintenance (never master).",
+	    get_maint },
 };
 
 static void

@@ -32,7 +32,7 @@ static const char	*sockpath = CTL_DEFAULT_SOCKET;
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: ucarpctl [-s SOCKET] COMMAND [ARG] [-j]\n"
+	fprintf(stderr, "usage: ucarpctl [-s SOCKET] COMMAND [ARGS] [-j]\n"
 	    "commands (any unique prefix):\n");
 	usage_commands();
 	fprintf(stderr, "SOCKET defaults to %s.\n", CTL_DEFAULT_SOCKET);
@@ -255,8 +255,14 @@ main(int argc, char *argv[])
 		return run_status(fd, res, o);
 	case A_STEPDOWN:
 	case A_GARP:
+	case A_MAINT:
+	case A_DEMOTE:
 		req.hdr.type = res->action == A_STEPDOWN ? CTL_REQ_STEPDOWN :
-		    CTL_REQ_GARP;
+		    res->action == A_GARP ? CTL_REQ_GARP :
+		    res->action == A_MAINT ? CTL_REQ_MAINT : CTL_REQ_DEMOTE;
+		req.u.req.on = res->on;
+		req.u.req.op = res->op;
+		req.u.req.n = res->n;
 		ctl_write(fd, &req);
 		ctl_read(fd, &req);
 		return result_exit(&req.u.res);

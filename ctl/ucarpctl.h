@@ -19,13 +19,18 @@ enum ctl_action {
 	A_GARP,
 	A_RELOAD,
 	A_MONITOR,
-	A_METRICS
+	A_METRICS,
+	A_MAINT,
+	A_DEMOTE
 };
 
 struct parse_result {
 	enum ctl_action	 action;
-	const char	*arg;		/* INSTANCE, "all", or NULL */
+	const char	*arg;		/* INSTANCE, GROUP, "all", or NULL */
 	bool		 json;
+	bool		 on;		/* maintenance on */
+	uint8_t		 op;		/* demote: enum ctl_demote_op */
+	uint8_t		 n;		/* demote */
 };
 
 /* ctl/parser.c: argv after the options; NULL (usage printed) if bad. */
