@@ -11,13 +11,7 @@ ctl_need
 rl_init 20 10
 rl_start_pair
 MON=$TMPD/monitor.json
-ctl $B monitor -j > "$MON" 2> "$TMPD/monitor.err" &
-MONPID=$!
-BG_PIDS+=("$MONPID")
-# The monitor is on once the daemon has answered it ("monitoring from
-# event N" on ucarpctl's standard error).
-wait_until 5 grep -q 'monitoring from event' "$TMPD/monitor.err" ||
-    test_fail "monitor did not start: $(cat "$TMPD/monitor.err")"
+ctl_monitor $B "$MON"
 t0=$(now_us)
 mstop $A KILL
 mflush_vips $A

@@ -6,6 +6,8 @@
 #   ctl_states_ok H	ctl_states agrees with the log's last states
 #   metric_states H	"NAME STATE" from ucarpctl metrics (the series at 1)
 #   ctl_py		python3 with the helper ctl_client.py's functions
+#   ctl_monitor H FILE	ucarpctl monitor -j of host H into FILE, in the
+#			background (MONPID), once the daemon has answered
 #
 # ucarpctl is $UCARPCTL (the build's ctl/ucarpctl).
 . "$(dirname "${BASH_SOURCE[0]}")/lib_reload.sh"
@@ -35,6 +37,16 @@ ctl_states_ok() {
 	got=$(ctl_states "$1") || return 1
 	want=$(mstates "$1")
 	[ "$got" = "$want" ]
+}
+
+ctl_monitor() {
+	ctl "$1" monitor -j > "$2" 2> "$2.err" &
+	MONPID=$!
+	BG_PIDS+=("$MONPID")
+	# On once the daemon answered ("monitoring from event N", on
+	# ucarpctl's standard error).
+	wait_until 5 grep -q 'monitoring from event' "$2.err" ||
+	    test_fail "monitor did not start: $(cat "$2.err")"
 }
 
 metric_states() {

@@ -34,7 +34,7 @@
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-declare -a D_PID D_LOG D_RUN D_NINST D_EVENTS D_RC D_VG D_VGLOG D_CTL
+declare -a D_PID D_LOG D_RUN D_NINST D_EVENTS D_RC D_VG D_VGLOG D_CTL D_STATE
 declare -a D_LOGS		# every log of host h, over its runs
 declare -A MCAP_PID MCAP_FILE
 MNET_HOSTS=0
@@ -258,7 +258,9 @@ mscript_write() {
 
 # mstart H CONF NINST [ARGS...]: run ucarp -c CONF [ARGS...] on host H
 # (NINST instances), its control socket D_CTL[h] ($TMPD/hH.sock unless
-# ARGS has --control=PATH).  Under valgrind (D_VG[h]=1 after vg_find, or
+# ARGS has --control=PATH), its state directory D_STATE[h]
+# ($TMPD/hH.state, the same over the host's runs, unless ARGS has
+# --state-dir=DIR: never the machine's /var/lib/ucarp).  Under valgrind (D_VG[h]=1 after vg_find, or
 # UCARP_TEST_VALGRIND=1) its report goes to D_VGLOG[h].
 mstart() {
 	local h=$1 conf=$2 ninst=$3 r
@@ -283,6 +285,14 @@ mstart() {
 	if [ -z "${D_CTL[h]}" ]; then
 		D_CTL[h]=$TMPD/h$h.sock
 		cmd+=(--control="${D_CTL[h]}")
+	fi
+	D_STATE[h]=
+	for a in "$@"; do
+		case $a in --state-dir=*) D_STATE[h]=${a#--state-dir=} ;; esac
+	done
+	if [ -z "${D_STATE[h]}" ]; then
+		D_STATE[h]=$TMPD/h$h.state
+		cmd+=(--state-dir="${D_STATE[h]}")
 	fi
 	D_VGLOG[h]=""
 	if [ "${D_VG[h]:-0}" = 1 ] || [ $VG_ALL -eq 1 ]; then
