@@ -153,9 +153,9 @@ parse_args(const struct token *t, int argc, char *argv[],
 			fprintf(stderr, "ucarpctl: demote needs a group and an "
 			    "amount (+N, -N, =N or 0)\n");
 		else if (t->action == A_MAINT)
-			fprintf(stderr, "ucarpctl: maintenance needs on or off, "
-			    "then an instance (a name or IFACE:VHID), a group "
-			    "or all\n");
+			fprintf(stderr, "ucarpctl: maintenance needs on or "
+			    "off, then an instance (a name or IFACE:VHID), a "
+			    "group or all\n");
 		else
 			fprintf(stderr, "ucarpctl: %s needs an instance (a "
 			    "name, IFACE:VHID or all)\n", t->word);

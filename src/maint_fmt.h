@@ -23,7 +23,7 @@
 #define MAINT_MAGIC		"ucarp-maintenance 1"
 #define MAINT_IFNAME_MAX	16	/* IFNAMSIZ, NUL included */
 #define MAINT_LINE_MAX		128	/* longer lines are refused */
-#define MAINT_SINCE_MAX		((int64_t)1 << 40)	/* year 36812 */
+#define MAINT_SINCE_MAX		((int64_t)1 << 40)	/* AD 36812 */
 /* The longest entry line, newline included: 15 + 1 + 3 + 1 + 13 + 1. */
 #define MAINT_ENTRY_LEN		34
 
@@ -44,7 +44,7 @@ enum maint_err {
 	MAINT_E_COUNT,		/* "end N" does not match the entries */
 	MAINT_E_TRUNCATED,	/* no "end" line, or no final newline */
 	MAINT_E_TRAILING,	/* something after "end" */
-	MAINT_E_BINARY,		/* a NUL or control byte, a line too long */
+	MAINT_E_BINARY,		/* a control byte, a line too long */
 	MAINT_E_MAX
 };
 

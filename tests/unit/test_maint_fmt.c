@@ -41,7 +41,7 @@ test_roundtrip(void)
 		{ "eth0", 42, 1765000000 },
 		{ "a", 1, 0 },
 		{ "bond0.100-x_y", 255, MAINT_SINCE_MAX },
-		{ "eth0:1", 3, 4 },		/* an alias label, as ucarp took */
+		{ "eth0:1", 3, 4 },		/* an alias label */
 		{ "\xc3\xa9th1", 7, 123 },	/* Linux allows UTF-8 */
 		{ "123456789012345", 9, 9 },	/* IFNAMSIZ - 1 bytes */
 	};
@@ -168,7 +168,8 @@ test_damage(void)
 	/* A NUL inside, and a line longer than the limit. */
 	check_what = "nul";
 	{
-		static const uint8_t	b[] = MAINT_MAGIC "\neth\0 1 2\nend 1\n";
+		static const uint8_t	b[] =
+		    MAINT_MAGIC "\neth\0 1 2\nend 1\n";
 
 		CHECK(maint_parse(b, sizeof(b) - 1, got_cb, &g, &line) ==
 		    MAINT_E_BINARY);
