@@ -16,7 +16,8 @@
  *
  * The main socket is 0660 (group "ucarp" if it exists, else root only);
  * the optional read-only one (bgpd's restricted socket) is 0666 and
- * answers status and monitor only.
+ * answers status and monitor only.  maintenance and demote are the
+ * health model's (maint.c, instance_health.h).
  */
 #include "config.h"
 
@@ -40,7 +41,9 @@
 #include "clock.h"
 #include "control.h"
 #include "ctl_proto.h"
+#include "instance_health.h"
 #include "log.h"
+#include "maint.h"
 #include "registry.h"
 #include "reload.h"
 #include "instance.h"
@@ -244,6 +247,11 @@ daemon_fill(struct ctl_daemon *d)
 	if (st->summary != NULL)
 		snprintf(d->reload_summary, sizeof(d->reload_summary), "%s",
 		    st->summary);
+	if (maint_dir() != NULL)
+		snprintf(d->state_dir, sizeof(d->state_dir), "%s",
+		    maint_dir());
+	d->state_refused = maint_refused();
+	d->in_maint = (uint32_t)maint_count();
 }
 
 /*
@@ -458,6 +466,85 @@ do_reload(struct ctl_conn *c, const struct ctl_msg *req)
 	return alive;
 }
 
+/* A verb the read-only socket refuses: the reply, then true. */
+static bool
+ctl_ro_refuse(struct ctl_conn *c, const struct ctl_msg *req, bool *alive)
+{
+	if (!c->ro)
+		return false;
+	*alive = conn_result(c, req->hdr.seq, CTL_RES_DENIED, "%s refused: "
+	    "this is the read-only control socket; use the main one "
+	    "(ucarpctl -s PATH)", ctl_type_name(req->hdr.type));
+	return true;
+}
+
+/*
+ * maintenance on|off SEL: an instance (NAME or IFACE:VHID), else a
+ * group, else "all".  Done even if it cannot be kept on disk; the reply
+ * says so (NOT_SAVED).
+ */
+static bool
+do_maint(struct ctl_conn *c, const struct ctl_msg *req)
+{
+	struct instance *const	*list;
+	struct instance		*inst, **v = NULL;
+	const char		*sel = req->u.req.selector;
+	char			 who[64], msg[CTL_TEXT_MAX];
+	size_t			 n = 0;
+	bool			 all = strcmp(sel, "all") == 0, ok, alive;
+
+	if (ctl_ro_refuse(c, req, &alive))
+		return alive;
+	if (all)
+		list = registry_list(&n);
+	else if ((inst = ctl_find(sel)) != NULL) {
+		list = &inst;
+		n = 1;
+	} else if ((v = maint_group(sel, &n)) != NULL)
+		list = v;
+	else
+		return conn_result(c, req->hdr.seq, CTL_RES_NOT_FOUND,
+		    "no instance or group %s: give a name, IFACE:VHID, a "
+		    "group of groups = [...] or all (ucarpctl status lists "
+		    "them); nothing changed", sel);
+	snprintf(who, sizeof(who), "ucarpctl (uid %lu)",
+	    (unsigned long)c->uid);
+	ok = maint_set(list, n, req->u.req.on, all, sel, who, msg,
+	    sizeof(msg));
+	free(v);
+	return conn_result(c, req->hdr.seq, ok ? CTL_RES_OK :
+	    CTL_RES_NOT_SAVED, "%s", msg);
+}
+
+/* demote GROUP +N|-N|=N: the health model's manual demotion. */
+static bool
+do_demote(struct ctl_conn *c, const struct ctl_msg *req)
+{
+	static struct ctl_event	 ev;
+	const char		*grp = req->u.req.selector;
+	const char		*op = ctl_demote_op_name(req->u.req.op);
+	char			 err[CTL_TEXT_MAX - 64];
+	bool			 alive;
+
+	if (ctl_ro_refuse(c, req, &alive))
+		return alive;
+	if (!health_group_demote(grp, op[0], req->u.req.n, err,
+	    sizeof(err)))
+		return conn_result(c, req->hdr.seq, CTL_RES_NOT_FOUND,
+		    "demote %s: %s; nothing changed", grp, err);
+	log_info("control: demote %s %s%u asked by uid %lu", grp, op,
+	    req->u.req.n, (unsigned long)c->uid);
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = CTL_EV_DEMOTE;
+	snprintf(ev.name, sizeof(ev.name), "%s", grp);
+	snprintf(ev.text, sizeof(ev.text), "%s%u by ucarpctl (uid %lu)", op,
+	    req->u.req.n, (unsigned long)c->uid);
+	control_event(&ev);
+	return conn_result(c, req->hdr.seq, CTL_RES_OK, "demote %s %s%u: "
+	    "done (ucarpctl status shows each member's effective advskew)",
+	    grp, op, req->u.req.n);
+}
+
 /* One request; false if the connection is gone. */
 static bool
 ctl_dispatch(struct ctl_conn *c, const struct ctl_msg *req)
@@ -470,6 +557,10 @@ ctl_dispatch(struct ctl_conn *c, const struct ctl_msg *req)
 		return do_act(c, req);
 	case CTL_REQ_RELOAD:
 		return do_reload(c, req);
+	case CTL_REQ_MAINT:
+		return do_maint(c, req);
+	case CTL_REQ_DEMOTE:
+		return do_demote(c, req);
 	case CTL_REQ_MONITOR:
 		c->monitor = true;
 		return conn_result(c, req->hdr.seq, CTL_RES_OK,

@@ -14,6 +14,7 @@
 #include "ctl_proto.h"
 #include "instance.h"
 #include "instance_priv.h"
+#include "maint.h"
 
 void
 instance_to_ctl(const struct instance *inst, struct ctl_instance *in)
@@ -54,6 +55,7 @@ instance_to_ctl(const struct instance *inst, struct ctl_instance *in)
 	in->ndrops = CARP_VERDICT_MAX;
 	for (i = 0; i < CARP_VERDICT_MAX; i++)
 		in->drops[i] = inst->counters[i];
+	in->maint = maint_get(inst, &in->maint_since);
 }
 
 /* Who the event is about, then out to the monitors. */

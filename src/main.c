@@ -25,6 +25,7 @@
 #include "hcheck.h"
 #include "iface.h"
 #include "log.h"
+#include "maint.h"
 #include "notify.h"
 #include "pidfile.h"
 #include "proc.h"
@@ -211,6 +212,7 @@ main(int argc, char **argv)
 		sigev[i] = evsignal_new(base, sigs[i], signal_cb, NULL);
 		evsignal_add(sigev[i], NULL);
 	}
+	maint_init(cfg);	/* before they start: held from the first */
 	registry_foreach(start_cb, NULL);
 	daemon_ready();
 	notify_status(NULL);
@@ -223,6 +225,7 @@ out:
 	control_shutdown();
 	health_shutdown();
 	registry_free_all();
+	maint_shutdown();
 	script_shutdown();
 	proc_shutdown();
 	iface_shutdown();

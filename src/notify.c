@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "maint.h"
 #include "notify.h"
 #include "registry.h"
 #include "xmalloc.h"
@@ -55,15 +56,24 @@ notify_send(const char *fmt, ...)
 	return rc;
 }
 
-/* The status line: the instances by state, and the last reload if any. */
+/*
+ * The status line: the instances by state, those in maintenance, and
+ * the last reload if any.
+ */
 void
 notify_status(const char *last_reload)
 {
 	struct registry_counts	rc;
+	char			m[64] = "";
+	size_t			nm;
 
+	if (getenv("NOTIFY_SOCKET") == NULL)
+		return;			/* no count to make */
 	registry_counts(&rc);
-	notify_send("READY=1\nSTATUS=%zu instances: %zu MASTER, %zu BACKUP%s%s",
-	    rc.total, rc.state[CARP_MASTER], rc.state[CARP_BACKUP],
+	if ((nm = maint_count()) > 0)
+		snprintf(m, sizeof(m), ", %zu in maintenance", nm);
+	notify_send("READY=1\nSTATUS=%zu instances: %zu MASTER, %zu BACKUP"
+	    "%s%s%s", rc.total, rc.state[CARP_MASTER], rc.state[CARP_BACKUP], m,
 	    last_reload != NULL ? "; " : "",
 	    last_reload != NULL ? last_reload : "");
 }

@@ -9,8 +9,8 @@
 /* Send "READY=1", "STATUS=...", "RELOADING=1" and so on; 0 or -1. */
 int	notify_send(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /*
- * "READY=1" and STATUS: the registry's instances by state, then
- * last_reload (the last reload's verdict) if not NULL.
+ * "READY=1" and STATUS: the registry's instances by state, those in
+ * maintenance, then last_reload (the last reload's verdict) if not NULL.
  */
 void	notify_status(const char *last_reload);
 

@@ -24,6 +24,7 @@
 #include "clock.h"
 #include "control.h"
 #include "log.h"
+#include "maint.h"
 #include "notify.h"
 #include "registry.h"
 #include "reload.h"
@@ -177,6 +178,7 @@ reload_file(const char *path, struct reload_result *r)
 	reload_apply(newc, r);
 	/* Checks, tracks and groups follow the file by difference too. */
 	health_configure(newc, false);
+	maint_reload();
 	reload_globals(newc);
 	cfg_free(newc);
 	r->applied = true;

@@ -31,6 +31,7 @@ src_libucarp_shell_a_SOURCES = \
 	src/instance_script.c src/instance_health.c src/instance_health.h \
 	src/hcheck.c src/hcheck.h \
 	src/track_link.c src/track_link.h \
+	src/maint.c src/maint.h \
 	src/maint_store.c src/maint_store.h \
 	src/xmalloc.c src/xmalloc.h
 src_libucarp_shell_a_CFLAGS = $(AM_CFLAGS) $(PCAP_CFLAGS) $(CONFIG_CFLAGS) \
