@@ -50,5 +50,6 @@ INTEG_TESTS = \
 	tests/integ/610-ctl-status.sh \
 	tests/integ/620-ctl-hostile.sh \
 	tests/integ/630-ctl-monitor.sh \
+	tests/integ/640-maintenance.sh \
 	tests/integ/650-health-checks.sh \
 	tests/integ/710-ipv6-basic.sh
