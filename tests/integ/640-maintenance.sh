@@ -8,8 +8,11 @@
 #      B's first advert as master for vhid 3 follows it by much less than
 #      the master-down bound; nothing else moves; status (text, -j),
 #      metrics and monitor say so; the state file holds a3.
+#      systemd's STATUS line (NOTIFY_SOCKET) counts it.
 #   2. A restarted: a3 comes up in maintenance (it stays B's while B's a3
-#      advertises 3 times more), a1 and a2 are A's again (preempt).
+#      advertises 3 times more), a1 and a2 are A's again (preempt); a
+#      reload that removes a3 and one that adds it back: a3 is added in
+#      maintenance.
 #   3. maintenance off a3: A takes it back (preempt).
 #   4. By group: on fw moves a1 and a2 (not a3); off all brings them back.
 #   5. demote fw +200 moves A's group members to B (effective advskew 200
@@ -25,7 +28,19 @@ need_tcpdump
 rl_init 5 3
 RL_KEYS[1:1]='groups=["fw"]'
 RL_KEYS[1:2]='groups=["fw"]'
+# systemd's notifications of both daemons' first run, into a file.
+NOTIFY=$TMPD/notify.log
+python3 -c 'import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+f = open(sys.argv[2], "a", buffering=1)
+while True:
+	f.write(s.recv(4096).decode() + "\n")' "$TMPD/notify.sock" "$NOTIFY" &
+BG_PIDS+=("$!")
+wait_until 5 test -S "$TMPD/notify.sock" || test_fail "no notify socket"
+export NOTIFY_SOCKET=$TMPD/notify.sock
 ctl_start_pair "control_ro = \"$TMPD/h1.ro.sock\";" ""
+unset NOTIFY_SOCKET
 A1=198.18.1.101
 A2=198.18.1.102
 A3=198.18.1.103
@@ -77,6 +92,8 @@ grep -q '"event":"maintenance".*"name":"a3".*"on":true' "$MON" ||
     test_fail "no maintenance event in monitor: $(cat "$MON")"
 grep -qx 'eth0 3 [0-9]*' "${D_STATE[A]}/maintenance" && grep -qx 'end 1' "${D_STATE[A]}/maintenance" ||
     test_fail "state file: $(cat "${D_STATE[A]}/maintenance")"
+wait_until 5 grep -q '^STATUS=5 instances: [0-9]* MASTER, [0-9]* BACKUP, 1 in maintenance' "$NOTIFY" ||
+    test_fail "systemd's status: $(grep STATUS "$NOTIFY" | tail -n 2)"
 reap_pid "$MONPID" TERM
 
 # 2. A restarted: a3 still in maintenance, a1 and a2 A's again.
@@ -89,6 +106,18 @@ expect_split "$A1 $A2 " "$A3 $PREF_B" "A restarted"
 mwait_counter $B a3 sent 3
 split_is "$A1 $A2 " "$A3 $PREF_B" || test_fail "a3 moved back to A while in maintenance"
 [ "$(mstates $A | grep '^a3 ')" = "a3 BACKUP" ] || test_fail "a3 on A: $(mstates $A)"
+RL_DROP[1:3]=1
+rl_conf $A "${RL_CONF[A]}"
+out=$(ctl $A reload) || test_fail "reload without a3: $out"
+unset 'RL_DROP[1:3]'
+rl_conf $A "${RL_CONF[A]}"
+out=$(ctl $A reload) || test_fail "reload with a3: $out"
+[ "$out" = "reload applied: 4 kept, 0 updated, 1 added, 0 removed, 0 failed" ] ||
+    test_fail "reload with a3 said: $out"
+mlog_has $A 'a3\): in maintenance since .* \(configured by a reload\)' ||
+    test_fail "a3 added by a reload is not in maintenance"
+mwait_counter $B a3 sent 3
+split_is "$A1 $A2 " "$A3 $PREF_B" || test_fail "a3, added back by a reload, moved to A"
 
 # 3. maintenance off a3: A takes it back.
 out=$(ctl $A maintenance off a3) || test_fail "maintenance off a3: exit $?: $out"
