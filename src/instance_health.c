@@ -380,7 +380,7 @@ health_shutdown(void)
 }
 
 void
-health_maint_set(struct instance *inst, bool on, time_t since)
+health_maint_mark(struct instance *inst, bool on, time_t since)
 {
 	inst->maint = on;
 	inst->maint_since = on ? since : 0;
@@ -388,6 +388,18 @@ health_maint_set(struct instance *inst, bool on, time_t since)
 		hm.insts[inst->hidx].maint = on;
 		hm.insts[inst->hidx].maint_since = (int64_t)inst->maint_since;
 	}
+}
+
+void
+health_maint_apply(void)
+{
+	health_apply();
+}
+
+void
+health_maint_set(struct instance *inst, bool on, time_t since)
+{
+	health_maint_mark(inst, on, since);
 	health_apply();
 }
 

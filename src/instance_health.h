@@ -30,6 +30,13 @@ void	health_shutdown(void);
 
 /* Maintenance on/off for one instance; re-derives its state (a master bows out). */
 void	health_maint_set(struct instance *inst, bool on, time_t since);
+/*
+ * The same for many (ucarpctl maintenance on all): mark each, then
+ * apply once; health_apply() walks every instance, so one apply per
+ * instance would cost O(n^2) (4 s of a stalled loop at 10,000).
+ */
+void	health_maint_mark(struct instance *inst, bool on, time_t since);
+void	health_maint_apply(void);
 
 /* Whether inst is in maintenance, and since when (wall clock). */
 bool	health_maint_get(const struct instance *inst, time_t *since);
