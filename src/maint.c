@@ -3,8 +3,9 @@
  * vhid), not of running instances: it is what the operator asked for,
  * so it outlives a restart (maint_store.c keeps it in state_dir) and an
  * instance that a reload removes and adds back.  Each instance named in
- * it is held by the health model (health_maint_set: a master bows out,
- * a backup never takes over).
+ * it is held by the health model (a master bows out, a backup never
+ * takes over): marked one by one, applied once per command, since the
+ * model re-derives every instance when applied.
  *
  * The set is an array sorted by identity, with new entries appended
  * unsorted and sorted on the next lookup, so "maintenance on all" over
@@ -158,7 +159,7 @@ inst_event(struct instance *inst, bool on, const char *who)
 	control_event(&ev);
 }
 
-/* Hold one instance, logged (start-up and reloads). */
+/* Mark one instance held, logged (start-up and reloads); apply after. */
 static void
 hold(struct instance *inst, int64_t since, const char *why)
 {
@@ -169,7 +170,7 @@ hold(struct instance *inst, int64_t since, const char *why)
 	strftime(t, sizeof(t), "%Y-%m-%dT%H:%M:%SZ", gmtime(&s));
 	log_info("%s: in maintenance since %s (%s): never master until "
 	    "ucarpctl maintenance off", id, t, why);
-	health_maint_set(inst, true, s);
+	health_maint_mark(inst, true, s);
 }
 
 /* The entries that name no configured instance (kept, said once). */
@@ -181,6 +182,27 @@ unconfigured(void)
 	for (i = 0; i < mt_n; i++)
 		n += registry_find(mt_v[i].ifname, mt_v[i].vhid) == NULL;
 	return n;
+}
+
+/* A refused file (err says why): every instance held, for safety. */
+static void
+hold_all(struct instance *const *list, size_t n, int64_t now,
+    const char *err)
+{
+	size_t	i;
+
+	mt_refused = true;
+	mt_unsaved = true;
+	log_msg(LOG_ERR, "maintenance state %s: every instance is put in "
+	    "maintenance, so that none takes over a service an operator may "
+	    "have moved away; check the file, then ucarpctl maintenance off "
+	    "all (or off INSTANCE) writes a good one", err);
+	for (i = 0; i < n; i++) {
+		set_add(instance_cfg(list[i])->interface,
+		    instance_cfg(list[i])->vhid, now);
+		hold(list[i], now, "state file refused");
+	}
+	health_maint_apply();
 }
 
 void
@@ -203,18 +225,7 @@ maint_init(const struct cfg *cfg)
 	case MAINT_LOAD_NONE:
 		return;
 	case MAINT_LOAD_REFUSED:
-		mt_refused = true;
-		log_msg(LOG_ERR, "maintenance state %s: every instance is put "
-		    "in maintenance, so that none takes over a service an "
-		    "operator may have moved away; check the file, then "
-		    "ucarpctl maintenance off all (or off INSTANCE) writes a "
-		    "good one", err);
-		for (i = 0; i < n; i++) {
-			set_add(instance_cfg(list[i])->interface,
-			    instance_cfg(list[i])->vhid, now);
-			hold(list[i], now, "state file refused");
-		}
-		mt_unsaved = true;
+		hold_all(list, n, now, err);
 		return;
 	case MAINT_LOAD_OK:
 		break;
@@ -223,6 +234,7 @@ maint_init(const struct cfg *cfg)
 	for (i = 0; i < n; i++)
 		if (inst_find(list[i]) != NULL)
 			hold(list[i], inst_find(list[i])->since, "state file");
+	health_maint_apply();
 	if ((nu = unconfigured()) > 0)
 		log_info("maintenance state %s/%s: %zu entr%s for instances "
 		    "not configured, kept (a reload that configures one puts "
@@ -236,13 +248,17 @@ maint_reload(void)
 {
 	struct instance *const		*list;
 	const struct maint_entry	*e;
-	size_t				 n, i;
+	size_t				 n, i, held = 0;
 
 	list = registry_list(&n);
 	for (i = 0; i < n; i++)
 		if ((e = inst_find(list[i])) != NULL &&
-		    !health_maint_get(list[i], NULL))
+		    !health_maint_get(list[i], NULL)) {
 			hold(list[i], e->since, "configured by a reload");
+			held++;
+		}
+	if (held > 0)
+		health_maint_apply();
 }
 
 /* One instance on or off; true if it changed. */
@@ -267,7 +283,7 @@ set_one(struct instance *inst, bool on, int64_t now, const char *who,
 	inst_id(inst, id, sizeof(id));
 	log_info("%s: maintenance %s, asked by %s", id, on ? "on" : "off",
 	    who);
-	health_maint_set(inst, on, (time_t)now);
+	health_maint_mark(inst, on, (time_t)now);
 	inst_event(inst, on, who);
 	return true;
 }
@@ -310,6 +326,8 @@ maint_set(struct instance *const *v, size_t n, bool on, bool all,
 	set_sort();
 	for (i = 0; i < n; i++)
 		changed += set_one(v[i], on, now, who, &masters);
+	if (changed > 0)
+		health_maint_apply();
 	/* off all: identities not configured any more go too. */
 	for (i = 0; all && !on && i < mt_n; i++)
 		if (mt_v[i].since >= 0) {
