@@ -52,6 +52,10 @@ import struct
 import sys
 import time
 
+sys.dont_write_bytecode = True	# no __pycache__ in the source tree
+import pktutil				# noqa: E402 (after the line above)
+from pktutil import cksum		# noqa: E402
+
 ALLOWED_NET = ipaddress.ip_network("198.18.0.0/15")
 CARP_GROUP = ipaddress.ip_address("224.0.0.18")
 ETH_P_IP = 0x0800
@@ -101,24 +105,7 @@ def check_frame(frame, whole=None):
 
 
 def check_netns(netns):
-    """Refuse to send unless we run inside the named namespace NETNS (one
-    of `ip netns`, which the test made) and not in the initial one."""
-    if not netns:
-        raise Refused("--netns NAME is required to send (the namespace "
-                      "`ip netns exec NAME` runs me in)")
-    try:
-        mine = os.stat("/proc/self/ns/net")
-        named = os.stat(os.path.join("/run/netns", os.path.basename(netns)))
-    except OSError as e:
-        raise Refused("cannot check the network namespace: %s" % e)
-    if (mine.st_dev, mine.st_ino) != (named.st_dev, named.st_ino):
-        raise Refused("not running inside network namespace %s" % netns)
-    try:
-        init = os.stat("/proc/1/ns/net")
-    except OSError:
-        init = None		# not readable here; the check above holds
-    if init is not None and (init.st_dev, init.st_ino) == (mine.st_dev, mine.st_ino):
-        raise Refused("refusing to send from the initial network namespace")
+    pktutil.check_netns(netns, Refused)
 
 
 def check_addr_arg(addr, role, what):
@@ -128,16 +115,6 @@ def check_addr_arg(addr, role, what):
 
 
 # ---- checksums and HMAC ---------------------------------------------------
-
-def cksum(data):
-    """Internet checksum (RFC 1071) to store big-endian."""
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return (~s) & 0xFFFF
-
 
 def carp_hmac(password, vhid, vips, counter, version=2, ptype=1):
     """ucarp's HMAC-SHA1: version, type, vhid, the addresses (sorted), counter."""

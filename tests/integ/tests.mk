@@ -1,3 +1,7 @@
+# bsdpeer.py's self-test: the reference vectors, the ucarp 1.5.2 capture,
+# the golden IPv6 advert; no root, no network.
+PEER_TESTS = tests/integ/bsdpeer-selftest.sh
+
 # Integration tests (network namespaces, run as root; they skip otherwise).
 INTEG_TESTS = \
 	tests/integ/010-wire-format.sh \
