@@ -57,4 +57,5 @@ INTEG_TESTS = \
 	tests/integ/640-maintenance.sh \
 	tests/integ/650-health-checks.sh \
 	tests/integ/710-ipv6-basic.sh \
-	tests/integ/720-bsd-interop.sh
+	tests/integ/720-bsd-interop.sh \
+	tests/integ/730-ipv6-failover.sh
