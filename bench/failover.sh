@@ -15,6 +15,12 @@
 #   handover  SIGTERM of A (ours and ucarp with -z; keepalived resigns with
 #             a priority-0 advert)
 #   linkloss  A's cable pulled (its bridge port down: no carrier on A)
+#   crash6    crash, the router holding one IPv6 address (CARP and VRRPv3
+#             over IPv6, from the link-local address): ours, keepalived
+#             VRRPv3
+#   crashds   crash, the router holding an IPv4 and an IPv6 address (ours
+#             advertises over both): ours only; takeover4 and late4_ms
+#             time its IPv4 adverts, the others its IPv6 ones
 # Metrics (seconds unless named otherwise):
 #   takeover  A's last advert on the wire -> B's first advert
 #   late_ms   takeover minus the protocol's bound (advbase x 3 +
@@ -39,11 +45,15 @@ while [ $# -gt 0 ]; do
 	*) break ;;
 	esac
 done
-scenarios=${*:-crash fast handover linkloss}
+scenarios=${*:-crash fast handover linkloss crash6 crashds}
 bench_require
 
 echo "eth0 198.18.1.1 7 198.18.0.7" > "$TMP/ra"
 echo "eth0 198.18.1.2 7 198.18.0.7" > "$TMP/rb"
+echo "eth0 198.18.1.1 7 2001:db8::7" > "$TMP/ra.crash6"
+echo "eth0 198.18.1.2 7 2001:db8::7" > "$TMP/rb.crash6"
+echo "eth0 198.18.1.1 7 198.18.0.7,2001:db8::7" > "$TMP/ra.crashds"
+echo "eth0 198.18.1.2 7 198.18.0.7,2001:db8::7" > "$TMP/rb.crashds"
 for h in a b; do
 	printf '#!/bin/bash\necho "$EPOCHREALTIME $1 $2" >> "%s"\n' "$TMP/up$h.stamps" > "$TMP/up$h"
 	chmod 755 "$TMP/up$h"
@@ -52,6 +62,8 @@ done
 impls_of() {
 	case $1 in
 	fast) echo "${BENCH_IMPLS:-ours ucarp kav3}" | sed 's/kav2//' ;;
+	crash6) echo "${BENCH_IMPLS:-ours kav3}" | sed 's/kav2//; s/ucarp//' ;;
+	crashds) echo "${BENCH_IMPLS:-ours}" | sed 's/kav[23]//g; s/ucarp//' ;;
 	*) echo "${BENCH_IMPLS:-ours ucarp kav2 kav3}" ;;
 	esac
 }
@@ -71,20 +83,28 @@ fail() {	# SCENARIO IMPL REP WHY
 # one SCENARIO IMPL REP
 one() {
 	local sc=$1 impl=$2 rep=$3 timing=normal opt="" cap=$TMP/cap.pcap
-	local mre bre t_ev t0 c0 c1 last first up b
+	local mre bre t_ev t0 c0 c1 last first up b r=""
+	local sa=198.18.1.1 sb=198.18.1.2	# A's and B's adverts come from
 	[ "$sc" = fast ] && timing=fast
 	[ "$sc" = handover ] && opt=shutdown
 	mre=$(node_master_re "$impl"); bre=$(node_backup_re "$impl")
 	rm -f "$TMP"/up?.stamps "$cap"
 	cap_pid=
 	net_bridge a b
-	node_start "$impl" ${TAG}a a master $timing "$TMP/ra" up="$TMP/upa" $opt
+	case $sc in
+	crash6|crashds)
+		r=.$sc
+		net_v6 a b
+		sa=$(ll_of a); sb=$(ll_of b)
+		;;
+	esac
+	node_start "$impl" ${TAG}a a master $timing "$TMP/ra$r" up="$TMP/upa" $opt
 	wait_for 20 at_least "$TMP/a.log" "$mre" 1 || { fail "$sc" "$impl" "$rep" "A never master"; return; }
-	node_start "$impl" ${TAG}b b backup $timing "$TMP/rb" up="$TMP/upb" $opt
+	node_start "$impl" ${TAG}b b backup $timing "$TMP/rb$r" up="$TMP/upb" $opt
 	wait_for 20 at_least "$TMP/b.log" "$bre" 1 || { fail "$sc" "$impl" "$rep" "B never backup"; return; }
-	cap_start ${TAG}br br0 "$cap"
+	cap_start ${TAG}br br0 "$cap" "ip proto 112 or ip6 proto 112"
 	cap_pid=$CAP_PID
-	wait_for 10 cap_has "$cap" 198.18.1.1 2 || { fail "$sc" "$impl" "$rep" "no adverts from A"; return; }
+	wait_for 10 cap_has "$cap" "$sa" 2 || { fail "$sc" "$impl" "$rep" "no adverts from A"; return; }
 	if [ "$sc" = fast ]; then
 		t0=$(now_us)
 		c0=$(cpu_ns $(node_pids a) $(node_pids b))
@@ -94,20 +114,22 @@ one() {
 		    'BEGIN { printf "%.3f", c / (t * 10) }')"
 		result "$sc" "$impl" adv_rate "$rep" "$(pcap rate "$cap")"
 	fi
-	if at_least "$TMP/b.log" "$mre" 1 || [ "$(cap_count "$cap" 198.18.1.2)" -gt 0 ]; then
+	if at_least "$TMP/b.log" "$mre" 1 || [ "$(cap_count "$cap" "$sb")" -gt 0 ]; then
 		fail "$sc" "$impl" "$rep" "B became master while A was alive (it cannot hold the backup state)"
 		return
 	fi
 	t_ev=$(now_s)
 	case $sc in
-	crash|fast) node_kill a KILL ;;
+	crash|fast|crash6|crashds) node_kill a KILL ;;
 	handover) node_kill a TERM ;;
 	linkloss) ip -n ${TAG}br link set pa down ;;
 	esac
-	wait_for 20 cap_has "$cap" 198.18.1.2 1 || { fail "$sc" "$impl" "$rep" "B never advertised"; return; }
+	wait_for 20 cap_has "$cap" "$sb" 1 || { fail "$sc" "$impl" "$rep" "B never advertised"; return; }
 	wait_for 5 test -s "$TMP/upb.stamps" || { fail "$sc" "$impl" "$rep" "B's up script never ran"; return; }
+	[ "$sc" = crashds ] && { wait_for 5 cap_has "$cap" 198.18.1.2 1 ||
+	    { fail "$sc" "$impl" "$rep" "B never advertised over IPv4"; return; }; }
 	cap_stop "$cap_pid"
-	read -r last first <<< "$(pcap failover "$cap" 198.18.1.1 198.18.1.2)"
+	read -r last first <<< "$(pcap failover "$cap" "$sa" "$sb")"
 	read -r up _ < "$TMP/upb.stamps"
 	b=$(bound "$impl" $timing)
 	awk -v l="$last" -v f="$first" -v u="$up" -v e="$t_ev" -v b="$b" -v sc="$sc" 'BEGIN {
@@ -115,13 +137,19 @@ one() {
 		# A handover is not bounded by the down timer.
 		if (sc != "handover") printf "late_ms %.3f\n", (f - l - b) * 1000 }' |
 	while read -r m v; do result "$sc" "$impl" "$m" "$rep" "$v"; done
+	if [ "$sc" = crashds ]; then
+		read -r last first <<< "$(pcap failover "$cap" 198.18.1.1 198.18.1.2)"
+		awk -v l="$last" -v f="$first" -v b="$b" 'BEGIN {
+			printf "takeover4 %.6f\nlate4_ms %.3f\n", f - l, (f - l - b) * 1000 }' |
+		while read -r m v; do result "$sc" "$impl" "$m" "$rep" "$v"; done
+	fi
 	node_stop a; node_stop b
 }
 
 for sc in $scenarios; do
 	case $sc in
-	crash|fast|handover|linkloss) ;;
-	*) die "unknown scenario $sc (crash, fast, handover, linkloss)" ;;
+	crash|fast|handover|linkloss|crash6|crashds) ;;
+	*) die "unknown scenario $sc (crash, fast, handover, linkloss, crash6, crashds)" ;;
 	esac
 	for ((r = 1; r <= reps; r++)); do
 		for impl in $(impls_of "$sc"); do

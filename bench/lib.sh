@@ -147,6 +147,28 @@ net_bridge() {
 	done
 }
 
+# net_v6 H...: IPv6 on eth0 of hosts ${TAG}H (ns_new turns it off), without
+# duplicate address detection, so that each has its link-local address at
+# once (ll_of H) to advertise from.
+net_v6() {
+	local h
+	for h in "$@"; do
+		ip netns exec $TAG$h sysctl -qw net.ipv6.conf.all.accept_dad=0 \
+		    net.ipv6.conf.default.accept_dad=0 net.ipv6.conf.eth0.accept_dad=0 \
+		    net.ipv6.conf.all.disable_ipv6=0 net.ipv6.conf.default.disable_ipv6=0 \
+		    net.ipv6.conf.eth0.disable_ipv6=0 >/dev/null || die "IPv6 on $TAG$h"
+		wait_for 5 ll_of "$h" >/dev/null || die "no link-local address on $TAG$h"
+	done
+}
+
+# ll_of H: the link-local address of eth0 of host ${TAG}H.
+ll_of() {
+	local a
+	a=$(ip -n $TAG$1 -6 -o addr show dev eth0 scope link 2>/dev/null |
+	    awk '$0 !~ /tentative/ { sub(/\/.*/, "", $4); print $4; exit }')
+	[ -n "$a" ] && echo "$a"
+}
+
 # net_pair K [PEER]: hosts ${TAG}a and ${TAG}PEER (default b) joined by K
 # veth links eth0.., link l with 198.18.(10+l).1 on a and .2 on the peer
 # (/24).  A vhid or VRID is unique per interface, so N routers need
@@ -234,7 +256,9 @@ at_least() { [ "$(count_in "$1" "$2")" -ge "$3" ]; }
 
 # ---- the daemons ------------------------------------------------------------
 #
-# One virtual router is "IFACE SRCIP VHID VIP".  A node is one host's share
+# One virtual router is "IFACE SRCIP VHID VIP", VIP one address or several
+# joined by commas (IPv4 and IPv6: ours only; keepalived takes one family
+# per instance, ucarp 1.5.2 one IPv4 address).  A node is one host's share
 # of a set of routers, started by node_start IMPL NS NAME ROLE TIMING
 # ROUTERFILE [OPTIONS], where ROLE is master (advskew 0 / priority 150) or
 # backup (advskew 100 / priority 100), TIMING is normal (advbase 1 /
@@ -320,8 +344,8 @@ node_start() {
 			while read -r ifc src vhid vip; do
 				i=$((i + 1))
 				sep=,; [ $i -lt "$n" ] || sep=
-				printf '  { interface = "%s"; srcip = "%s"; vhid = %d; addr = "%s"; }%s\n' \
-				    "$ifc" "$src" "$vhid" "$vip" "$sep"
+				printf '  { interface = "%s"; srcip = "%s"; vhid = %d; addr = [ "%s" ]; }%s\n' \
+				    "$ifc" "$src" "$vhid" "${vip//,/\", \"}" "$sep"
 			done < "$routers"
 			echo ");"
 		} > "$conf"
@@ -330,7 +354,9 @@ node_start() {
 			# One router: the legacy command line, word for word
 			# the same as ucarp 1.5.2's below.
 			read -r ifc src vhid vip < "$routers"
-			set -- -i "$ifc" -s "$src" -v "$vhid" -p bench -a "$vip" \
+			local -a va=()
+			for o in ${vip//,/ }; do va+=(-a "$o"); done
+			set -- -i "$ifc" -s "$src" -v "$vhid" -p bench "${va[@]}" \
 			    -b "$base" -k "$skew" -n
 			[ -n "$up" ] && set -- "$@" -u "$up"
 			[ $shutdown -eq 1 ] && set -- "$@" -z
@@ -366,7 +392,14 @@ node_start() {
 				printf 'vrrp_instance %s_%s {\n  state BACKUP\n  interface %s\n' "$ifc" "$vhid" "$ifc"
 				printf '  virtual_router_id %s\n  priority %s\n  advert_int %s\n' "$vhid" "$prio" "$int"
 				[ -n "$up" ] && printf '  notify_master "%s %s %s"\n' "$up" "$ifc" "$vip"
-				printf '  virtual_ipaddress {\n    %s/32\n  }\n}\n' "$vip"
+				printf '  virtual_ipaddress {\n'
+				for o in ${vip//,/ }; do
+					case $o in
+					*:*) printf '    %s/64\n' "$o" ;;
+					*) printf '    %s/32\n' "$o" ;;
+					esac
+				done
+				printf '  }\n}\n'
 			done < "$routers"
 		} > "$conf"
 		# keepalived refuses to start while its pid files name a live

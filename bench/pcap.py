@@ -4,7 +4,9 @@
 Every IPv4 protocol-112 packet is a CARP or VRRP advert; both carry the
 router's id (vhid, VRID) in byte 1 of the header.  A router is named by
 its link and id: "L/ID", L the third byte of the sender's address (the
-benchmark networks give each link its own /24, see bench/lib.sh).
+benchmark networks give each link its own /24, see bench/lib.sh).  IPv6
+adverts (next header 112, from a link-local address) are seen by count
+and failover only, where SRC, OLD and NEW may be IPv6 addresses.
 
   count FILE SRC                 adverts sent by SRC
   dump FILE                      "TIME SRC ID BYTE2 BYTE5" per advert
@@ -34,13 +36,15 @@ benchmark networks give each link its own /24, see bench/lib.sh).
                                  "MAX_GAP ROUTER MIN_GAP ROUTER ROUTERS"
 Times are seconds since the epoch, as the capture stamped them.
 """
+import ipaddress
 import signal
 import struct
 import sys
 
 
-def packets(path):
-    """Yield (time, ip_header_bytes_and_payload) of each IPv4 packet."""
+def packets(path, families=(4,)):
+    """Yield (time, ip_header_bytes_and_payload) of each IPv4 (and, if
+    asked, IPv6) packet."""
     with open(path, 'rb') as f:
         head = f.read(24)
         if len(head) < 24:
@@ -72,21 +76,29 @@ def packets(path):
                 off, etype = 0, b'\x08\x00'
             else:
                 raise SystemExit('%s: link type %d not handled' % (path, linktype))
-            if etype == b'\x08\x00':
+            if etype == b'\x08\x00' or (etype == b'\x86\xdd' and 6 in families):
                 yield t, data[off:]
 
 
-def adverts(path):
+def adverts(path, families=(4,)):
     """Yield (time, src, id, byte2, byte5) of each protocol-112 packet."""
-    for t, ip in packets(path):
-        if len(ip) < 20 or ip[0] >> 4 != 4 or ip[9] != 112:
+    for t, ip in packets(path, families):
+        if len(ip) >= 40 and ip[0] >> 4 == 6 and ip[6] == 112:
+            p = ip[40:]
+            src = str(ipaddress.IPv6Address(ip[8:24]))
+        elif len(ip) >= 20 and ip[0] >> 4 == 4 and ip[9] == 112:
+            p = ip[(ip[0] & 15) * 4:]
+            src = '.'.join(str(b) for b in ip[12:16])
+        else:
             continue
-        ihl = (ip[0] & 15) * 4
-        p = ip[ihl:]
         if len(p) < 6:
             continue
-        src = '.'.join(str(b) for b in ip[12:16])
         yield t, src, p[1], p[2], p[5]
+
+
+def canon(a):
+    """An address as adverts() writes it (IPv6 compressed)."""
+    return str(ipaddress.ip_address(a))
 
 
 def router(src, rid):
@@ -98,7 +110,8 @@ def host(src):
 
 
 def cmd_count(path, src):
-    print(sum(1 for a in adverts(path) if a[1] == src))
+    src = canon(src)
+    print(sum(1 for a in adverts(path, (4, 6)) if a[1] == src))
 
 
 def cmd_dump(path):
@@ -108,7 +121,8 @@ def cmd_dump(path):
 
 def cmd_failover(path, old, new):
     last = first = None
-    for t, src, _, _, _ in adverts(path):
+    old, new = canon(old), canon(new)
+    for t, src, _, _, _ in adverts(path, (4, 6)):
         if src == old:
             last = t
         elif src == new and first is None:
