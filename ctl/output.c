@@ -86,6 +86,43 @@ show_detail(const struct ctl_instance *in)
 			printf(" %s %llu", ctl_drop_name(i),
 			    (unsigned long long)in->drops[i]);
 	printf("\n");
+	if (in->demote != 0 || in->held || in->health[0] != '\0')
+		printf("  health: demotion %u%s%s%s\n", in->demote,
+		    in->held ? ", held (may not be master)" : "",
+		    in->health[0] != '\0' ? ": " : "", in->health);
+}
+
+/* The checks and tracked interfaces: one line each. */
+static void
+show_checks(const struct status *st)
+{
+	const struct ctl_check	*c;
+	char			 w[16], runs[32];
+	size_t			 i;
+
+	if (st->nchk == 0)
+		return;
+	printf("\n%-16s %-9s %-7s %-6s %-9s %8s %8s  %s\n", "CHECK", "KIND",
+	    "STATE", "WEIGHT", "RUN/RISE", "RESULTS", "FAILED", "LAST");
+	for (i = 0; i < st->nchk; i++) {
+		c = &st->chk[i];
+		if (c->weight == 0)
+			snprintf(w, sizeof(w), "fatal");
+		else
+			snprintf(w, sizeof(w), "%u", c->weight);
+		if (c->state == 2)
+			snprintf(runs, sizeof(runs), "%u/%u", c->fail_run,
+			    c->fall);
+		else
+			snprintf(runs, sizeof(runs), "%u/%u", c->ok_run,
+			    c->rise);
+		printf("%-16s %-9s %-7s %-6s %-9s %8llu %8llu  %s%s\n",
+		    c->name, c->iface ? "interface" : "check",
+		    ctl_health_name(c->state), w, runs,
+		    (unsigned long long)c->results,
+		    (unsigned long long)c->failures, c->last,
+		    c->running ? " (running)" : "");
+	}
 }
 
 static void
@@ -98,6 +135,7 @@ show_status(const struct status *st)
 	show_daemon(&st->daemon);
 	if (st->n == 1) {
 		show_detail(&st->inst[0]);
+		show_checks(st);
 		return;
 	}
 	printf("\n%-16s %-14s %-6s %-24s %-15s %-22s %8s %8s\n", "NAME",
@@ -115,6 +153,14 @@ show_status(const struct status *st)
 		    (unsigned long long)in->received,
 		    in->maint ? "  maintenance" : "");
 	}
+	for (i = 0; i < st->n; i++) {
+		in = &st->inst[i];
+		if (in->demote != 0 || in->held)
+			printf("%s%s%s:%u: demotion %u%s: %s\n", in->name,
+			    in->name[0] ? " " : "", in->interface, in->vhid,
+			    in->demote, in->held ? ", held" : "", in->health);
+	}
+	show_checks(st);
 }
 
 static void
@@ -141,7 +187,8 @@ show_event(const struct ctl_event *e)
 	char	t[32], m[CARP_ADDR4_STRLEN];
 
 	printf("%llu %s ", (unsigned long long)e->eseq, time_str(e->time, t));
-	if (e->kind != CTL_EV_RELOAD && e->kind != CTL_EV_DEMOTE)
+	if (e->kind != CTL_EV_RELOAD && e->kind != CTL_EV_DEMOTE &&
+	    e->kind != CTL_EV_CHECK)
 		printf("%s%s%s:%u ", e->name, e->name[0] ? " " : "",
 		    e->interface, e->vhid);
 	switch (e->kind) {
@@ -164,6 +211,10 @@ show_event(const struct ctl_event *e)
 		break;
 	case CTL_EV_DEMOTE:
 		printf("group %s demotion %s", e->name, e->text);
+		break;
+	case CTL_EV_CHECK:
+		printf("%s %s: %s (%s)", e->script ? "interface" : "check",
+		    e->name, e->failed ? "failing" : "ok", e->text);
 		break;
 	default:
 		printf("%s", e->text);

@@ -103,7 +103,38 @@ json_instance(const struct ctl_instance *in)
 		json_do_close();
 	} else
 		json_do_string("maintenance", NULL);
+	json_do_uint("demotion", in->demote);
+	json_do_bool("held", in->held);
+	json_do_string("health", in->health[0] ? in->health : NULL);
 	json_counters(in);
+	json_do_close();
+}
+
+static void
+json_check(const struct ctl_check *c)
+{
+	json_do_object(NULL);
+	json_do_string("name", c->name);
+	json_do_string("kind", c->iface ? "interface" : "check");
+	json_do_string("state", ctl_health_name(c->state));
+	if (c->weight == 0)
+		json_do_string("weight", "fatal");
+	else
+		json_do_uint("weight", c->weight);
+	json_do_uint("rise", c->rise);
+	json_do_uint("fall", c->fall);
+	json_do_uint("ok_run", c->ok_run);
+	json_do_uint("fail_run", c->fail_run);
+	json_do_uint("results", c->results);
+	json_do_uint("failures", c->failures);
+	if (!c->iface) {
+		json_do_uint("runs", c->runs);
+		json_do_uint("timeouts", c->timeouts);
+		json_do_uint("skipped", c->skipped);
+		json_do_bool("running", c->running);
+		json_do_int("last_ms", c->last_ms);
+	}
+	json_do_string("last", c->last[0] ? c->last : NULL);
 	json_do_close();
 }
 
@@ -117,6 +148,10 @@ json_status(const struct status *st)
 	json_do_array("instances");
 	for (i = 0; i < st->n; i++)
 		json_instance(&st->inst[i]);
+	json_do_close();
+	json_do_array("checks");
+	for (i = 0; i < st->nchk; i++)
+		json_check(&st->chk[i]);
 	json_do_end();
 }
 
@@ -151,6 +186,8 @@ json_event(const struct ctl_event *e)
 	json_do_string("event", ctl_event_name(e->kind));
 	if (e->kind == CTL_EV_DEMOTE)
 		json_do_string("group", e->name);
+	else if (e->kind == CTL_EV_CHECK)
+		json_do_string("name", e->name);
 	else if (e->kind != CTL_EV_RELOAD) {
 		json_do_string("name", e->name[0] ? e->name : NULL);
 		json_do_string("interface", e->interface);
@@ -183,6 +220,11 @@ json_event(const struct ctl_event *e)
 		break;
 	case CTL_EV_DEMOTE:
 		json_do_string("change", e->text);
+		break;
+	case CTL_EV_CHECK:
+		json_do_string("kind", e->script ? "interface" : "check");
+		json_do_string("state", e->failed ? "failing" : "ok");
+		json_do_string("text", e->text);
 		break;
 	}
 	json_do_end();

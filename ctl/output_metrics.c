@@ -76,6 +76,8 @@ GETTER(get_garps, in->garps)
 GETTER(get_queued, in->scripts_queued)
 GETTER(get_advskew, in->eff_advskew)
 GETTER(get_maint, in->maint)
+GETTER(get_demotion, in->demote)
+GETTER(get_held, in->held)
 
 static const struct simple	simple[] = {
 	{ "ucarp_adverts_sent_total", COUNTER, "Adverts sent.", get_sent },
@@ -94,7 +96,59 @@ static const struct simple	simple[] = {
 	{ "ucarp_maintenance", GAUGE,
 	    "1 while the instance is in maintenance (never master).",
 	    get_maint },
+	{ "ucarp_demotion", GAUGE, "The health demotion added to advskew "
+	    "(before the clamp at 240).", get_demotion },
+	{ "ucarp_held", GAUGE, "1 while the instance may not be master "
+	    "(a fatal check or link, maintenance, the startup hold).",
+	    get_held },
 };
+
+/* name{check="nginx",kind="check"[,extra] */
+static void
+check_series(const char *name, const struct ctl_check *c)
+{
+	printf("%s{check=\"", name);
+	label(c->name);
+	printf("\",kind=\"%s\"", c->iface ? "interface" : "check");
+}
+
+static void
+metrics_checks(const struct status *st)
+{
+	const struct ctl_check	*c;
+	size_t			 i;
+	unsigned		 s;
+
+	if (st->nchk == 0)
+		return;
+	family("ucarp_check_state", GAUGE, "1 for the state the check or "
+	    "tracked interface is in, 0 for the others.");
+	for (i = 0; i < st->nchk; i++)
+		for (s = 0; s < CTL_HS_MAX; s++) {
+			check_series("ucarp_check_state", &st->chk[i]);
+			printf(",state=\"%s\"} %d\n", ctl_health_name(s),
+			    st->chk[i].state == s);
+		}
+	family("ucarp_check_results_total", COUNTER,
+	    "Results of the check or tracked interface, by result.");
+	for (i = 0; i < st->nchk; i++) {
+		c = &st->chk[i];
+		check_series("ucarp_check_results_total", c);
+		printf(",result=\"ok\"} %llu\n",
+		    (unsigned long long)(c->results - c->failures));
+		check_series("ucarp_check_results_total", c);
+		printf(",result=\"failed\"} %llu\n",
+		    (unsigned long long)c->failures);
+	}
+	family("ucarp_check_timeouts_total", COUNTER,
+	    "Runs of the check killed at their timeout.");
+	for (i = 0; i < st->nchk; i++)
+		if (!st->chk[i].iface) {
+			check_series("ucarp_check_timeouts_total", &st->chk[i]);
+			printf("} %llu\n",
+			    (unsigned long long)st->chk[i].timeouts);
+		}
+}
 
 static void
 metrics_states(const struct status *st)
@@ -170,4 +224,5 @@ metrics_print(const struct status *st)
 	for (i = 0; i < sizeof(simple) / sizeof(simple[0]); i++)
 		per_instance(st, &simple[i]);
 	metrics_drops_scripts(st);
+	metrics_checks(st);
 }

@@ -128,6 +128,20 @@ status_add(struct status *st, const struct ctl_instance *in)
 	st->inst[st->n++] = *in;
 }
 
+static void
+status_add_check(struct status *st, const struct ctl_check *c)
+{
+	if (st->nchk == st->chkcap) {
+		st->chkcap = st->chkcap ? st->chkcap * 2 : 16;
+		if ((st->chk = realloc(st->chk, st->chkcap *
+		    sizeof(*st->chk))) == NULL) {
+			fprintf(stderr, "ucarpctl: out of memory\n");
+			exit(EXIT_REFUSED);
+		}
+	}
+	st->chk[st->nchk++] = *c;
+}
+
 /* status and metrics: every reply first, then one rendering. */
 static int
 run_status(int fd, const struct parse_result *res, const struct output *o)
@@ -144,15 +158,20 @@ run_status(int fd, const struct parse_result *res, const struct output *o)
 		case CTL_INSTANCE:
 			status_add(&st, &m.u.inst);
 			break;
+		case CTL_CHECK:
+			status_add_check(&st, &m.u.check);
+			break;
 		case CTL_END:
 			if (res->action == A_METRICS)
 				metrics_print(&st);
 			else
 				o->status(&st);
 			free(st.inst);
+			free(st.chk);
 			return 0;
 		case CTL_RESULT:
 			free(st.inst);
+			free(st.chk);
 			return result_exit(&m.u.res);
 		default:
 			break;

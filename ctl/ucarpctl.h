@@ -42,6 +42,8 @@ struct status {
 	struct ctl_daemon	 daemon;
 	struct ctl_instance	*inst;
 	size_t			 n, cap;
+	struct ctl_check	*chk;	/* checks and tracked interfaces */
+	size_t			 nchk, chkcap;
 };
 
 struct output {

@@ -47,6 +47,7 @@
 #include "registry.h"
 #include "reload.h"
 #include "instance.h"
+#include "instance_health.h"
 #include "xmalloc.h"
 
 #define CTL_OUTQ_MAX	(16u << 20)	/* queued bytes per connection */
@@ -294,6 +295,24 @@ send_instance(struct ctl_conn *c, uint32_t seq,
 	return conn_send(c, &m);
 }
 
+/* Every check and tracked interface (a handful: sent at once). */
+static bool
+send_checks(struct ctl_conn *c, uint32_t seq)
+{
+	static struct ctl_msg	m;
+	size_t			k;
+
+	for (k = 0; k < health_model()->ntracks; k++) {
+		memset(&m.hdr, 0, sizeof(m.hdr));
+		m.hdr.type = CTL_CHECK;
+		m.hdr.seq = seq;
+		health_track_to_ctl(k, &m.u.check);
+		if (!conn_send(c, &m))
+			return false;
+	}
+	return true;
+}
+
 static bool
 send_end(struct ctl_conn *c, uint32_t seq)
 {
@@ -322,7 +341,8 @@ conn_more(struct ctl_conn *c)
 		if (c->st_next >= n) {
 			c->streaming = false;
 			event_add(c->rev, NULL);
-			return send_end(c, c->st_seq);
+			return send_checks(c, c->st_seq) &&
+			    send_end(c, c->st_seq);
 		}
 		if (!send_instance(c, c->st_seq, list[c->st_next++]))
 			return false;

@@ -193,6 +193,30 @@ x_instance(struct xdr *x, struct ctl_instance *in)
 	x_counters(x, in);
 	x_bool(x, &in->maint);
 	x_i64(x, &in->maint_since);
+	x_u32(x, &in->demote);
+	x_bool(x, &in->held);
+	x_str(x, in->health, sizeof(in->health));
+}
+
+static void
+x_check(struct xdr *x, struct ctl_check *c)
+{
+	x_str(x, c->name, sizeof(c->name));
+	x_bool(x, &c->iface);
+	x_enum(x, &c->state, CTL_HS_MAX);
+	x_u16(x, &c->weight);
+	x_u32(x, &c->rise);
+	x_u32(x, &c->fall);
+	x_u32(x, &c->ok_run);
+	x_u32(x, &c->fail_run);
+	x_u64(x, &c->results);
+	x_u64(x, &c->failures);
+	x_u64(x, &c->runs);
+	x_u64(x, &c->timeouts);
+	x_u64(x, &c->skipped);
+	x_bool(x, &c->running);
+	x_i64(x, &c->last_ms);
+	x_str(x, c->last, sizeof(c->last));
 }
 
 static void
@@ -260,6 +284,9 @@ x_payload(struct xdr *x, struct ctl_msg *m)
 		break;
 	case CTL_EVENT:
 		x_event(x, &m->u.ev);
+		break;
+	case CTL_CHECK:
+		x_check(x, &m->u.check);
 		break;
 	default:
 		return false;
@@ -358,7 +385,8 @@ ctl_type_name(unsigned v)
 		[CTL_REQ_DEMOTE] = "demote", [CTL_RESULT] = "result",
 		[CTL_DAEMON] = "daemon", [CTL_INSTANCE] = "instance",
 		[CTL_RELOAD] = "reload-result", [CTL_TEXT] = "text",
-		[CTL_EVENT] = "event", [CTL_END] = "end"
+		[CTL_EVENT] = "event", [CTL_END] = "end",
+		[CTL_CHECK] = "check"
 	};
 
 	return NAME(t, v);
@@ -446,7 +474,7 @@ const char *
 ctl_event_name(unsigned v)
 {
 	static const char *const t[CTL_EV_MAX] = { "transition", "reload",
-		"script", "drops", "maintenance", "demote" };
+		"script", "drops", "maintenance", "demote", "check" };
 
 	return NAME(t, v);
 }
@@ -455,6 +483,16 @@ const char *
 ctl_demote_op_name(unsigned v)
 {
 	static const char *const t[CTL_DEM_MAX] = { "+", "-", "=" };
+
+	return NAME(t, v);
+}
+
+/* The order of enum health_state (health.h); test_ctl_msg checks. */
+const char *
+ctl_health_name(unsigned v)
+{
+	static const char *const t[CTL_HS_MAX] = { "unknown", "ok",
+		"failing" };
 
 	return NAME(t, v);
 }

@@ -32,6 +32,7 @@
 #define CTL_PATH_MAX		1024
 #define CTL_TEXT_MAX		1024
 #define CTL_ADDRS_MAX		64
+#define CTL_HEALTH_MAX		512	/* an instance's demotion, in words */
 
 enum ctl_type {
 	/* client -> daemon */
@@ -51,6 +52,8 @@ enum ctl_type {
 	CTL_TEXT,		/* one FILE:LINE message */
 	CTL_EVENT,		/* monitor */
 	CTL_END,		/* the last reply of a successful status */
+	CTL_CHECK,		/* status: one per check and tracked
+				   interface, after the instances */
 	CTL_TYPE_MAX
 };
 
@@ -95,6 +98,9 @@ enum ctl_event_kind {
 	CTL_EV_MAINT,		/* maintenance on or off, text who asked */
 	CTL_EV_DEMOTE,		/* a group's demotion: name the group, text
 				   the change and who asked */
+	CTL_EV_CHECK,		/* a check or tracked interface changed
+				   state: name, failed (failing or ok),
+				   script (0 check, 1 interface), text why */
 	CTL_EV_MAX
 };
 
@@ -165,6 +171,27 @@ struct ctl_instance {
 	uint64_t	drops[CTL_DROP_MAX];	/* by carp_verdict */
 	bool		maint;		/* in maintenance */
 	int64_t		maint_since;	/* us, wall; 0 if not */
+	uint32_t	demote;		/* health demotion (unclamped) */
+	bool		held;		/* may not be master */
+	char		health[CTL_HEALTH_MAX];	/* every contribution, "; " */
+};
+
+/* Health states of a check (enum health_state): names in ctl_msg.c. */
+#define CTL_HS_MAX		3
+
+/* One check script or tracked interface. */
+struct ctl_check {
+	char		name[CTL_NAME_MAX];
+	bool		iface;		/* a tracked interface */
+	uint8_t		state;		/* 0 unknown, 1 ok, 2 failing */
+	uint16_t	weight;		/* 0: fatal */
+	uint32_t	rise, fall;
+	uint32_t	ok_run, fail_run;	/* consecutive results */
+	uint64_t	results, failures;
+	uint64_t	runs, timeouts, skipped;	/* checks only */
+	bool		running;
+	int64_t		last_ms;	/* the last run's length, -1: none */
+	char		last[CTL_TEXT_MAX];	/* the last result in words */
 };
 
 struct ctl_event {
@@ -205,6 +232,7 @@ struct ctl_msg {
 		struct ctl_reload_counts reload;
 		struct ctl_text		text;
 		struct ctl_event	ev;
+		struct ctl_check	check;
 	} u;
 };
 
@@ -245,5 +273,6 @@ const char	*ctl_reload_name(unsigned);	/* "applied" */
 const char	*ctl_text_name(unsigned);	/* "error" */
 const char	*ctl_event_name(unsigned);	/* "transition" */
 const char	*ctl_demote_op_name(unsigned);	/* "+" */
+const char	*ctl_health_name(unsigned);	/* "failing" */
 
 #endif /* CTL_PROTO_H */

@@ -13,6 +13,7 @@
 #include "control.h"
 #include "ctl_proto.h"
 #include "instance.h"
+#include "instance_health.h"
 #include "instance_priv.h"
 #include "maint.h"
 
@@ -21,6 +22,7 @@ instance_to_ctl(const struct instance *inst, struct ctl_instance *in)
 {
 	const struct cfg_instance	*cv = inst->cfg;
 	struct script_stats		 ss;
+	struct health_level		 lv;
 	size_t				 i, n;
 
 	memset(in, 0, sizeof(*in));
@@ -56,6 +58,9 @@ instance_to_ctl(const struct instance *inst, struct ctl_instance *in)
 	for (i = 0; i < CARP_VERDICT_MAX; i++)
 		in->drops[i] = inst->counters[i];
 	in->maint = maint_get(inst, &in->maint_since);
+	health_describe(inst, &lv, in->health, sizeof(in->health));
+	in->demote = lv.demote;
+	in->held = lv.held;
 }
 
 /* Who the event is about, then out to the monitors. */

@@ -20,6 +20,8 @@
 
 #include "cfg.h"
 #include "clock.h"
+#include "control.h"
+#include "ctl_proto.h"
 #include "hcheck.h"
 #include "instance.h"
 #include "instance_health.h"
@@ -434,6 +436,51 @@ health_group_demote(const char *group, char op, int n, char *err,
 	return true;
 }
 
+/* A change of state for the monitors. */
+static void
+health_ctl_event(const struct health_track *tr, const char *why)
+{
+	struct ctl_event	ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = CTL_EV_CHECK;
+	snprintf(ev.name, sizeof(ev.name), "%s", tr->name);
+	ev.failed = health_track_failing(tr);
+	ev.script = tr->kind == HEALTH_IFACE;
+	snprintf(ev.text, sizeof(ev.text), "%s", why);
+	control_event(&ev);
+}
+
+void
+health_track_to_ctl(size_t k, struct ctl_check *c)
+{
+	const struct health_track	*t = &hm.tracks[k];
+	const struct hcheck_stat	*st;
+
+	memset(c, 0, sizeof(*c));
+	snprintf(c->name, sizeof(c->name), "%s", t->name);
+	c->iface = t->kind == HEALTH_IFACE;
+	c->state = (uint8_t)t->state;
+	c->weight = t->weight == HEALTH_FATAL ? 0 : (uint16_t)t->weight;
+	c->rise = t->rise;
+	c->fall = t->fall;
+	c->ok_run = t->ok_run;
+	c->fail_run = t->fail_run;
+	c->results = t->results;
+	c->failures = t->failures;
+	c->last_ms = -1;
+	if (t->kind == HEALTH_CHECK && (st = hcheck_stat(t->name)) != NULL) {
+		c->runs = st->runs;
+		c->timeouts = st->timeouts;
+		c->skipped = st->skipped;
+		c->running = st->running;
+		c->last_ms = st->last_ms;
+		snprintf(c->last, sizeof(c->last), "%s", st->last);
+	} else if (t->kind == HEALTH_IFACE)
+		snprintf(c->last, sizeof(c->last), "%s",
+		    t->state == HEALTH_OK ? "up" : "down");
+}
+
 void
 health_result(size_t t, bool ok, const char *why)
 {
@@ -453,6 +500,7 @@ health_result(size_t t, bool ok, const char *why)
 			    "row (%s)", tr->name, ok ? "ok" : "failing",
 			    ok ? tr->ok_run : tr->fail_run, ok ? "passed" :
 			    "failed", why);
+		health_ctl_event(tr, why);
 		health_apply();
 	}
 	if (first_pass && hm.startup_hold && health_checks_passed(&hm))

@@ -56,6 +56,10 @@ bool	health_group_demote(const char *group, char op, int n, char *err,
  */
 void	health_result(size_t t, bool ok, const char *why);
 
+struct ctl_check;
+/* Tracked object k of the model (a check or an interface) for status. */
+void	health_track_to_ctl(size_t k, struct ctl_check *);
+
 /* The model, read-only (status, metrics, check.c and link tracking). */
 const struct health *health_model(void);
 

@@ -133,7 +133,8 @@ wait_until 5 no_sleepers || test_fail "the hung check's sleep survived its timeo
 wait_until 5 back h3 || test_fail "h3 did not come back to A"
 log "h3: a hung check failed at its timeout, killed, the address moved"
 
-# 4. Flapping with rise/fall 3 (and 5. the bad checks) while they run.
+# 4. Flapping with rise/fall 3 from the start (its state stays "unknown",
+# which counts as ok), and 5. the bad checks, while they run.
 runs() { cat "$TMPD/h$A/$1" 2>/dev/null | wc -l; }
 enough() { [ "$(cat "$TMPD/h$A/fl4.n")" -ge 20 ] && [ "$(runs mega.runs)" -ge 6 ] && [ "$(runs forker.runs)" -ge 6 ]; }
 wait_until 20 enough || test_fail "the checks did not keep running: fl4 $(cat "$TMPD/h$A/fl4.n") mega $(runs mega.runs) forker $(runs forker.runs)"
@@ -160,4 +161,37 @@ mcheck_running $A $B
 mmasters_are $A . 4 && mmasters_are $B '^$' 4 ||
     test_fail "something moved: A $(mstates $A | tr '\n' ' ') B $(mstates $B | tr '\n' ' ')"
 log "bad checks: each failure logged once with its reason, counted, nothing moved"
+
+# What ucarpctl shows of them: status -j and metrics.
+UCARPCTL=${UCARPCTL:-$top_builddir/ctl/ucarpctl}
+"$UCARPCTL" -s "${D_CTL[A]}" status -j > "$TMPD/status.json" ||
+    test_fail "ucarpctl status -j failed"
+python3 - "$TMPD/status.json" <<'EOP' || test_fail "status -j: $(cat "$TMPD/status.json" | head -c 2000)"
+import json, sys
+st = json.load(open(sys.argv[1]))
+ck = {c["name"]: c for c in st["checks"]}
+bad = []
+def want(cond, what):
+	if not cond:
+		bad.append(what)
+want(set(ck) == {"f1", "w2", "h3", "fl4", "missing", "noexec", "mega", "forker"}, "names %s" % sorted(ck))
+want(ck["h3"]["timeouts"] >= 1 and ck["h3"]["failures"] >= 1 and ck["h3"]["state"] == "ok", "h3 %s" % ck["h3"])
+for c in ("missing", "noexec", "mega"):
+	want(ck[c]["state"] == "failing" and ck[c]["failures"] >= 5 and ck[c]["failures"] == ck[c]["results"], "%s %s" % (c, ck[c]))
+want(ck["missing"]["last"].startswith("cannot run it: "), "missing's last: %s" % ck["missing"]["last"])
+want(ck["forker"]["failures"] == 0 and ck["forker"]["results"] >= 5, "forker %s" % ck["forker"])
+want(ck["fl4"]["state"] == "unknown" and ck["fl4"]["failures"] >= 8 and ck["fl4"]["fail_run"] < 3, "fl4 %s" % ck["fl4"])
+want(ck["w2"]["weight"] == 150 and ck["f1"]["weight"] == "fatal", "weights")
+for i in st["instances"]:
+	want(i["demotion"] == 0 and not i["held"] and i["effective_advskew"] == 10, "instance %s" % i)
+if bad:
+	print("; ".join(bad))
+	sys.exit(1)
+EOP
+"$UCARPCTL" -s "${D_CTL[A]}" metrics > "$TMPD/metrics" || test_fail "ucarpctl metrics failed"
+grep -qx 'ucarp_check_state{check="missing",kind="check",state="failing"} 1' "$TMPD/metrics" &&
+    grep -qx 'ucarp_demotion{interface="eth0",vhid="2",name="w2"} 0' "$TMPD/metrics" &&
+    grep -q '^ucarp_check_timeouts_total{check="h3",kind="check"} [1-9]' "$TMPD/metrics" ||
+    test_fail "metrics: $(grep -E 'check|demotion' "$TMPD/metrics" | head -n 20)"
+log "status -j and metrics show every check's state and counts"
 test_pass

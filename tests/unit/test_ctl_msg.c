@@ -13,6 +13,7 @@
 #include "carp_pkt.h"
 #include "check.h"
 #include "ctl_proto.h"
+#include "health.h"
 
 static uint8_t	buf[CTL_MSG_MAX + 64];
 
@@ -77,6 +78,10 @@ test_instance(void)
 		i->drops[k] = k * 1000 + 1;
 	i->maint = true;
 	i->maint_since = 1765000000000000LL;
+	/* The longest health text, with every address: still one message. */
+	i->demote = 1000000;
+	i->held = true;
+	memset(i->health, 'h', sizeof(i->health) - 1);
 	n = roundtrip(&in, &out);
 	CHECK(n <= CTL_MSG_MAX);
 	CHECK(memcmp(&in.u.inst, &out.u.inst, sizeof(in.u.inst)) == 0);
@@ -91,10 +96,18 @@ test_instance(void)
 	CHECK(ctl_msg_decode(buf, n, &out) == CTL_E_LONG);
 	buf[7]++;
 	CHECK(ctl_msg_decode(buf, n, &out) == CTL_OK);
-	/* Out-of-range fields: maint (a bool), state. */
-	buf[n - 9] = 2;
+	/*
+	 * Out-of-range fields: maint and held (bools, before maint_since,
+	 * demote, and after held the health text), state.
+	 */
+	k = n - 2 - strlen(i->health) - 1;	/* held */
+	buf[k] = 2;
 	CHECK(ctl_msg_decode(buf, n, &out) == CTL_E_PAYLOAD);
-	buf[n - 9] = 1;
+	buf[k] = 1;
+	k -= 4 + 8 + 1;				/* maint */
+	buf[k] = 2;
+	CHECK(ctl_msg_decode(buf, n, &out) == CTL_E_PAYLOAD);
+	buf[k] = 1;
 	CHECK(ctl_msg_decode(buf, n, &out) == CTL_OK);
 	buf[CTL_HDR_LEN + 2 + 3 + 2 + 4 + 1] = CTL_ST_MAX;
 	CHECK(ctl_msg_decode(buf, n, &out) == CTL_E_PAYLOAD);
@@ -245,6 +258,57 @@ test_daemon_event(void)
 	CHECK(memcmp(&in.u.daemon, &out.u.daemon, sizeof(in.u.daemon)) == 0);
 }
 
+/* A check and its monitor event. */
+static void
+test_check(void)
+{
+	static struct ctl_msg	in, out;
+	struct ctl_check	*c = &in.u.check;
+	size_t			 n;
+
+	check_what = "check";
+	in.hdr.type = CTL_CHECK;
+	in.hdr.seq = 9;
+	strcpy(c->name, "nginx");
+	c->state = 2;
+	c->weight = 255;
+	c->rise = 3;
+	c->fall = 1000;
+	c->ok_run = 0;
+	c->fail_run = UINT32_MAX;
+	c->results = UINT64_MAX;
+	c->failures = 12;
+	c->runs = 13;
+	c->timeouts = 2;
+	c->skipped = 1;
+	c->running = true;
+	c->last_ms = -1;
+	memset(c->last, 'x', sizeof(c->last) - 1);
+	n = roundtrip(&in, &out);
+	CHECK(n <= CTL_MSG_MAX);
+	CHECK(memcmp(&in.u.check, &out.u.check, sizeof(in.u.check)) == 0);
+	c->iface = true;
+	c->weight = 0;
+	memset(c->last, 0, sizeof(c->last));
+	roundtrip(&in, &out);
+	CHECK(memcmp(&in.u.check, &out.u.check, sizeof(in.u.check)) == 0);
+	c->state = CTL_HS_MAX;
+	CHECK(ctl_msg_encode(&in, buf, sizeof(buf)) == 0);
+
+	check_what = "check event";
+	memset(&in, 0, sizeof(in));
+	in.hdr.type = CTL_EVENT;
+	in.u.ev.kind = CTL_EV_CHECK;
+	strcpy(in.u.ev.name, "nginx");
+	in.u.ev.failed = true;
+	in.u.ev.script = 1;
+	strcpy(in.u.ev.text, "exited 1");
+	roundtrip(&in, &out);
+	CHECK(memcmp(&in.u.ev, &out.u.ev, sizeof(in.u.ev)) == 0);
+	CHECK(strcmp(ctl_event_name(CTL_EV_CHECK), "check") == 0);
+	CHECK(strcmp(ctl_type_name(CTL_CHECK), "check") == 0);
+}
+
 static void
 test_header(void)
 {
@@ -308,6 +372,11 @@ test_names(void)
 		CHECK(strcmp(ctl_demote_op_name(i), "unknown") != 0);
 	CHECK(strcmp(ctl_type_name(CTL_REQ_MAINT), "maintenance") == 0);
 	CHECK(strcmp(ctl_type_name(CTL_REQ_DEMOTE), "demote") == 0);
+	for (i = 0; i < CTL_HS_MAX; i++)
+		CHECKF(strcmp(ctl_health_name(i), health_state_name(i)) == 0,
+		    "health state %u", i);
+	CHECK(strcmp(ctl_health_name(CTL_HS_MAX), "unknown") == 0);
+	CHECK(strcmp(health_state_name(CTL_HS_MAX), "invalid") == 0);
 }
 
 int
@@ -316,6 +385,7 @@ main(void)
 	test_instance();
 	test_small();
 	test_daemon_event();
+	test_check();
 	test_header();
 	test_names();
 	return check_done();
