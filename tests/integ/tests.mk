@@ -56,6 +56,7 @@ INTEG_TESTS = \
 	tests/integ/630-ctl-monitor.sh \
 	tests/integ/640-maintenance.sh \
 	tests/integ/650-health-checks.sh \
+	tests/integ/660-health-groups.sh \
 	tests/integ/710-ipv6-basic.sh \
 	tests/integ/720-bsd-interop.sh \
 	tests/integ/730-ipv6-failover.sh
