@@ -457,6 +457,30 @@ def main():
             w('![handover](%s/%s)' % (rel, p))
             w('')
 
+    # 3b: a failing health check
+    if 'health' in d.scenarios:
+        w('## A failing health check')
+        w('')
+        w('The master\'s check script (run every second, fall 1) starts failing; '
+          'the time runs from the end of its first failing run (the script '
+          'stamps it just before it exits) to the backup\'s first advert as '
+          'master. Ours: `checks` with weight "fatal" (the default): the master '
+          'bows out at once (advbase 255, advskew 255) and the backup takes '
+          'over after advskew/4096 s (24 ms at advskew 100). keepalived: '
+          '`vrrp_script` + `track_script` with weight 0: the master enters FAULT '
+          'and sends a priority-0 advert, and the backup takes over after its '
+          'skew time, (256 - 100)/256 x advert_int = 609 ms. ucarp 1.5.2 has no '
+          'checks.')
+        w('')
+        w(table(d, 'health', [('check_to_advert', 'failing result -> new master\'s first advert', 's'),
+                              ('check_to_up', 'failing result -> up script started', 's')]))
+        w('')
+        o, k = d.stat('health', 'ours', 'check_to_advert'), d.stat('health', 'kav2', 'check_to_advert')
+        targets.append(target(None if not (o and k) else o[2] < k[0],
+                              'a failing check moves the address faster than keepalived\'s '
+                              'track_script (ours at worst against keepalived VRRPv2\'s median): '
+                              '%s against %s' % (fmt(o and o[2], 's'), fmt(k and k[0], 's'))))
+
     # 5: scale
     sizes = d.sizes('scale')
     if sizes:
