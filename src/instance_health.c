@@ -244,7 +244,9 @@ health_describe(const struct instance *inst, struct health_level *lv,
 
 	*lv = inst->hl;
 	buf[0] = '\0';
-	if (inst->hidx >= hm.ninsts)
+	/* Healthy: nothing to explain (and no scan of its groups). */
+	if (inst->hidx >= hm.ninsts || (!lv->held && lv->demote == 0 &&
+	    !inst->maint))
 		return;
 	n = health_explain(&hm, inst->hidx, c, HEALTH_DESCRIBE_MAX);
 	for (i = 0; i < n && i < HEALTH_DESCRIBE_MAX && used < len; i++) {
@@ -257,7 +259,10 @@ health_describe(const struct instance *inst, struct health_level *lv,
 		    n - HEALTH_DESCRIBE_MAX);
 }
 
-/* The log line of a change of inst's level or hold. */
+/*
+ * The log line of a change of inst's level or hold.  The startup hold is
+ * logged once for all (hold_begin, hold_end), not per instance.
+ */
 static void
 health_log(const struct instance *inst, const struct health_level *old)
 {
@@ -265,6 +270,9 @@ health_log(const struct instance *inst, const struct health_level *old)
 	char			why[1024];
 
 	health_describe(inst, &lv, why, sizeof(why));
+	if (lv.held != old->held && lv.demote == old->demote &&
+	    (lv.held ? lv.cause : old->cause) == CARP_CAUSE_STARTUP_HOLD)
+		return;
 	if (lv.held && !old->held)
 		log_msg(LOG_WARNING, "%sheld, may not be master: %s",
 		    inst->prefix, why);

@@ -92,6 +92,15 @@ is() { mstates "$1" | grep -qx "$2 $3"; }
 moved() { is $B "$1" MASTER && is $A "$1" BACKUP; }
 back() { is $A "$1" MASTER && is $B "$1" BACKUP; }
 
+# ucarpctl monitor -j on A follows the checks' changes.
+UCARPCTL=${UCARPCTL:-$top_builddir/ctl/ucarpctl}
+MON=$TMPD/monitor.json
+"$UCARPCTL" -s "${D_CTL[A]}" monitor -j > "$MON" 2> "$TMPD/monitor.err" &
+MONPID=$!
+BG_PIDS+=("$MONPID")
+wait_until 5 grep -q 'monitoring from event' "$TMPD/monitor.err" ||
+    test_fail "monitor did not start: $(cat "$TMPD/monitor.err")"
+
 # 1. Fatal check, B without preempt: A bows out.
 touch "$TMPD/h$A/fail.f1"
 wait_until 5 moved f1 || test_fail "f1 did not move to B: A $(mstates $A | tr '\n' ' ') B $(mstates $B | tr '\n' ' ')"
@@ -103,6 +112,14 @@ mlog_has $B 'vhid 1 \(f1\): Switching to state: MASTER \(master too slow\)' ||
     test_fail "B's f1 takeover was not on A's bow-out"
 rm "$TMPD/h$A/fail.f1"
 wait_until 5 back f1 || test_fail "f1 did not come back to A"
+mon_has() { grep -q "$1" "$MON"; }
+wait_until 5 mon_has '"event":"check","name":"f1","kind":"check","state":"ok"' ||
+    test_fail "monitor: no f1 ok event: $(grep '"check"' "$MON" | head -n 3)"
+mon_has '"event":"check","name":"f1","kind":"check","state":"failing","text":"exited 1"' ||
+    test_fail "monitor: no f1 failing event: $(grep '"check"' "$MON" | head -n 3)"
+mon_has '"event":"transition","name":"f1","interface":"eth0","vhid":1,"from":"MASTER","to":"BACKUP","cause":"held (health)"' ||
+    test_fail "monitor: no f1 transition held: $(grep '"f1"' "$MON" | head -n 3)"
+reap_pid "$MONPID" TERM
 log "f1: moved on a fatal check without preempt on B, came back"
 
 # 2. Weighted check, B with preempt: A's skew 160 > B's 100.
@@ -163,7 +180,6 @@ mmasters_are $A . 4 && mmasters_are $B '^$' 4 ||
 log "bad checks: each failure logged once with its reason, counted, nothing moved"
 
 # What ucarpctl shows of them: status -j and metrics.
-UCARPCTL=${UCARPCTL:-$top_builddir/ctl/ucarpctl}
 "$UCARPCTL" -s "${D_CTL[A]}" status -j > "$TMPD/status.json" ||
     test_fail "ucarpctl status -j failed"
 python3 - "$TMPD/status.json" <<'EOP' || test_fail "status -j: $(cat "$TMPD/status.json" | head -c 2000)"
