@@ -18,14 +18,11 @@
 # Writes raw results (see bench/lib.sh) to $BENCH_RAW, default stdout.
 . "$(dirname "$0")/lib.sh"
 
-reps=5
-while [ $# -gt 0 ]; do
-	case $1 in
-	-n) reps=$2; shift 2 ;;
-	-h|--help) sed -n '2,/^\. /p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
-	*) die "unknown argument $1" ;;
-	esac
-done
+case "${1:-}:$#" in
+:0) reps=5 ;;
+-n:2) reps=$2 ;;
+*) sed -n '2,/^\. /p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+esac
 bench_require
 
 for h in a b; do

@@ -114,31 +114,31 @@ result_exit(const struct ctl_result *r)
 	return r->code == CTL_RES_VERSION ? EXIT_NODAEMON : EXIT_REFUSED;
 }
 
+/* Room for one more of n elements of size in *v (capacity *cap). */
+static void *
+grow(void *v, size_t n, size_t *cap, size_t size)
+{
+	if (n < *cap)
+		return v;
+	*cap = *cap ? *cap * 2 : 16;
+	if ((v = realloc(v, *cap * size)) == NULL) {
+		fprintf(stderr, "ucarpctl: out of memory\n");
+		exit(EXIT_REFUSED);
+	}
+	return v;
+}
+
 static void
 status_add(struct status *st, const struct ctl_instance *in)
 {
-	if (st->n == st->cap) {
-		st->cap = st->cap ? st->cap * 2 : 64;
-		if ((st->inst = realloc(st->inst, st->cap *
-		    sizeof(*st->inst))) == NULL) {
-			fprintf(stderr, "ucarpctl: out of memory\n");
-			exit(EXIT_REFUSED);
-		}
-	}
+	st->inst = grow(st->inst, st->n, &st->cap, sizeof(*st->inst));
 	st->inst[st->n++] = *in;
 }
 
 static void
 status_add_check(struct status *st, const struct ctl_check *c)
 {
-	if (st->nchk == st->chkcap) {
-		st->chkcap = st->chkcap ? st->chkcap * 2 : 16;
-		if ((st->chk = realloc(st->chk, st->chkcap *
-		    sizeof(*st->chk))) == NULL) {
-			fprintf(stderr, "ucarpctl: out of memory\n");
-			exit(EXIT_REFUSED);
-		}
-	}
+	st->chk = grow(st->chk, st->nchk, &st->chkcap, sizeof(*st->chk));
 	st->chk[st->nchk++] = *c;
 }
 

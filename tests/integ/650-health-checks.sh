@@ -22,26 +22,20 @@ mnet_make 2 1
 A=1
 B=2
 
-# hscript PATH BODY: an executable bash check script.
-hscript() {
-	printf '#!/bin/bash\n%s\n' "$2" > "$1"
-	chmod 755 "$1"
-}
-
 for h in $A $B; do
 	d=$TMPD/h$h
 	mkdir -p "$d"
-	hscript "$d/f1" "[ ! -e '$d/fail.f1' ]"
-	hscript "$d/w2" "[ ! -e '$d/fail.w2' ]"
-	hscript "$d/h3" "[ -e '$d/hang' ] && exec sleep 31; exit 0"
+	mcheck_write "$d/f1" "[ ! -e '$d/fail.f1' ]"
+	mcheck_write "$d/w2" "[ ! -e '$d/fail.w2' ]"
+	mcheck_write "$d/h3" "[ -e '$d/hang' ] && exec sleep 31; exit 0"
 	# Alternates: a counter file, odd runs fail.
-	hscript "$d/fl4" "n=\$(( \$(cat '$d/fl4.n' 2>/dev/null || echo 0) + 1 ))
+	mcheck_write "$d/fl4" "n=\$(( \$(cat '$d/fl4.n' 2>/dev/null || echo 0) + 1 ))
 echo \$n > '$d/fl4.n'
 [ \$((n % 2)) -eq 0 ] || [ ! -e '$d/flap' ]"
-	hscript "$d/mega" "echo run >> '$d/mega.runs'
+	mcheck_write "$d/mega" "echo run >> '$d/mega.runs'
 head -c 1048576 /dev/zero | tr '\\000' x
 exit 3"
-	hscript "$d/forker" "echo run >> '$d/forker.runs'
+	mcheck_write "$d/forker" "echo run >> '$d/forker.runs'
 sleep 7 &
 echo forked
 exit 0"

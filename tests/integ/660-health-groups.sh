@@ -26,11 +26,6 @@ A=1
 B=2
 UCARPCTL=${UCARPCTL:-$top_builddir/ctl/ucarpctl}
 
-hscript() {
-	printf '#!/bin/bash\n%s\n' "$2" > "$1"
-	chmod 755 "$1"
-}
-
 # conf H [EXTRA-CHECK] [HOLD]: host H's file.
 conf() {
 	local h=$1 extra=${2:-} hold=${3:-0} d=$TMPD/h$1 skew
@@ -62,10 +57,10 @@ conf() {
 for h in $A $B; do
 	d=$TMPD/h$h
 	mkdir -p "$d"
-	hscript "$d/c" "exit 0"
-	hscript "$d/d" "exit 0"
-	hscript "$d/w" "[ ! -e '$d/fail.w' ]"
-	hscript "$d/boot" "[ -e '$d/ready' ]"
+	mcheck_write "$d/c" "exit 0"
+	mcheck_write "$d/d" "exit 0"
+	mcheck_write "$d/w" "[ ! -e '$d/fail.w' ]"
+	mcheck_write "$d/boot" "[ -e '$d/ready' ]"
 	touch "$d/ready"
 	conf $h
 done

@@ -13,6 +13,7 @@
 #			address 198.18.<l>.<h>/24
 #   mconf_inst		one instance block of a configuration file
 #   mscript_write	up/down scripts that log start/end events
+#   mcheck_write	a check script
 #   mstart/mstop	run a daemon on a host (its log: D_LOG[h]); D_VG[h]=1
 #			(or UCARP_TEST_VALGRIND=1) runs it under valgrind
 #   mstates, musr1	instance states from the log / from SIGUSR1
@@ -228,6 +229,13 @@ mconf_inst() {
 		printf '\t\t%s = %s;\n' "${kv%%=*}" "${kv#*=}"
 	done
 	printf '\t}'
+}
+
+# mcheck_write PATH BODY: an executable bash script (a check) whose lines
+# after the #! line are BODY.
+mcheck_write() {
+	printf '#!/bin/bash\n%s\n' "$2" > "$1"
+	chmod 755 "$1"
 }
 
 # mscript_write PATH KIND EVENTS [SLEEP] [EXIT] [VIPOP]: the KIND (up or
