@@ -37,7 +37,7 @@
 #include "proc.h"
 #include "xmalloc.h"
 
-#define HCHECK_DRAIN_MAX	(64 * 1024)	/* bytes read at exit, at most */
+#define HCHECK_DRAIN_MAX	(64 * 1024)	/* read at exit, at most */
 
 extern char	**environ;
 
@@ -265,7 +265,8 @@ static void
 hc_run(struct hcheck *hc)
 {
 	struct proc_spec	 ps;
-	char			*argv[] = { hc->script, NULL }, *label, why[128];
+	char			*argv[] = { hc->script, NULL }, *label;
+	char			 why[128];
 	enum proc_rc		 rc;
 	int			 w, err;
 

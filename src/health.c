@@ -230,7 +230,8 @@ explain_group(const struct health *h, size_t self, uint32_t g,
 			continue;
 		for (k = 0; k < in->ntracks; k++) {
 			t = &h->tracks[in->tracks[k]];
-			if (!health_track_failing(t) || tracks(me, in->tracks[k]))
+			if (!health_track_failing(t) ||
+			    tracks(me, in->tracks[k]))
 				continue;
 			put(out, max, n, (struct health_contrib){
 			    .why = HEALTH_WHY_MEMBER, .track = in->tracks[k],

@@ -28,7 +28,10 @@ void	health_configure(const struct cfg *c, bool boot);
 /* Exit: free the model. */
 void	health_shutdown(void);
 
-/* Maintenance on/off for one instance; re-derives its state (a master bows out). */
+/*
+ * Maintenance on/off for one instance; re-derives its state (a master
+ * bows out).
+ */
 void	health_maint_set(struct instance *inst, bool on, time_t since);
 /*
  * The same for many (ucarpctl maintenance on all): mark each, then
