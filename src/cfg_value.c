@@ -511,12 +511,12 @@ parse_seconds(struct cfg_rd *ctx, const config_setting_t *s,
 	if ((zero_ok ? !(sec >= 0) : !(sec > 0)) || sec > max) {
 		if (text != NULL)
 			cfg_rd_err(ctx, s, "%s %s is out of range; give a "
-			    "number of seconds %s and at most %d", k->name,
-			    text, zero_ok ? "from 0" : "above 0", max);
+			    "number of seconds %s %d", k->name, text,
+			    zero_ok ? "from 0 to" : "above 0 and at most", max);
 		else
 			cfg_rd_err(ctx, s, "%s %g is out of range; give a "
-			    "number of seconds %s and at most %d", k->name,
-			    sec, zero_ok ? "from 0" : "above 0", max);
+			    "number of seconds %s %d", k->name, sec,
+			    zero_ok ? "from 0 to" : "above 0 and at most", max);
 		return false;
 	}
 	if (sec * 1000 + 0.5 < 1 && !(zero_ok && sec == 0)) {
