@@ -407,16 +407,20 @@ hcheck_configure(const struct cfg *c)
 }
 
 void
+hcheck_stop(void)
+{
+	struct hcheck	*hc;
+
+	while ((hc = TAILQ_FIRST(&hchecks)) != NULL)
+		hc_remove(hc);
+}
+
+void
 hcheck_shutdown(void)
 {
 	struct hcheck	*hc;
 
-	while ((hc = TAILQ_FIRST(&hchecks)) != NULL) {
-		TAILQ_REMOVE(&hchecks, hc, entry);
-		if (hc->pid != 0)
-			proc_kill(hc->pid);
-		hc_free(hc);
-	}
+	hcheck_stop();
 	while ((hc = TAILQ_FIRST(&hgone)) != NULL) {
 		TAILQ_REMOVE(&hgone, hc, entry);
 		hc_free(hc);

@@ -35,6 +35,9 @@ void	hcheck_init(struct event_base *);
  * once; a removed one is stopped (a run under way is killed).
  */
 void	hcheck_configure(const struct cfg *c);
+/* Exit begins: no more runs; a run under way is killed (and reaped). */
+void	hcheck_stop(void);
+/* The end: free everything (no child is reaped after this). */
 void	hcheck_shutdown(void);
 
 /* The check called name, or NULL. */

@@ -19,6 +19,7 @@
 #include "clock.h"
 #include "iface.h"
 #include "instance.h"
+#include "instance_health.h"
 #include "instance_priv.h"
 #include "xmalloc.h"
 
@@ -506,7 +507,8 @@ instance_shutdown(struct instance *inst)
 void
 instance_log_status(const struct instance *inst)
 {
-	char	ifc[384];
+	struct health_level	lv;
+	char			ifc[384], why[1024];
 
 	/* ucarp printed MASTER for INIT too; we name the real state. */
 	log_info("%s%s on %s id %u", inst->prefix,
@@ -525,6 +527,10 @@ instance_log_status(const struct instance *inst)
 	    (unsigned long long)inst->counters[CARP_BAD_CARP_CKSUM],
 	    (unsigned long long)inst->counters[CARP_BAD_HMAC],
 	    (unsigned long long)inst->counters[CARP_REPLAY], ifc);
+	health_describe(inst, &lv, why, sizeof(why));
+	if (lv.demote != 0 || lv.held)
+		log_info("%shealth: demotion %u%s: %s", inst->prefix, lv.demote,
+		    lv.held ? ", held (may not be master)" : "", why);
 }
 
 /* The log prefix: "eth0 vhid 42 (web): ", empty on the command line. */

@@ -37,6 +37,7 @@ static struct health	 hm;		/* the model */
 static uint32_t		*hm_idx;	/* every instance's index lists */
 static struct event	*hm_hold_ev;	/* the startup hold's end */
 static int64_t		 hm_hold_from;	/* when it began (monotonic) */
+static bool		 hm_stopped;	/* exiting: no more changes */
 
 /* The model's strings are its own: free them with the arrays. */
 static void
@@ -318,6 +319,8 @@ health_push_cb(struct instance *inst, void *arg UNUSED)
 static void
 health_apply(void)
 {
+	if (hm_stopped)
+		return;
 	health_update(&hm);
 	registry_foreach(health_push_cb, NULL);
 }
@@ -377,8 +380,18 @@ health_configure(const struct cfg *c, bool boot)
 }
 
 void
+health_stop(void)
+{
+	hm_stopped = true;
+	hcheck_stop();
+	if (hm_hold_ev != NULL)
+		evtimer_del(hm_hold_ev);
+}
+
+void
 health_shutdown(void)
 {
+	health_stop();
 	hcheck_shutdown();
 	track_link_shutdown();
 	if (hm_hold_ev != NULL)

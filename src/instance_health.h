@@ -25,7 +25,13 @@ struct instance;
  */
 void	health_configure(const struct cfg *c, bool boot);
 
-/* Exit: free the model. */
+/*
+ * Exit begins: checks stop (a run under way is killed), and nothing
+ * changes an instance any more: without -z they stop cold, with it they
+ * are shutting down.
+ */
+void	health_stop(void);
+/* The end: free the model. */
 void	health_shutdown(void);
 
 /*

@@ -65,6 +65,7 @@ begin_exit(int sig)
 	exiting = true;
 	log_info("exiting on signal %d", sig);
 	notify_send("STOPPING=1");
+	health_stop();
 	registry_foreach(shutdown_cb, NULL);
 	if (script_idle())
 		event_base_loopexit(base, NULL);
