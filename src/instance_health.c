@@ -297,9 +297,9 @@ health_push(struct instance *inst)
 	if (inst->hidx >= hm.ninsts)
 		return;
 	health_eval(&hm, inst->hidx, &lv);
-	if (lv.demote == old.demote && lv.held == old.held)
-		return;
 	inst->hl = lv;
+	if (lv.demote == old.demote && lv.held == old.held)
+		return;		/* at most the reason changed */
 	memset(&ev, 0, sizeof(ev));
 	ev.type = CARP_EV_HEALTH;
 	ev.health.demote = lv.demote;
@@ -369,10 +369,8 @@ health_configure(const struct cfg *c, bool boot)
 
 	model_build(&hm, &hm_idx, &old, c);
 	model_free(&old, old_idx);
-	if (boot && c->startup_hold_ms > 0 && c->nchecks > 0 &&
-	    !health_checks_passed(&hm))
-		hold_begin(instance_event_base(), c->startup_hold_ms);
-	else if (boot && c->startup_hold_ms > 0 && c->nchecks == 0)
+	/* No check has run yet; without checks the hold lasts its time. */
+	if (boot && c->startup_hold_ms > 0)
 		hold_begin(instance_event_base(), c->startup_hold_ms);
 	hcheck_configure(c);
 	track_link_configure();
