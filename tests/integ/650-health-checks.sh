@@ -16,6 +16,10 @@
 # that keeps its output open: each failure is logged once, with its
 # reason, while the check goes on running; the forking one's runs keep
 # coming (the pipe's EOF is not waited for); adverts go on throughout.
+# ucarpctl status -j, metrics and monitor -j show all this.
+# Last, A exits (SIGTERM, no shutdown = true) while f1's up script runs;
+# f1's check fails while the daemon waits for it: nothing moves any more
+# (no bow-out, no down script: checks stop when the exit begins).
 . "$(dirname "$0")/lib_multi.sh"
 multi_init
 mnet_make 2 1
@@ -39,6 +43,9 @@ exit 3"
 sleep 7 &
 echo forked
 exit 0"
+	mcheck_write "$d/up" "echo \"start \$UCARP_INSTANCE up\" >> '$d/events'
+[ -e '$d/slow' ] && sleep 3; exit 0"
+	mcheck_write "$d/down" "echo \"start \$UCARP_INSTANCE down\" >> '$d/events'"
 	printf 'exit 0\n' > "$d/noexec"
 	chmod 644 "$d/noexec"
 	case $h in
@@ -60,7 +67,8 @@ exit 0"
 		# B: no preempt on f1 (the bow-out alone moves it), preempt
 		# elsewhere; A preempts everywhere (to come back).
 		mconf_inst f1 eth0 "$(haddr $h 1)" 1 198.18.1.101 \
-		    track_check='["f1"]' \
+		    track_check='["f1"]' upscript="\"$d/up\"" \
+		    downscript="\"$d/down\"" \
 		    preempt=$([ $h = $A ] && echo true || echo $pre_b)
 		printf ',\n'
 		mconf_inst w2 eth0 "$(haddr $h 1)" 2 198.18.1.102 \
@@ -204,4 +212,25 @@ grep -qx 'ucarp_check_state{check="missing",kind="check",state="failing"} 1' "$T
     grep -q '^ucarp_check_timeouts_total{check="h3",kind="check"} [1-9]' "$TMPD/metrics" ||
     test_fail "metrics: $(grep -E 'check|demotion' "$TMPD/metrics" | head -n 20)"
 log "status -j and metrics show every check's state and counts"
+
+# 6. Exit while a script runs: a check failing then moves nothing.
+touch "$TMPD/h$A/slow"
+"$UCARPCTL" -s "${D_CTL[A]}" stepdown f1 > /dev/null || test_fail "stepdown f1 failed"
+up_again() { [ "$(grep -c 'start f1 up' "$TMPD/h$A/events")" -ge 3 ]; }
+wait_until 15 up_again || test_fail "A's f1 did not become master again: $(cat "$TMPD/h$A/events")"
+mark=$(wc -l < "${D_LOG[A]}")
+pid=${D_PID[A]}
+kill -TERM "$pid"
+touch "$TMPD/h$A/fail.f1"
+wait_until 15 pid_dead "$pid" || test_fail "A did not exit after its up script"
+wait "$pid"
+rc=$?
+D_PID[A]=""
+judge_end "host $A" clean "$rc" "${D_LOG[A]}" ""
+[ ${#JUDGED[@]} -eq 0 ] || test_fail "$(printf '%s; ' "${JUDGED[@]}")"
+tail -n +"$mark" "${D_LOG[A]}" | grep -E 'vhid 1 \(f1\): (Switching|held)' &&
+    test_fail "f1 changed during the exit"
+[ "$(tail -n 1 "$TMPD/h$A/events")" = "start f1 up" ] ||
+    test_fail "a script ran during the exit: $(tail -n 3 "$TMPD/h$A/events")"
+log "exit: a check failing while the daemon waited for a script moved nothing"
 test_pass
