@@ -67,18 +67,51 @@ addr_hashed(const struct carp_addr *addrs, size_t i)
 	    memcmp(a->a, ones, carp_addr_len(a)) != 0;
 }
 
-/* Feed the address set to ctx in the kernels' order. */
+/*
+ * Feed the sorted set to ctx in the kernels' order; link-local addresses
+ * only for OpenBSD's HMAC_ORIG (ll).
+ */
 static bool
-addrs_update(EVP_MD_CTX *ctx, const struct carp_auth *auth)
+addrs_update(EVP_MD_CTX *ctx, const struct carp_addr *addrs, size_t n,
+    bool ll)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if ((ll || !carp_addr_is_ll6(&addrs[i])) &&
+		    addr_hashed(addrs, i) && !EVP_DigestUpdate(ctx,
+		    addrs[i].a, carp_addr_len(&addrs[i])))
+			return false;
+	return true;
+}
+
+/*
+ * Whether OpenBSD's carpN would carry its link-local address: it makes
+ * one when the carp has IPv6 addresses (carp_set_enaddr).
+ */
+static bool
+ll6_hashed(const struct carp_auth *auth)
+{
+	size_t	i;
+
+	if (auth->ll6.family != CARP_AF_INET6)
+		return false;
+	for (i = 0; i < auth->naddrs; i++)
+		if (auth->addrs[i].family == CARP_AF_INET6)
+			return true;
+	return false;
+}
+
+/* Whether the message with link-local addresses differs from the one sent. */
+static bool
+ll_differs(const struct carp_auth *auth)
 {
 	size_t	i;
 
 	for (i = 0; i < auth->naddrs; i++)
-		if (addr_hashed(auth->addrs, i) &&
-		    !EVP_DigestUpdate(ctx, auth->addrs[i].a,
-		    carp_addr_len(&auth->addrs[i])))
-			return false;
-	return true;
+		if (carp_addr_is_ll6(&auth->addrs[i]))
+			return true;
+	return ll6_hashed(auth);
 }
 
 /* Start ctx with the key XORed into a block of pad bytes. */
@@ -100,36 +133,109 @@ keyed_block(EVP_MD_CTX *ctx, const EVP_MD *md, const struct carp_auth *auth,
 }
 
 /*
- * The keyed states: H(K ^ ipad | version | type | vhid | addresses) up to
- * the counter, and H(K ^ opad ...) up to the inner digest.  The key is at
- * most 19 bytes, so it is used as is, zero-padded to the block.  The
- * algorithm is fetched once here; the contexts keep their reference.
+ * An inner state: H(K ^ ipad | version | type | [lladdr] | vhid |
+ * addresses), up to the counter; with the link-local ones if ll.
+ */
+static bool
+inner_build(EVP_MD_CTX *ctx, const EVP_MD *md, const struct carp_auth *auth,
+    bool ll)
+{
+	static const uint8_t	head[2] = { 2, 1 };	/* version, type */
+	struct carp_addr	set[CARP_ADDRS_MAX + 1];
+	size_t			n = auth->naddrs;
+
+	memcpy(set, auth->addrs, n * sizeof(set[0]));
+	if (ll && ll6_hashed(auth)) {
+		set[n++] = auth->ll6;
+		addrs_sort(set, n);
+	}
+	return keyed_block(ctx, md, auth, 0x36) &&
+	    EVP_DigestUpdate(ctx, head, sizeof(head)) &&
+	    (!auth->has_lladdr ||
+	    EVP_DigestUpdate(ctx, auth->lladdr, sizeof(auth->lladdr))) &&
+	    EVP_DigestUpdate(ctx, &auth->vhid, 1) &&
+	    addrs_update(ctx, set, n, ll);
+}
+
+/*
+ * The keyed states: the inner ones up to the counter, H(K ^ opad ...) up
+ * to the inner digest.  The key is at most 19 bytes, so it is used as is,
+ * zero-padded to the block.  The algorithm is fetched once here; the
+ * contexts keep their reference.
  */
 static bool
 hmac_prepare(struct carp_auth *auth)
 {
-	uint8_t		 head[3];
-	EVP_MD		*md;
-	bool		 ok;
+	EVP_MD	*md;
+	bool	 ll = ll_differs(auth), ok;
 
 	if (auth->passlen > CARP_PASS_MAX || auth->naddrs > CARP_ADDRS_MAX)
 		return false;
 	auth->inner = EVP_MD_CTX_new();
+	auth->inner_ll = ll ? EVP_MD_CTX_new() : NULL;
 	auth->outer = EVP_MD_CTX_new();
 	auth->work = EVP_MD_CTX_new();
 	if ((md = EVP_MD_fetch(NULL, "SHA1", NULL)) == NULL)
 		return false;
-	head[0] = 2;		/* CARP version */
-	head[1] = 1;		/* type: advertisement */
-	head[2] = auth->vhid;
 	ok = auth->inner != NULL && auth->outer != NULL &&
-	    auth->work != NULL && keyed_block(auth->inner, md, auth, 0x36) &&
-	    EVP_DigestUpdate(auth->inner, head, sizeof(head)) &&
-	    addrs_update(auth->inner, auth) &&
+	    auth->work != NULL && inner_build(auth->inner, md, auth, false) &&
+	    (!ll || (auth->inner_ll != NULL &&
+	    inner_build(auth->inner_ll, md, auth, true))) &&
 	    keyed_block(auth->outer, md, auth, 0x5c) &&
 	    EVP_MD_get_size(md) == SHA1_LEN;
 	EVP_MD_free(md);
 	return ok;
+}
+
+/* Free the contexts (libcrypto wipes their states). */
+static void
+contexts_free(struct carp_auth *auth)
+{
+	EVP_MD_CTX_free(auth->inner);
+	EVP_MD_CTX_free(auth->inner_ll);
+	EVP_MD_CTX_free(auth->outer);
+	EVP_MD_CTX_free(auth->work);
+	auth->inner = auth->inner_ll = auth->outer = auth->work = NULL;
+	auth->ready = false;
+}
+
+/* The states again, after an input changed (an auth carp_auth_init made). */
+static void
+hmac_rebuild(struct carp_auth *auth)
+{
+	contexts_free(auth);
+	if (auth->naddrs > 0)
+		auth->ready = hmac_prepare(auth);
+}
+
+/*
+ * The link-local address OpenBSD's carpN has with MAC mac: fe80::/64 and
+ * the modified EUI-64 of the MAC (in6_ifattach_linklocal).
+ */
+static void
+ll6_of_mac(const uint8_t mac[6], struct carp_addr *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->family = CARP_AF_INET6;
+	out->prefix = CARP_PREFIX_NONE;
+	out->a[0] = 0xfe;
+	out->a[1] = 0x80;
+	out->a[8] = mac[0] ^ 0x02;
+	out->a[9] = mac[1];
+	out->a[10] = mac[2];
+	out->a[11] = 0xff;
+	out->a[12] = 0xfe;
+	memcpy(&out->a[13], &mac[3], 3);
+}
+
+/* The vhid's virtual MAC, 00:00:5e:00:01:VHID (RFC 5798's, CARP's too). */
+static void
+vmac_of(uint8_t vhid, uint8_t mac[6])
+{
+	static const uint8_t	prefix[5] = { 0x00, 0x00, 0x5e, 0x00, 0x01 };
+
+	memcpy(mac, prefix, sizeof(prefix));
+	mac[5] = vhid;
 }
 
 /* Copy the password and the addresses, sorted, into *auth. */
@@ -166,17 +272,47 @@ carp_auth_init(struct carp_auth *auth, const uint8_t *pass, size_t passlen,
 	auth->naddrs = naddrs;
 	/* The BSDs hash the addresses sorted; ucarp 1.5.2 has only one. */
 	addrs_sort(auth->addrs, naddrs);
+	/* OpenBSD's default carpN: the virtual MAC, not hashed. */
+	vmac_of(vhid, auth->lladdr);
+	ll6_of_mac(auth->lladdr, &auth->ll6);
 	auth->ready = hmac_prepare(auth);
 	return true;
 }
 
-/* Free the contexts (libcrypto wipes their states) and the key. */
+bool
+carp_auth_set_ll6(struct carp_auth *auth, const struct carp_addr *ll6)
+{
+	if (ll6 != NULL && !carp_addr_is_ll6(ll6))
+		return false;
+	memset(&auth->ll6, 0, sizeof(auth->ll6));
+	if (ll6 != NULL) {
+		auth->ll6 = *ll6;
+		auth->ll6.prefix = CARP_PREFIX_NONE;
+		auth->ll6.a[2] = auth->ll6.a[3] = 0;	/* the scope word */
+	}
+	hmac_rebuild(auth);
+	return true;
+}
+
+void
+carp_auth_set_lladdr(struct carp_auth *auth, const uint8_t lladdr[6])
+{
+	uint8_t	vmac[6];
+
+	vmac_of(auth->vhid, vmac);
+	auth->has_lladdr = lladdr != NULL &&
+	    memcmp(lladdr, vmac, sizeof(vmac)) != 0;
+	memcpy(auth->lladdr, auth->has_lladdr ? lladdr : vmac,
+	    sizeof(auth->lladdr));
+	ll6_of_mac(auth->lladdr, &auth->ll6);
+	hmac_rebuild(auth);
+}
+
+/* Free the contexts and the key. */
 void
 carp_auth_free(struct carp_auth *auth)
 {
-	EVP_MD_CTX_free(auth->inner);
-	EVP_MD_CTX_free(auth->outer);
-	EVP_MD_CTX_free(auth->work);
+	contexts_free(auth);
 	OPENSSL_cleanse(auth, sizeof(*auth));
 }
 
@@ -201,10 +337,13 @@ hmac_finish(const struct carp_auth *auth, const EVP_MD_CTX *state,
 	    EVP_DigestFinal_ex(auth->work, out, NULL);
 }
 
-/* HMAC-SHA1 of the message for counter into out; false if libcrypto fails. */
+/*
+ * HMAC-SHA1 of the message for counter from an inner state into out;
+ * false if libcrypto fails.
+ */
 static bool
-hmac_calc(const struct carp_auth *auth, uint64_t counter,
-    uint8_t out[CARP_HMAC_LEN])
+hmac_calc(const struct carp_auth *auth, const EVP_MD_CTX *state,
+    uint64_t counter, uint8_t out[CARP_HMAC_LEN])
 {
 	uint8_t		 ctr[8], inner[SHA1_LEN];
 	int		 shift;
@@ -215,7 +354,7 @@ hmac_calc(const struct carp_auth *auth, uint64_t counter,
 		return false;
 	for (shift = 56; shift >= 0; shift -= 8)
 		ctr[len++] = (uint8_t)(counter >> shift);
-	ok = hmac_finish(auth, auth->inner, ctr, sizeof(ctr), inner) &&
+	ok = hmac_finish(auth, state, ctr, sizeof(ctr), inner) &&
 	    hmac_finish(auth, auth->outer, inner, sizeof(inner), out);
 	OPENSSL_cleanse(inner, sizeof(inner));
 	return ok;
@@ -227,7 +366,7 @@ carp_hmac_compute(const struct carp_auth *auth, uint64_t counter,
     uint8_t out[CARP_HMAC_LEN])
 {
 	/* No one to tell; an all-zero HMAC will not verify anywhere. */
-	if (!hmac_calc(auth, counter, out))
+	if (!hmac_calc(auth, auth->inner, counter, out))
 		memset(out, 0, CARP_HMAC_LEN);
 }
 
@@ -239,10 +378,14 @@ carp_hmac_verify(const struct carp_auth *auth, uint64_t counter,
 	uint8_t	want[CARP_HMAC_LEN];
 	bool	ok;
 
-	if (!hmac_calc(auth, counter, want))
+	if (!hmac_calc(auth, auth->inner, counter, want))
 		return false;
 	/* Constant time, so a forger learns nothing from how long we took. */
 	ok = CRYPTO_memcmp(want, mac, CARP_HMAC_LEN) == 0;
+	/* OpenBSD accepts HMAC_ORIG too (carp_hmac_verify): so do we. */
+	if (!ok && auth->inner_ll != NULL &&
+	    hmac_calc(auth, auth->inner_ll, counter, want))
+		ok = CRYPTO_memcmp(want, mac, CARP_HMAC_LEN) == 0;
 	OPENSSL_cleanse(want, sizeof(want));
 	return ok;
 }

@@ -9,6 +9,21 @@
  *   on the wire (big-endian)
  * keyed with the password bytes (at most 19, as ucarp's 20-byte key with
  * its NUL).  With one IPv4 address this is exactly ucarp's layout.
+ *
+ * OpenBSD hashes every address of its carpN interface, which includes the
+ * link-local address it puts there, in one of two contexts: HMAC_ORIG
+ * with it, HMAC_NOV6LL without (carp-bsd-wire.md section 2.4).  It sends
+ * NOV6LL and accepts either.  So do we: adverts go out without link-local
+ * addresses, which is also exactly what FreeBSD hashes for a vhid with no
+ * link-local address (the only kind ucarp.conf allows), so both kernels
+ * accept them; a received advert may match either context.  The
+ * link-local address the "with" context adds is carpN's own, which
+ * OpenBSD derives (EUI-64) from carpN's MAC: the vhid's virtual MAC
+ * 00:00:5e:00:01:VHID, the same on every node (vector V5), unless an
+ * admin set a custom lladdr (carp_auth_set_lladdr), which both contexts
+ * also hash after the type byte.  So it is computed here, not read from
+ * an interface: our own interface's link-local differs from host to host
+ * and could match no peer's.
  */
 #ifndef CARP_HMAC_H
 #define CARP_HMAC_H
@@ -32,13 +47,20 @@ struct carp_auth {
 	size_t		naddrs;
 	/* Sorted (carp_addr_cmp), link-local scope zeroed, repeats kept. */
 	struct carp_addr addrs[CARP_ADDRS_MAX];
+	struct carp_addr ll6;		/* OpenBSD's carpN link-local, or
+					   family 0: none (see above) */
+	uint8_t		lladdr[6];	/* carpN's MAC, the virtual one ... */
+	bool		has_lladdr;	/* ... unless custom: hashed then */
 	/*
-	 * The HMAC's two SHA-1 states, precomputed by carp_auth_init: the
-	 * inner one keyed and fed everything but the counter, the outer one
-	 * keyed.  An advert then costs two SHA-1 blocks, each started by a
-	 * copy of a state into work.  Owned: see carp_auth_free.
+	 * The HMAC's SHA-1 states, precomputed: the inner ones keyed and
+	 * fed everything but the counter (inner: without link-local
+	 * addresses; inner_ll: with them, NULL when that is the same
+	 * message), the outer one keyed.  An advert then costs two SHA-1
+	 * blocks, each started by a copy of a state into work.  Owned: see
+	 * carp_auth_free.
 	 */
 	EVP_MD_CTX	*inner;
+	EVP_MD_CTX	*inner_ll;
 	EVP_MD_CTX	*outer;
 	EVP_MD_CTX	*work;
 	bool		 ready;
@@ -55,6 +77,23 @@ bool	carp_auth_init(struct carp_auth *auth, const uint8_t *pass,
 	    size_t passlen, uint8_t vhid, const struct carp_addr *addrs,
 	    size_t naddrs);
 
+/*
+ * Another link-local address for OpenBSD's HMAC_ORIG context to add to a
+ * vhid that has IPv6 addresses (carpN's own: carp_auth_init takes the
+ * one of the virtual MAC); NULL: none, no second context.  False (nothing
+ * changed) if ll6 is not an IPv6 link-local address.  Kept by
+ * carp_auth_move.
+ */
+bool	carp_auth_set_ll6(struct carp_auth *auth, const struct carp_addr *ll6);
+
+/*
+ * OpenBSD's custom carpN lladdr (ifconfig carpN lladdr), hashed between
+ * the type and the vhid in both contexts, and the link-local address
+ * carpN derives from it; NULL or the virtual MAC: the virtual MAC, not
+ * hashed (OpenBSD hashes only another one).
+ */
+void	carp_auth_set_lladdr(struct carp_auth *auth, const uint8_t lladdr[6]);
+
 /* Free the contexts and wipe the key; *auth is then empty (all zero). */
 void	carp_auth_free(struct carp_auth *auth);
 
@@ -65,11 +104,11 @@ void	carp_auth_free(struct carp_auth *auth);
  */
 void	carp_auth_move(struct carp_auth *dst, struct carp_auth *src);
 
-/* HMAC-SHA1 of the message for this counter into out. */
+/* HMAC-SHA1 of the message to send (no link-local) for this counter. */
 void	carp_hmac_compute(const struct carp_auth *auth, uint64_t counter,
 	    uint8_t out[CARP_HMAC_LEN]);
 
-/* Constant-time check of a received HMAC. */
+/* Constant-time check of a received HMAC, against either context. */
 bool	carp_hmac_verify(const struct carp_auth *auth, uint64_t counter,
 	    const uint8_t mac[CARP_HMAC_LEN]);
 
