@@ -102,7 +102,7 @@ void	 instance_rx_input(void *arg, const uint8_t *frame, size_t len,
 	    const struct carp_advert *adv);
 
 /* instance_script.c */
-char	*instance_addrs_str(char *const *addrs, size_t naddrs);
+char	*instance_addrs_str(char *const *addrs, size_t naddrs, int family);
 void	 instance_script_queue(struct instance *, const struct cfg_instance *,
 	    char *const *addrs, size_t naddrs, enum script_kind,
 	    enum carp_state state, enum carp_state prev, const char *reason,

@@ -44,8 +44,8 @@ instance_move_addrs(struct instance *inst, const struct cfg_instance *old,
 	struct carp_actions	 acts;
 	char			*from, *to;
 
-	from = instance_addrs_str(old->addr_strs, old->naddrs);
-	to = instance_addrs_str(inst->cfg->addr_strs, inst->cfg->naddrs);
+	from = instance_addrs_str(old->addr_strs, old->naddrs, 0);
+	to = instance_addrs_str(inst->cfg->addr_strs, inst->cfg->naddrs, 0);
 	if (inst->fsm.state != CARP_MASTER)
 		log_info("%saddresses changed by the reload (%s -> %s); the "
 		    "new ones are set up at the next takeover", inst->prefix,

@@ -26,9 +26,23 @@ instance_script_rec_clear(struct instance_script_rec *r)
 	r->naddrs = 0;
 }
 
-/* The addresses as scripts get them in UCARP_ADDRS: "a b c". */
+/*
+ * Whether an address as written is of family (0: any).  They were parsed
+ * already: only IPv6 ones hold a ':'.
+ */
+static bool
+instance_addr_is(const char *addr, int family)
+{
+	return family == 0 ||
+	    (strchr(addr, ':') != NULL) == (family == CARP_AF_INET6);
+}
+
+/*
+ * The addresses of family (0: all) as scripts get them in UCARP_ADDRS,
+ * UCARP_ADDRS4 and UCARP_ADDRS6: "a b c", as written.
+ */
 char *
-instance_addrs_str(char *const *addrs, size_t naddrs)
+instance_addrs_str(char *const *addrs, size_t naddrs, int family)
 {
 	char	*s;
 	size_t	 i, n, len;
@@ -37,8 +51,9 @@ instance_addrs_str(char *const *addrs, size_t naddrs)
 		len += strlen(addrs[i]) + 1;
 	s = xcalloc(1, len);
 	for (i = 0, n = 0; i < naddrs; i++)
-		n += (size_t)snprintf(s + n, len - n, "%s%s", i ? " " : "",
-		    addrs[i]);
+		if (instance_addr_is(addrs[i], family))
+			n += (size_t)snprintf(s + n, len - n, "%s%s",
+			    n > 0 ? " " : "", addrs[i]);
 	return s;
 }
 
@@ -72,7 +87,7 @@ instance_script_queue(struct instance *inst, const struct cfg_instance *cv,
     enum instance_script_how how)
 {
 	const char	*path;
-	char		*argv[5], *env[8], *as;
+	char		*argv[5], *env[10], *as, *as4, *as6;
 	int		 k = 0;
 
 	path = kind == SCRIPT_UP ? cv->upscript : cv->downscript;
@@ -82,12 +97,16 @@ instance_script_queue(struct instance *inst, const struct cfg_instance *cv,
 	argv[3] = cv->xparam;
 	argv[4] = NULL;
 
-	as = instance_addrs_str(addrs, naddrs);
+	as = instance_addrs_str(addrs, naddrs, 0);
+	as4 = instance_addrs_str(addrs, naddrs, CARP_AF_INET);
+	as6 = instance_addrs_str(addrs, naddrs, CARP_AF_INET6);
 	xasprintf(&env[k++], "UCARP_INSTANCE=%s", cv->name != NULL ?
 	    cv->name : "");
 	xasprintf(&env[k++], "UCARP_VHID=%u", cv->vhid);
 	xasprintf(&env[k++], "UCARP_INTERFACE=%s", cv->interface);
 	xasprintf(&env[k++], "UCARP_ADDRS=%s", as);
+	xasprintf(&env[k++], "UCARP_ADDRS4=%s", as4);
+	xasprintf(&env[k++], "UCARP_ADDRS6=%s", as6);
 	xasprintf(&env[k++], "UCARP_STATE=%s", carp_state_name(state));
 	xasprintf(&env[k++], "UCARP_PREV_STATE=%s", carp_state_name(prev));
 	xasprintf(&env[k++], "UCARP_REASON=%s", reason);
@@ -106,6 +125,8 @@ instance_script_queue(struct instance *inst, const struct cfg_instance *cv,
 	while (k > 0)
 		free(env[--k]);
 	free(as);
+	free(as4);
+	free(as6);
 	/* An undo is never replaced: the record stays the last push's. */
 	if (how != INSTANCE_SCRIPT_UNDO)
 		instance_script_record(inst, addrs, naddrs, kind, state, prev,

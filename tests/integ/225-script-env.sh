@@ -4,8 +4,9 @@
 #
 # Two hosts, A (1: advskew 0, preempt) and B (2: advskew 100), each running
 # one daemon with two instances from a file:
-#   vhid 11: no name, three addresses, pass, shutdown = true, the scripts
-#	     from defaults; argv [script, eth0, 198.18.100.11];
+#   vhid 11: no name, four addresses of both families, two with a prefix,
+#	     pass, shutdown = true, the scripts from defaults; argv [script,
+#	     eth0, 198.18.100.11/24] (the first address as written);
 #   vhid 22: name "db", one address, passfile, xparam "two words" (one
 #	     argument with a space), its own scripts; argv [script, eth0,
 #	     198.18.100.22, two words].
@@ -30,11 +31,15 @@ mnet_make 2 1
 
 A=1
 B=2
+mnet_ipv6 $A	# vhid 11 holds IPv6 addresses
+mnet_ipv6 $B
 PASS11=Pw-one-7x
 PASS22=Pw-two-9z
 XPARAM="two words"
-ADDRS11="198.18.100.11 198.18.100.12 198.18.100.13"
-DOCVARS="UCARP_INSTANCE UCARP_VHID UCARP_INTERFACE UCARP_ADDRS UCARP_STATE UCARP_PREV_STATE UCARP_REASON"
+ADDRS11="198.18.100.11/24 2001:db8:100::11/64 198.18.100.12 2001:db8:100::12"
+ADDRS11_4="198.18.100.11/24 198.18.100.12"
+ADDRS11_6="2001:db8:100::11/64 2001:db8:100::12"
+DOCVARS="UCARP_INSTANCE UCARP_VHID UCARP_INTERFACE UCARP_ADDRS UCARP_ADDRS4 UCARP_ADDRS6 UCARP_STATE UCARP_PREV_STATE UCARP_REASON"
 printf '%s\n' "$PASS22" > "$TMPD/secret22"
 chmod 600 "$TMPD/secret22"
 
@@ -90,7 +95,8 @@ defaults = {
 instances = (
 	{
 		interface = "eth0"; srcip = "$src"; vhid = 11; pass = "$PASS11";
-		addr = ( "198.18.100.11", "198.18.100.12", "198.18.100.13" );
+		addr = ( "198.18.100.11/24", "2001:db8:100::11/64", "198.18.100.12",
+			 "2001:db8:100::12" );
 		shutdown = true;
 	},
 	{
@@ -120,15 +126,17 @@ expect() {
 	local h=$1 which=$2 kind=$3 script line
 	if [ "$which" = def ]; then
 		script=$(s_path "$h" "$kind")
-		line="kind=$kind;argc=2;arg0=$script;arg1=eth0;arg2=198.18.100.11"
+		line="kind=$kind;argc=2;arg0=$script;arg1=eth0;arg2=198.18.100.11/24"
 		line="$line;UCARP_INSTANCE=;UCARP_VHID=11;UCARP_INTERFACE=eth0;UCARP_ADDRS=$ADDRS11"
+		line="$line;UCARP_ADDRS4=$ADDRS11_4;UCARP_ADDRS6=$ADDRS11_6"
 	else
 		script=$(s_path "$h" "db-$kind")
 		line="kind=$kind;argc=3;arg0=$script;arg1=eth0;arg2=198.18.100.22;arg3=$XPARAM"
 		line="$line;UCARP_INSTANCE=db;UCARP_VHID=22;UCARP_INTERFACE=eth0;UCARP_ADDRS=198.18.100.22"
+		line="$line;UCARP_ADDRS4=198.18.100.22;UCARP_ADDRS6="
 	fi
 	line="$line;UCARP_STATE=$4;UCARP_PREV_STATE=$5;UCARP_REASON=$6"
-	line="$line;names=UCARP_ADDRS UCARP_INSTANCE UCARP_INTERFACE UCARP_PREV_STATE UCARP_REASON UCARP_STATE UCARP_VHID ;tag=$P"
+	line="$line;names=UCARP_ADDRS UCARP_ADDRS4 UCARP_ADDRS6 UCARP_INSTANCE UCARP_INTERFACE UCARP_PREV_STATE UCARP_REASON UCARP_STATE UCARP_VHID ;tag=$P"
 	EXP[$h.$which]="${EXP[$h.$which]:-}$line"$'\n'
 }
 

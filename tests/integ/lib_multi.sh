@@ -11,6 +11,8 @@
 #   mnet_make H L	H hosts, L links: one bridge br<l> per link in the
 #			bridge namespace; host h has eth<l-1> on link l with
 #			address 198.18.<l>.<h>/24
+#   mnet_ipv6 H		IPv6 on host H's links (for vhids with IPv6
+#			addresses: they advertise over IPv6 too)
 #   mconf_inst		one instance block of a configuration file
 #   mscript_write	up/down scripts that log start/end events
 #   mcheck_write	a check script
@@ -26,7 +28,8 @@
 # scripts and their children inherit (ucarp strips only UCARP_*): the
 # clean-up kills exactly the processes carrying our tag, so a script left
 # hanging by a failed test (sleep 300) cannot outlive it, and nothing else
-# is ever touched.  Only 198.18.0.0/15 and 224.0.0.18 are used.
+# is ever touched.  Only 198.18.0.0/15, 224.0.0.18, 2001:db8::/32 and
+link-local IPv6 are used.
 #
 # Every end of a daemon is judged as in lib.sh (judge_end): mstop with
 # TERM, INT or QUIT and the clean-up (SIGTERM to the daemons still
@@ -198,6 +201,29 @@ mnet_make() {
 			    test_fail "eth$((l - 1)) of host $h has no carrier"
 		done
 	done
+}
+
+# mnet_ipv6 H: IPv6 on host H's links (new_ns turns it off), without
+# duplicate address detection, and eth0's link-local address there: a
+# vhid that holds IPv6 addresses advertises over IPv6 too, from it.
+mnet_ipv6() {
+	local h=$1 l
+	ip netns exec "${M_NS[h]}" sysctl -qw net.ipv6.conf.default.accept_dad=0 \
+	    net.ipv6.conf.all.disable_ipv6=0 >/dev/null ||
+	    test_skip "cannot enable IPv6 in a namespace"
+	for ((l = 0; l < MNET_LINKS; l++)); do
+		ip netns exec "${M_NS[h]}" sysctl -qw \
+		    "net.ipv6.conf.eth$l.accept_dad=0" \
+		    "net.ipv6.conf.eth$l.disable_ipv6=0" >/dev/null ||
+		    test_fail "host $h: cannot enable IPv6 on eth$l"
+	done
+	wait_until 5 mhas_ll6 "$h" ||
+	    test_fail "host $h: no IPv6 link-local address on eth0"
+}
+
+mhas_ll6() {
+	ip -n "${M_NS[$1]}" -6 -o addr show dev eth0 scope link 2>/dev/null |
+	    grep -q 'inet6 fe80::'
 }
 
 # The /32 addresses (virtual addresses added by scripts) of host H.
