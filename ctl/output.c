@@ -54,7 +54,7 @@ show_daemon(const struct ctl_daemon *d)
 static void
 show_detail(const struct ctl_instance *in)
 {
-	char	a[CARP_ADDR4_STRLEN], t[32];
+	char	a[CARP_ADDR_STRLEN], m[CARP_ADDR_STRLEN], t[32];
 	size_t	i;
 
 	printf("\n%s%s%s:%u: %s since %s (%s)\n", in->name,
@@ -63,9 +63,9 @@ show_detail(const struct ctl_instance *in)
 	    ctl_cause_name(in->last_cause));
 	printf("  addresses:");
 	for (i = 0; i < in->naddrs; i++)
-		printf(" %s", carp_addr_fmt4(in->addrs[i], a));
-	printf("\n  source %s, master %s\n", carp_addr_fmt4(in->srcip, a),
-	    in->has_master ? carp_addr_fmt4(in->master, t) : "none heard");
+		printf(" %s", carp_addr_fmt_prefix(&in->addrs[i], a));
+	printf("\n  source %s, master %s\n", carp_addr_fmt(&in->srcip, a),
+	    in->has_master ? carp_addr_fmt(&in->master, m) : "none heard");
 	printf("  advbase %u, advskew %u, effective advskew %u\n",
 	    in->advbase, in->advskew, in->eff_advskew);
 	if (in->maint)
@@ -129,7 +129,7 @@ static void
 show_status(const struct status *st)
 {
 	const struct ctl_instance	*in;
-	char				 id[48], m[CARP_ADDR4_STRLEN], t[32];
+	char				 id[48], m[CARP_ADDR_STRLEN], t[32];
 	size_t				 i;
 
 	show_daemon(&st->daemon);
@@ -147,7 +147,7 @@ show_status(const struct status *st)
 		printf("%-16s %-14s %-6s %-24s %-15s %-22s %8llu %8llu%s\n",
 		    in->name[0] ? in->name : "-", id,
 		    ctl_state_name(in->state), time_str(in->since, t),
-		    in->has_master ? carp_addr_fmt4(in->master, m) : "-",
+		    in->has_master ? carp_addr_fmt(&in->master, m) : "-",
 		    ctl_cause_name(in->last_cause),
 		    (unsigned long long)in->sent,
 		    (unsigned long long)in->received,
@@ -184,7 +184,7 @@ show_reload(const struct ctl_reload_counts *c, const struct ctl_text *t,
 static void
 show_event(const struct ctl_event *e)
 {
-	char	t[32], m[CARP_ADDR4_STRLEN];
+	char	t[32], m[CARP_ADDR_STRLEN];
 
 	printf("%llu %s ", (unsigned long long)e->eseq, time_str(e->time, t));
 	if (e->kind != CTL_EV_RELOAD && e->kind != CTL_EV_DEMOTE &&
@@ -196,7 +196,7 @@ show_event(const struct ctl_event *e)
 		printf("%s -> %s (%s)", ctl_state_name(e->from),
 		    ctl_state_name(e->to), ctl_cause_name(e->cause));
 		if (e->has_master)
-			printf(", master %s", carp_addr_fmt4(e->master, m));
+			printf(", master %s", carp_addr_fmt(&e->master, m));
 		break;
 	case CTL_EV_SCRIPT:
 		printf("%s script %s: %s", e->script ? "down" : "up",

@@ -77,7 +77,7 @@ json_counters(const struct ctl_instance *in)
 static void
 json_instance(const struct ctl_instance *in)
 {
-	char	a[CARP_ADDR4_STRLEN];
+	char	a[CARP_ADDR_STRLEN];
 	size_t	i;
 
 	json_do_object(NULL);
@@ -87,12 +87,12 @@ json_instance(const struct ctl_instance *in)
 	json_do_string("state", ctl_state_name(in->state));
 	json_time("since", "since_us", in->since);
 	json_do_string("cause", ctl_cause_name(in->last_cause));
-	json_do_string("master", in->has_master ? carp_addr_fmt4(in->master, a) :
-	    NULL);
-	json_do_string("srcip", carp_addr_fmt4(in->srcip, a));
+	json_do_string("master", in->has_master ?
+	    carp_addr_fmt(&in->master, a) : NULL);
+	json_do_string("srcip", carp_addr_fmt(&in->srcip, a));
 	json_do_array("addresses");
 	for (i = 0; i < in->naddrs; i++)
-		json_do_string(NULL, carp_addr_fmt4(in->addrs[i], a));
+		json_do_string(NULL, carp_addr_fmt_prefix(&in->addrs[i], a));
 	json_do_close();
 	json_do_uint("advbase", in->advbase);
 	json_do_uint("advskew", in->advskew);
@@ -178,7 +178,7 @@ json_reload(const struct ctl_reload_counts *c, const struct ctl_text *t,
 static void
 json_event(const struct ctl_event *e)
 {
-	char	m[CARP_ADDR4_STRLEN];
+	char	m[CARP_ADDR_STRLEN];
 
 	json_do_start();
 	json_do_uint("seq", e->eseq);
@@ -199,7 +199,7 @@ json_event(const struct ctl_event *e)
 		json_do_string("to", ctl_state_name(e->to));
 		json_do_string("cause", ctl_cause_name(e->cause));
 		json_do_string("master", e->has_master ?
-		    carp_addr_fmt4(e->master, m) : NULL);
+		    carp_addr_fmt(&e->master, m) : NULL);
 		break;
 	case CTL_EV_RELOAD:
 		json_counts(&e->reload);

@@ -2,7 +2,8 @@
  * output_metrics.c: ucarpctl metrics, the Prometheus text format 0.0.4
  * (node_exporter's textfile collector on Debian 12 takes no OpenMetrics).
  * One series per instance from start-up, labelled interface, vhid and
- * name; never the state on a counter; states as one 0/1 series each.
+ * name; never the state on a counter; states as one 0/1 series each, and
+ * addresses as one series each (an info metric).
  */
 #include <stdio.h>
 
@@ -175,6 +176,28 @@ metrics_states(const struct status *st)
 	}
 }
 
+/* Every virtual address, both families, with its prefix ("" if none). */
+static void
+metrics_addrs(const struct status *st)
+{
+	const struct carp_addr	*a;
+	char			 buf[CARP_ADDR_STRLEN];
+	size_t			 i, j;
+
+	family("ucarp_instance_address", GAUGE,
+	    "The instance's virtual addresses, always 1.");
+	for (i = 0; i < st->n; i++)
+		for (j = 0; j < st->inst[i].naddrs; j++) {
+			a = &st->inst[i].addrs[j];
+			series("ucarp_instance_address", &st->inst[i]);
+			printf(",address=\"%s\",family=\"ipv%u\",prefix=\"",
+			    carp_addr_fmt(a, buf), a->family);
+			if (a->prefix != CARP_PREFIX_NONE)
+				printf("%u", a->prefix);
+			printf("\"} 1\n");
+		}
+}
+
 static void
 metrics_drops_scripts(const struct status *st)
 {
@@ -221,6 +244,7 @@ metrics_print(const struct status *st)
 	printf("ucarp_reloads_total{result=\"refused\"} %llu\n",
 	    (unsigned long long)d->reloads_refused);
 	metrics_states(st);
+	metrics_addrs(st);
 	for (i = 0; i < sizeof(simple) / sizeof(simple[0]); i++)
 		per_instance(st, &simple[i]);
 	metrics_drops_scripts(st);

@@ -68,13 +68,26 @@ carp_addr_parse(const char *s, struct carp_addr *out)
 	return true;
 }
 
+/* An address of family from its bytes, no prefix. */
+static void
+addr_set(struct carp_addr *out, uint8_t family, const uint8_t *a)
+{
+	memset(out, 0, sizeof(*out));
+	out->family = family;
+	out->prefix = CARP_PREFIX_NONE;
+	memcpy(out->a, a, carp_addr_len(out));
+}
+
 void
 carp_addr_from4(struct carp_addr *out, const uint8_t a[4])
 {
-	memset(out, 0, sizeof(*out));
-	out->family = CARP_AF_INET;
-	out->prefix = CARP_PREFIX_NONE;
-	memcpy(out->a, a, 4);
+	addr_set(out, CARP_AF_INET, a);
+}
+
+void
+carp_addr_from6(struct carp_addr *out, const uint8_t a[16])
+{
+	addr_set(out, CARP_AF_INET6, a);
 }
 
 char *

@@ -39,6 +39,9 @@ bool	carp_addr_parse_any(const char *s, struct carp_addr *out);
 /* An IPv4 address from its 4 network-order bytes, no prefix. */
 void	carp_addr_from4(struct carp_addr *out, const uint8_t a[4]);
 
+/* An IPv6 address from its 16 bytes, no prefix. */
+void	carp_addr_from6(struct carp_addr *out, const uint8_t a[16]);
+
 /* The address without its prefix; buf is returned. */
 char	*carp_addr_fmt(const struct carp_addr *, char buf[CARP_ADDR_STRLEN]);
 

@@ -92,6 +92,28 @@ x_bool(struct xdr *x, bool *b)
 	*b = v == 1;
 }
 
+/* An address: family (0: none), then prefix and bytes. */
+static void
+x_addr(struct xdr *x, struct carp_addr *a)
+{
+	x_u8(x, &a->family);
+	if (a->family == 0) {
+		if (x->dec)
+			memset(a, 0, sizeof(*a));
+		return;
+	}
+	if (a->family != CARP_AF_INET && a->family != CARP_AF_INET6) {
+		x->err = true;
+		return;
+	}
+	x_u8(x, &a->prefix);
+	if (!carp_addr_prefix_ok(a))
+		x->err = true;
+	if (x->dec)
+		memset(a->a, 0, sizeof(a->a));
+	x_bytes(x, a->a, carp_addr_len(a));
+}
+
 /* A string of an array of cap bytes: room for its NUL, no NUL inside. */
 static void
 x_str(struct xdr *x, char *s, size_t cap)
@@ -186,10 +208,10 @@ x_instance(struct xdr *x, struct ctl_instance *in)
 	if (in->naddrs > CTL_ADDRS_MAX)
 		x->err = true;
 	for (i = 0; !x->err && i < in->naddrs; i++)
-		x_bytes(x, in->addrs[i], 4);
-	x_bytes(x, in->srcip, 4);
+		x_addr(x, &in->addrs[i]);
+	x_addr(x, &in->srcip);
 	x_bool(x, &in->has_master);
-	x_bytes(x, in->master, 4);
+	x_addr(x, &in->master);
 	x_counters(x, in);
 	x_bool(x, &in->maint);
 	x_i64(x, &in->maint_since);
@@ -232,7 +254,7 @@ x_event(struct xdr *x, struct ctl_event *e)
 	x_enum(x, &e->to, CTL_ST_MAX);
 	x_u8(x, &e->cause);
 	x_bool(x, &e->has_master);
-	x_bytes(x, e->master, 4);
+	x_addr(x, &e->master);
 	x_enum(x, &e->script, 2);
 	x_bool(x, &e->failed);
 	x_enum(x, &e->reason, CTL_DROP_MAX);

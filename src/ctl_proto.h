@@ -4,7 +4,9 @@
  *
  * One message per SOCK_SEQPACKET record: a 12-byte header {version, type,
  * len, seq} in network byte order, then len bytes of payload.  Numbers
- * are big-endian, strings a 16-bit length and bytes (no NUL).  Replies
+ * are big-endian, strings a 16-bit length and bytes (no NUL), addresses
+ * a family byte (0 none, 4, 6), then the prefix byte (255: none) and 4 or
+ * 16 bytes unless none.  Replies
  * echo the request's seq; a command's replies end with CTL_END or
  * CTL_RESULT.  Events (monitor) carry their own 64-bit sequence number
  * so that a consumer can tell it missed one.  The daemon checks the
@@ -19,6 +21,8 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+
+#include "carp_addr.h"
 
 #define CTL_VERSION		1
 /* File mode's socket, unless control = "PATH"; or --control=PATH. */
@@ -159,10 +163,10 @@ struct ctl_instance {
 	uint8_t		advskew;
 	uint8_t		eff_advskew;	/* demotion included */
 	uint8_t		naddrs;
-	uint8_t		addrs[CTL_ADDRS_MAX][4];
-	uint8_t		srcip[4];
+	struct carp_addr addrs[CTL_ADDRS_MAX];	/* both families, as configured */
+	struct carp_addr srcip;
 	bool		has_master;	/* a master was heard */
-	uint8_t		master[4];	/* its address, as last heard */
+	struct carp_addr master;	/* its address, as last heard */
 	int64_t		since;		/* the state's start, us, wall */
 	uint64_t	sent, send_errors, received, transitions, garps;
 	uint64_t	scripts_run, scripts_failed;
@@ -204,7 +208,7 @@ struct ctl_event {
 	uint8_t		from, to;	/* TRANSITION */
 	uint8_t		cause;		/* TRANSITION */
 	bool		has_master;	/* TRANSITION */
-	uint8_t		master[4];
+	struct carp_addr master;
 	uint8_t		script;		/* SCRIPT: 0 up, 1 down */
 	bool		failed;		/* SCRIPT */
 	uint8_t		reason;		/* DROPS: carp_verdict */

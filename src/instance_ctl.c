@@ -23,7 +23,7 @@ instance_to_ctl(const struct instance *inst, struct ctl_instance *in)
 	const struct cfg_instance	*cv = inst->cfg;
 	struct script_stats		 ss;
 	struct health_level		 lv;
-	size_t				 i, n;
+	size_t				 i;
 
 	memset(in, 0, sizeof(*in));
 	if (cv->name != NULL)
@@ -35,15 +35,13 @@ instance_to_ctl(const struct instance *inst, struct ctl_instance *in)
 	in->advbase = cv->advbase;
 	in->advskew = cv->advskew;
 	in->eff_advskew = carp_fsm_effective_skew(&inst->fsm);
-	for (i = 0, n = 0; i < cv->naddrs && n < CTL_ADDRS_MAX; i++)
-		if (cv->addrs[i].family == CARP_AF_INET)
-			memcpy(in->addrs[n++], cv->addrs[i].a, 4);
-	in->naddrs = (uint8_t)n;
-	memcpy(in->srcip, instance_src4(cv), 4);
+	for (i = 0; i < cv->naddrs && i < CTL_ADDRS_MAX; i++)
+		in->addrs[i] = cv->addrs[i];
+	in->naddrs = (uint8_t)i;
+	in->srcip = cv->srcip;
 	/* A master is its own; a backup names the last one it heard. */
 	in->has_master = inst->fsm.state == CARP_MASTER || inst->heard;
-	memcpy(in->master, inst->fsm.state == CARP_MASTER ? instance_src4(cv) :
-	    inst->master, 4);
+	in->master = inst->fsm.state == CARP_MASTER ? cv->srcip : inst->master;
 	in->since = inst->since_us;
 	in->sent = inst->sent;
 	in->send_errors = inst->send_errors;
@@ -89,8 +87,7 @@ instance_ctl_transition(struct instance *inst,
 	ev.to = (uint8_t)a->to;
 	ev.cause = (uint8_t)a->cause;
 	ev.has_master = a->to == CARP_MASTER || inst->heard;
-	memcpy(ev.master, a->to == CARP_MASTER ? instance_src4(inst->cfg) :
-	    inst->master, 4);
+	ev.master = a->to == CARP_MASTER ? inst->cfg->srcip : inst->master;
 	instance_ctl_send(inst, &ev);
 }
 

@@ -74,7 +74,7 @@ struct instance {
 	uint64_t		 garps;		/* GARP rounds sent */
 	int64_t			 since_us;	/* wall clock, last change */
 	bool			 heard;		/* master holds an address */
-	uint8_t			 master[4];	/* last peer heard from */
+	struct carp_addr	 master;	/* last peer heard from */
 	struct log_rate		 rate[CARP_VERDICT_MAX];
 	struct log_rate		 rate_nonpref;
 	size_t			 hidx;		/* in the health model */

@@ -19,13 +19,10 @@
 static void
 instance_rx_addr(const struct carp_advert *adv, bool dst, struct carp_addr *a)
 {
-	memset(a, 0, sizeof(*a));
-	a->family = adv->ip6 ? CARP_AF_INET6 : CARP_AF_INET;
-	a->prefix = CARP_PREFIX_NONE;
 	if (adv->ip6)
-		memcpy(a->a, dst ? adv->ip6_dst : adv->ip6_src, 16);
+		carp_addr_from6(a, dst ? adv->ip6_dst : adv->ip6_src);
 	else
-		memcpy(a->a, dst ? adv->ip_dst : adv->ip_src, 4);
+		carp_addr_from4(a, dst ? adv->ip_dst : adv->ip_src);
 }
 
 /* The same as text, for logs. */
@@ -195,9 +192,13 @@ instance_rx_input(void *arg, const uint8_t *frame, size_t len,
 	inst->received++;
 	inst->counters[CARP_OK]++;
 	inst->heard = true;
-	/* The status's master is an IPv4 address (ctl_proto.h). */
-	if (!adv->ip6)
-		memcpy(inst->master, adv->ip_src, 4);
+	/*
+	 * The last master heard (ctl_proto.h): its IPv4 source if the vhid
+	 * advertises over IPv4, so that a dual-stack master shows as one
+	 * address, not as two taking turns.
+	 */
+	if (!adv->ip6 || !instance_has(inst->cfg, CARP_AF_INET))
+		inst->master = src;
 	log_debug("%sadvert from %s: advbase %u advskew %u", inst->prefix,
 	    instance_rx_src(adv, ip), adv->advbase, adv->advskew);
 	memset(&ev, 0, sizeof(ev));

@@ -6,6 +6,8 @@
 #      both hosts; one instance by name or IFACE:VHID; an unknown one
 #      exits 1; metrics passes promtool and its state series are status's.
 #      Who is master, as each host last heard it, is A for a* and B for b*.
+#      Instance 5 holds an IPv4 and an IPv6 address with a prefix: status
+#      (text and JSON) and metrics show both, as written.
 #   2. garp a1 on A: one round of gratuitous ARPs on the wire, counted.
 #   3. stepdown a3 on A: that VIP moves to B, no other instance changes
 #      state on either host, and A's SIGUSR2-free log says who asked.
@@ -15,8 +17,12 @@
 . "$(dirname "$0")/lib_ctl.sh"
 ctl_need
 rl_init 24 12
+mnet_ipv6 $A	# a5 holds an IPv6 address
+mnet_ipv6 $B
 RL_KEYS[1:3]="preempt=false"
 RL_KEYS[2:3]="preempt=false"
+RL_KEYS[1:5]='addr=["198.18.1.105","2001:db8:1::105/64"]'
+RL_KEYS[2:5]=${RL_KEYS[1:5]}
 rl_start_pair
 
 # 1. status on both hosts, and metrics.
@@ -38,6 +44,14 @@ done
 log "status -j and metrics agree with the logs on both hosts"
 out=$(ctl $A status a1 -j | python3 -c 'import json,sys; i=json.load(sys.stdin)["instances"]; print(len(i), i[0]["name"], i[0]["state"], i[0]["addresses"][0])')
 [ "$out" = "1 a1 MASTER 198.18.1.101" ] || test_fail "status a1 -j on A: $out"
+out=$(ctl $A status a5 -j | python3 -c 'import json,sys; print(" ".join(json.load(sys.stdin)["instances"][0]["addresses"]))')
+[ "$out" = "198.18.1.105 2001:db8:1::105/64" ] || test_fail "status a5 -j on A: addresses $out"
+ctl $A status a5 | grep -qx '  addresses: 198.18.1.105 2001:db8:1::105/64' ||
+    test_fail "status a5 on A: not both addresses: $(ctl $A status a5 | grep addresses)"
+for want in 'address="198.18.1.105",family="ipv4",prefix=""' 'address="2001:db8:1::105",family="ipv6",prefix="64"'; do
+	grep -qF "ucarp_instance_address{interface=\"eth0\",vhid=\"5\",name=\"a5\",$want} 1" "$TMPD/h$A.metrics" ||
+	    test_fail "metrics on A: no series for a5's $want"
+done
 out=$(ctl $B status eth0:20 -j | python3 -c 'import json,sys; i=json.load(sys.stdin)["instances"]; print(len(i), i[0]["name"], i[0]["state"])')
 [ "$out" = "1 b20 MASTER" ] || test_fail "status eth0:20 -j on B: $out"
 rc=0

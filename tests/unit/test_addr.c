@@ -87,6 +87,10 @@ test_parse(void)
 	carp_addr_from4(&a, (const uint8_t[4]){ 0, 1, 10, 100 });
 	CHECK(a.family == CARP_AF_INET && a.prefix == CARP_PREFIX_NONE);
 	CHECK(strcmp(carp_addr_fmt(&a, buf), "0.1.10.100") == 0);
+	carp_addr_from6(&a, (const uint8_t[16]){ 0x20, 0x01, 0x0d, 0xb8,
+	    [15] = 0x12 });
+	CHECK(a.family == CARP_AF_INET6 && a.prefix == CARP_PREFIX_NONE);
+	CHECK(strcmp(carp_addr_fmt(&a, buf), "2001:db8::12") == 0);
 }
 
 /* The order: IPv4 first, then numeric; the prefix never counts. */

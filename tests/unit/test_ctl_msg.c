@@ -6,6 +6,7 @@
  * carp_cause_name, carp_verdict_name), since ucarpctl prints them.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "carp_fsm.h"
@@ -55,15 +56,22 @@ test_instance(void)
 	i->advbase = 1;
 	i->advskew = 100;
 	i->eff_advskew = 240;
+	/* The most there can be, the longer family included: it fits. */
 	i->naddrs = CTL_ADDRS_MAX;
 	for (k = 0; k < CTL_ADDRS_MAX; k++) {
-		uint8_t	a[4] = { 198, 18, 1, (uint8_t)k };
+		char	s[CARP_ADDR_STRLEN];
 
-		memcpy(i->addrs[k], a, 4);
+		if (k % 2)
+			snprintf(s, sizeof(s), "2001:db8:1:%zx::%zx/%zu", k,
+			    k, 64 + k);
+		else
+			snprintf(s, sizeof(s), "198.18.1.%zu%s", k,
+			    k % 4 ? "/24" : "");
+		CHECK(carp_addr_parse(s, &i->addrs[k]));
 	}
-	memcpy(i->srcip, (uint8_t[4]){ 198, 18, 0, 1 }, 4);
+	CHECK(carp_addr_parse("198.18.0.1", &i->srcip));
 	i->has_master = true;
-	memcpy(i->master, (uint8_t[4]){ 198, 18, 0, 12 }, 4);
+	CHECK(carp_addr_parse("2001:db8::12", &i->master));
 	i->since = 1765000000123456LL;
 	i->sent = UINT64_MAX;
 	i->received = 7;
@@ -114,6 +122,31 @@ test_instance(void)
 
 	i->naddrs = CTL_ADDRS_MAX + 1;
 	CHECK(ctl_msg_encode(&in, buf, sizeof(buf)) == 0);
+	/* Addresses: a family or a prefix out of range, both ways. */
+	i->naddrs = 1;
+	memset(i->addrs, 0, sizeof(i->addrs));
+	CHECK(carp_addr_parse("198.18.1.1/24", &i->addrs[0]));
+	n = roundtrip(&in, &out);
+	CHECK(memcmp(&in.u.inst, &out.u.inst, sizeof(in.u.inst)) == 0);
+	k = CTL_HDR_LEN + 2 + 3 + 2 + 4 + 6 + 1;	/* addrs[0].family */
+	CHECK(buf[k] == CARP_AF_INET && buf[k + 1] == 24);
+	buf[k + 1] = 33;
+	CHECK(ctl_msg_decode(buf, n, &out) == CTL_E_PAYLOAD);
+	buf[k + 1] = 32;
+	CHECK(ctl_msg_decode(buf, n, &out) == CTL_OK);
+	buf[k] = 5;
+	CHECK(ctl_msg_decode(buf, n, &out) == CTL_E_PAYLOAD);
+	i->addrs[0].prefix = 33;
+	CHECK(ctl_msg_encode(&in, buf, sizeof(buf)) == 0);
+	i->addrs[0].family = 5;
+	i->addrs[0].prefix = CARP_PREFIX_NONE;
+	CHECK(ctl_msg_encode(&in, buf, sizeof(buf)) == 0);
+	/* No master heard: no address, one byte on the wire. */
+	CHECK(carp_addr_parse("2001:db8::1", &i->addrs[0]));
+	i->has_master = false;
+	memset(&i->master, 0, sizeof(i->master));
+	roundtrip(&in, &out);
+	CHECK(memcmp(&in.u.inst, &out.u.inst, sizeof(in.u.inst)) == 0);
 	/* No address, no name: what is not on the wire decodes as zeros. */
 	i->naddrs = 0;
 	memset(i->addrs, 0, sizeof(i->addrs));
@@ -234,6 +267,7 @@ test_daemon_event(void)
 	in.u.ev.to = CTL_ST_MASTER;
 	in.u.ev.cause = CARP_CAUSE_MASTER_DOWN;
 	in.u.ev.has_master = true;
+	CHECK(carp_addr_parse("2001:db8::7", &in.u.ev.master));
 	in.u.ev.reason = CARP_BAD_HMAC;
 	in.u.ev.count = 4;
 	strcpy(in.u.ev.text, "x");
