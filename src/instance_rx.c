@@ -84,9 +84,12 @@ instance_rx_verify(struct instance *inst, const uint8_t *frame, size_t len,
 
 /*
  * "Bad digest" as ucarp logged it: the first bytes of the received HMAC
- * (md2) and of the one we expected (md).  The expected one is computed
- * again here, only for the lines the rate limit lets through: the check
- * compares in constant time and does not hand out its digest.
+ * (md2) and of the one we expected (md), then the likely cause: the HMAC
+ * covers the vhid, the password and every address, so a peer holding
+ * another address set (one reloaded and not the other, an extra IPv6
+ * address) fails it as a wrong password does.  The expected one is
+ * computed again here, only for the lines the rate limit lets through:
+ * the check compares in constant time and does not hand out its digest.
  */
 static void
 instance_rx_log_bad_digest(struct instance *inst, const struct carp_advert *adv)
@@ -95,12 +98,13 @@ instance_rx_log_bad_digest(struct instance *inst, const struct carp_advert *adv)
 	char	ip[CARP_ADDR_STRLEN];
 
 	carp_hmac_compute(&inst->auth, adv->counter, md);
+	instance_rx_src(adv, ip);
 	log_msg(LOG_WARNING, "%sBad digest - md2=[%02x%02x%02x%02x...] "
-	    "md=[%02x%02x%02x%02x...] - Check vhid, password and virtual IP "
-	    "address (from %s; %llu so far)", inst->prefix, adv->hmac[0],
+	    "md=[%02x%02x%02x%02x...] - address set or password differs from "
+	    "%s's; check vhid, password and virtual addresses on both hosts "
+	    "(from %s; %llu so far)", inst->prefix, adv->hmac[0],
 	    adv->hmac[1], adv->hmac[2], adv->hmac[3], md[0], md[1], md[2],
-	    md[3], instance_rx_src(adv, ip),
-	    (unsigned long long)inst->counters[CARP_BAD_HMAC]);
+	    md[3], ip, ip, (unsigned long long)inst->counters[CARP_BAD_HMAC]);
 	explicit_bzero(md, sizeof(md));
 }
 

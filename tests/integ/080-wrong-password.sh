@@ -3,7 +3,8 @@
 # pair with the same password but different VIPs (pair 2, the VIP is in the
 # HMAC).  Neither side accepts the other, so each ends MASTER alone; ours
 # logs "Bad digest", its bad_hmac counter (SIGUSR1) rises with every
-# rejected advert, and no node changes state while it does.  ucarp 1.5.2
+# rejected advert, and no node changes state while it does; its line
+# names the likely cause and the peer.  ucarp 1.5.2
 # logs "Bad digest" for our adverts too.
 . "$(dirname "$0")/lib.sh"
 test_init
@@ -17,6 +18,12 @@ start_node 3 ref -k 0
 start_node 4 ours -k 50
 for i in 1 2 3 4; do wait_state $i MASTER 10; done
 for i in 1 2 3 4; do wait_log $i "Bad digest" 5; done
+# Ours names the likely cause and the peer: a password or address set
+# that differs (the two are one HMAC, so which one cannot be told).
+if ours_fixed; then
+	wait_log 1 "address set or password differs from 198.18.1.3's" 5
+	wait_log 4 "address set or password differs from 198.18.2.2's" 5
+fi
 
 # bad_of I: rejected-advert count of node I (ours: bad_hmac counter; the
 # reference: its "Bad digest" lines).
