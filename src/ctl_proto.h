@@ -163,7 +163,7 @@ struct ctl_instance {
 	uint8_t		advskew;
 	uint8_t		eff_advskew;	/* demotion included */
 	uint8_t		naddrs;
-	struct carp_addr addrs[CTL_ADDRS_MAX];	/* both families, as configured */
+	struct carp_addr addrs[CTL_ADDRS_MAX];	/* as configured */
 	struct carp_addr srcip;
 	bool		has_master;	/* a master was heard */
 	struct carp_addr master;	/* its address, as last heard */

@@ -107,8 +107,8 @@ vec_auth(struct carp_auth *auth, const struct vec *v, bool mutate)
 {
 	struct carp_addr	a[5], ll6;
 	uint8_t			lladdr[6], vhid = (uint8_t)v->vhid;
-	const char		*pass = *v->pass != '\0' ? v->pass : "";
-	size_t			n, passlen = *v->pass != '\0' ? strlen(pass) : 1;
+	const char		*pass = v->pass;
+	size_t			n, passlen = *pass != '\0' ? strlen(pass) : 1;
 
 	for (n = 0; n < 5 && v->addrs[n] != NULL; n++)
 		CHECK(carp_addr_parse(v->addrs[n], &a[n]));
@@ -172,14 +172,15 @@ test_vectors(void)
 			ctr++;
 		carp_hmac_compute(&auth, ctr, mac);
 		if (v->mutate == M_LL6) {
-			/* It is in the context we accept, not in the one sent. */
+			/* In the context we accept, not in the one sent. */
 			CHECK(memcmp(mac, sent, CARP_HMAC_LEN) == 0);
 			CHECK(!carp_hmac_verify(&auth, ctr, acc));
 			continue;
 		}
 		CHECK(memcmp(mac, sent, CARP_HMAC_LEN) != 0);
 		CHECK(!carp_hmac_verify(&auth, ctr, sent));
-		CHECK(v->accepted == NULL || !carp_hmac_verify(&auth, ctr, acc));
+		CHECK(v->accepted == NULL ||
+		    !carp_hmac_verify(&auth, ctr, acc));
 	}
 	carp_auth_free(&auth);
 }
