@@ -19,6 +19,21 @@
 static uint8_t	buf[CTL_MSG_MAX + 64];
 
 /* Encode, decode, and compare what came back with what went in. */
+/* Add d to the header's len field of the message in buf (big-endian). */
+static void
+hdr_len_add(int d)
+{
+	uint32_t	len;
+
+	len = (uint32_t)buf[4] << 24 | (uint32_t)buf[5] << 16 |
+	    (uint32_t)buf[6] << 8 | buf[7];
+	len += (uint32_t)d;
+	buf[4] = (uint8_t)(len >> 24);
+	buf[5] = (uint8_t)(len >> 16);
+	buf[6] = (uint8_t)(len >> 8);
+	buf[7] = (uint8_t)len;
+}
+
 static size_t
 roundtrip(const struct ctl_msg *in, struct ctl_msg *out)
 {
@@ -98,11 +113,11 @@ test_instance(void)
 	for (k = 0; k < n; k++)
 		CHECKF(ctl_msg_decode(buf, k, &out) != CTL_OK, "%zu bytes", k);
 	/* A lying len in the header: both ways. */
-	buf[7]++;
+	hdr_len_add(1);
 	CHECK(ctl_msg_decode(buf, n, &out) == CTL_E_SHORT);
-	buf[7] -= 2;
+	hdr_len_add(-2);
 	CHECK(ctl_msg_decode(buf, n, &out) == CTL_E_LONG);
-	buf[7]++;
+	hdr_len_add(1);
 	CHECK(ctl_msg_decode(buf, n, &out) == CTL_OK);
 	/*
 	 * Out-of-range fields: maint and held (bools, before maint_since,
