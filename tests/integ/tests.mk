@@ -60,4 +60,5 @@ INTEG_TESTS = \
 	tests/integ/660-health-groups.sh \
 	tests/integ/710-ipv6-basic.sh \
 	tests/integ/720-bsd-interop.sh \
+	tests/integ/725-bsd-orig-context.sh \
 	tests/integ/730-ipv6-failover.sh
