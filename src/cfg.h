@@ -42,6 +42,8 @@ struct cfg_instance {
 	bool		 nomcast;
 	bool		 ignoreifstate;
 	bool		 replay_protect;	/* monotonic counters, checked */
+	bool		 manage_addresses; /* add/remove addrs over netlink */
+	char		*on_address_removed; /* NULL or "restore", "stepdown" */
 	char		*upscript;
 	char		*downscript;
 	char		*xparam;

@@ -169,6 +169,11 @@ check_instance(struct check *ck, const struct cfg_instance *cv)
 		report(ck, CFG_P_DEADRATIO_ZERO, cv, "deadratio", NULL, 0);
 	if (!cv->nomcast && !ipv4_multicast(cv->mcast))
 		report(ck, CFG_P_MCAST_NOT_GROUP, cv, "mcast", NULL, 0);
+	if (cv->on_address_removed != NULL &&
+	    strcmp(cv->on_address_removed, "restore") != 0 &&
+	    strcmp(cv->on_address_removed, "stepdown") != 0)
+		report(ck, CFG_P_ADDR_POLICY, cv, "on_address_removed", NULL,
+		    0);
 }
 
 /* Incomplete identities first, then by identity, then in file order. */

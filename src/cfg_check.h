@@ -35,6 +35,7 @@ enum cfg_problem_code {
 	CFG_P_VHID_USED,	/* other: the first instance using it */
 	CFG_P_NAME_USED,	/* other: the first instance using it */
 	CFG_P_CHECK_UNDEFINED,	/* n: the index in track_check */
+	CFG_P_ADDR_POLICY,	/* on_address_removed: an unknown value */
 	CFG_P_N
 };
 

@@ -71,6 +71,12 @@ const struct cfg_key cfg_keys[] = {
 	    CFG_T_BOOL, INST, CFG_F_ALWAYS, V(replay_protect), 0, 1, 0, NULL,
 	    CFG_CH_PROTO, NULL, "monotonic counters, reject replayed adverts "
 	    "(only\n    when every node runs this ucarp; see ucarp(8))" },
+	{ "manage_addresses", CFG_OPT_MANAGE_ADDRESSES, "manage-addresses",
+	    NULL, CFG_T_BOOL, INST, 0, V(manage_addresses), 0, 1, 0, NULL,
+	    CFG_CH_ADDRMGR, NULL, "add and remove the addresses over netlink "
+	    "(no scripts needed;\n    see ucarp(8))" },
+	{ "on_address_removed", 0, NULL, NULL, CFG_T_NAME, INST, 0,
+	    V(on_address_removed), 0, 0, 0, NULL, CFG_CH_ADDRMGR, NULL, NULL },
 	{ "upscript", 'u', "upscript", NULL, CFG_T_SCRIPT, INST, 0,
 	    V(upscript), 0, 0, 0, NULL, CFG_CH_SCRIPTS,
 	    "file", "run <file> to become a master" },

@@ -62,6 +62,7 @@ enum cfg_type {
 #define CFG_OPT_REPLAY_PROTECT	258
 #define CFG_OPT_CONTROL		259
 #define CFG_OPT_STATE_DIR	260
+#define CFG_OPT_MANAGE_ADDRESSES	261
 
 /* Reload class of a global setting: main.c's reload applies it. */
 #define CFG_CH_GLOBAL	0x100

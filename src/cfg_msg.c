@@ -127,6 +127,11 @@ cfg_msg_file(const struct cfg_problem *p)
 		    "script = ...; } ); or fix the name",
 		    p->cv->track_check.v[p->n], p->cv->track_check.v[p->n]);
 		break;
+	case CFG_P_ADDR_POLICY:
+		xasprintf(&m, "on_address_removed is \"%s\"; write \"restore\" "
+		    "(add the address back, the default) or \"stepdown\" "
+		    "(let a peer take over)", p->cv->on_address_removed);
+		break;
 	case CFG_P_N:
 		break;
 	}
@@ -190,6 +195,10 @@ cfg_msg_cli(const struct cfg_problem *p)
 	case CFG_P_CHECK_UNDEFINED:	/* not an option: file only */
 		xasprintf(&m, "Check [%s] is not defined",
 		    p->cv->track_check.v[p->n]);
+		break;
+	case CFG_P_ADDR_POLICY:		/* not an option: file only */
+		xasprintf(&m, "on_address_removed [%s] is not restore or "
+		    "stepdown", p->cv->on_address_removed);
 		break;
 	case CFG_P_N:
 		break;

@@ -162,6 +162,10 @@ has_value(const struct cfg_key *k, const void *obj)
 	case CFG_T_SECONDS:
 		return (k->flags & CFG_F_ALWAYS) != 0 ||
 		    *(const uint32_t *)cfg_key_cptr(k, obj) != 0;
+	case CFG_T_BOOL:
+		/* A newer switch is shown when set: older prints stay. */
+		return (k->flags & CFG_F_ALWAYS) != 0 ||
+		    *(const bool *)cfg_key_cptr(k, obj);
 	case CFG_T_SECRET:
 		/* A passfile is shown as its path. */
 		return cv->passfile == NULL && cv->passlen > 0;

@@ -230,6 +230,7 @@ done <<EOF
 --control	good	@TMP@/ucarp.sock
 --state-dir	good	@TMP@/state
 --replay-protect good
+--manage-addresses good
 EOF
 
 # -a adds an address each time (the one option that does not replace).

@@ -67,7 +67,9 @@ other_value(const struct cfg_key *k, char *buf, size_t len)
 		return true;
 	case CFG_T_STRING:
 	case CFG_T_NAME:
-		snprintf(buf, len, "\"eth1\"");
+		/* A name with a fixed set of values takes one of them. */
+		snprintf(buf, len, "\"%s\"", strcmp(k->name,
+		    "on_address_removed") == 0 ? "stepdown" : "eth1");
 		return true;
 	case CFG_T_SECRET:
 		snprintf(buf, len, "\"other\"");
