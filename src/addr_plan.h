@@ -17,6 +17,7 @@
 struct addr_plan_slot {
 	bool		placed;		/* added by us and not removed since */
 	unsigned	own_dels;	/* our removals not yet seen echoed */
+	bool		foreign;	/* an operator's: never added */
 };
 
 /* An address found on an interface at start-up (or a resync). */

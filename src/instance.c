@@ -309,6 +309,8 @@ instance_exec(struct instance *inst, const struct carp_actions *acts, int depth)
 		switch (a->type) {
 		case CARP_ACT_TRANSITION:
 			instance_log_transition(inst, a);
+			/* Before the GARPs and scripts that follow. */
+			instance_addrs_transition(inst, a);
 			break;
 		case CARP_ACT_SEND_ADVERT:
 			sent[nsent++] = instance_send_advert(inst, a);
@@ -437,6 +439,7 @@ instance_new(struct cfg_instance *cv)
 	inst->sq = script_q_new(inst->prefix);
 	script_q_on_exit(inst->sq, instance_ctl_script_cb, inst);
 	inst->since_us = (int64_t)clock_wall_us();
+	instance_addrs_new(inst);
 	return inst;
 fail:
 	carp_auth_free(&inst->auth);
@@ -452,6 +455,7 @@ instance_free(struct instance *inst)
 		return;
 	if (inst->timer != NULL)
 		event_free(inst->timer);
+	instance_addrs_free(inst);
 	iface_detach(inst->ifp, inst->cfg->vhid);
 	if (!inst->cfg->nomcast)
 		iface_leave(inst->ifp, inst->cfg->mcast);
@@ -491,6 +495,8 @@ instance_garp(struct instance *inst)
 void
 instance_shutdown(struct instance *inst)
 {
+	/* Whatever scripts run at exit, our addresses go. */
+	instance_addrs_release(inst);
 	if (!inst->cfg->shutdown) {
 		/*
 		 * Without -z ucarp ran no script on exit; neither do we.  The

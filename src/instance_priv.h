@@ -11,6 +11,8 @@
  *   instance_ctl.c     the instance for the control socket: status, events
  *   instance_health.c  the health model around the instances: levels and
  *                   holds pushed into the state machines
+ *   instance_addrs.c   manage_addresses: addresses added and removed over
+ *                   netlink, removals behind our back put right
  */
 #ifndef INSTANCE_PRIV_H
 #define INSTANCE_PRIV_H
@@ -19,6 +21,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "addr_plan.h"
 #include "carp_fsm.h"
 #include "carp_hmac.h"
 #include "carp_pkt.h"
@@ -51,6 +54,16 @@ enum instance_script_how {
 	INSTANCE_SCRIPT_REBUILD	/* replaces the script waiting to start */
 };
 
+/* manage_addresses: one slot per address of cfg (slot NULL: off). */
+struct instance_addrs {
+	struct addr_plan_slot	*slot;
+	size_t			 n;
+	unsigned		 ifindex;	/* when last placed */
+	int			 err;		/* the last request's errno */
+	uint64_t		 restores;	/* removals behind our back */
+	uint64_t		 errors;	/* failed requests */
+};
+
 struct instance {
 	struct cfg_instance	*cfg;
 	struct carp_fsm		 fsm;
@@ -81,6 +94,7 @@ struct instance {
 	struct health_level	 hl;		/* as last pushed */
 	bool			 maint;		/* maintenance mode */
 	time_t			 maint_since;
+	struct instance_addrs	 am;
 };
 
 /* instance.c */
@@ -118,5 +132,14 @@ void	 instance_ctl_transition(struct instance *,
 void	 instance_ctl_script_cb(void *, enum script_kind, bool ok,
 	    const char *cause);
 void	 instance_ctl_drops(struct instance *, enum carp_verdict);
+
+/* instance_addrs.c: manage_addresses. */
+void	 instance_addrs_new(struct instance *);
+void	 instance_addrs_free(struct instance *);
+void	 instance_addrs_transition(struct instance *,
+	    const struct carp_action *);
+void	 instance_addrs_release(struct instance *);
+void	 instance_addrs_update(struct instance *,
+	    const struct cfg_instance *old);
 
 #endif /* INSTANCE_PRIV_H */

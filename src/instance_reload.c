@@ -131,6 +131,9 @@ instance_update(struct instance *inst, struct cfg_instance *cv, unsigned changed
 	else if (!instance_joins6(cv) && instance_joins6(old))
 		iface_leave6(inst->ifp);
 	inst->cfg = cv;
+	/* Addresses in place before the GARPs and scripts of a move. */
+	if (moved || (changed & CFG_CH_ADDRMGR))
+		instance_addrs_update(inst, old);
 	if (changed & CFG_CH_NAME) {
 		free(inst->prefix);
 		inst->prefix = instance_make_prefix(cv);

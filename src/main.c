@@ -29,6 +29,7 @@
 #include "notify.h"
 #include "pidfile.h"
 #include "proc.h"
+#include "instance_addrs.h"
 #include "registry.h"
 #include "reload.h"
 #include "script.h"
@@ -203,6 +204,7 @@ main(int argc, char **argv)
 	script_init(base, cfg->script_jobs, cfg->script_timeout_ms);
 	instance_init(base, cfg->legacy);
 	hcheck_init(base);
+	instance_addrs_init(cfg->control);
 	if (!instances_new()) {
 		status = 2;
 		goto out;
@@ -214,6 +216,8 @@ main(int argc, char **argv)
 		evsignal_add(sigev[i], NULL);
 	}
 	maint_init(cfg);	/* before they start: held from the first */
+	/* Our stale addresses go before the first election. */
+	instance_addrs_startup();
 	registry_foreach(start_cb, NULL);
 	daemon_ready();
 	notify_status(NULL);
@@ -227,6 +231,7 @@ out:
 	health_shutdown();
 	registry_free_all();
 	maint_shutdown();
+	instance_addrs_shutdown();
 	script_shutdown();
 	proc_shutdown();
 	iface_shutdown();

@@ -178,6 +178,15 @@ nl_join(int group, const char *what, const char *then)
 	return true;
 }
 
+void
+nl_resync(void)
+{
+	size_t	i;
+
+	for (i = 0; i < nl_nwatchers; i++)
+		nl_watchers[i].resync();
+}
+
 int
 nl_watch_links(nl_link_cb link, nl_resync_cb resync)
 {

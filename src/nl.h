@@ -37,4 +37,7 @@ int		 nl_watch_links(nl_link_cb link, nl_resync_cb resync);
 /* Follow IPv6 addresses (RTNLGRP_IPV6_IFADDR); -1 if it cannot. */
 int		 nl_watch_addrs6(nl_addr6_cb addr6);
 
+/* Every watcher re-reads its state (another socket lost events). */
+void		 nl_resync(void);
+
 #endif /* NL_H */

@@ -29,6 +29,8 @@ src_libucarp_shell_a_SOURCES = \
 	src/instance.c src/instance.h src/instance_priv.h \
 	src/instance_ctl.c src/instance_reload.c src/instance_rx.c \
 	src/instance_script.c src/instance_health.c src/instance_health.h \
+	src/instance_addrs.c src/instance_addrs.h \
+	src/addr_nl.c src/addr_nl.h \
 	src/hcheck.c src/hcheck.h \
 	src/track_link.c src/track_link.h \
 	src/maint.c src/maint.h \

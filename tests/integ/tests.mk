@@ -61,4 +61,5 @@ INTEG_TESTS = \
 	tests/integ/710-ipv6-basic.sh \
 	tests/integ/720-bsd-interop.sh \
 	tests/integ/725-bsd-orig-context.sh \
-	tests/integ/730-ipv6-failover.sh
+	tests/integ/730-ipv6-failover.sh \
+	tests/integ/810-manage-addresses.sh

@@ -121,7 +121,7 @@ test_removed(void)
 static void
 test_sequence(void)
 {
-	struct addr_plan_slot	s = { false, 0 };
+	struct addr_plan_slot	s = { false, 0, false };
 
 	check_what = "sequence";
 	addr_plan_added(&s, 0);
@@ -145,7 +145,7 @@ test_sequence(void)
 static void
 test_state(void)
 {
-	struct addr_plan_slot	s[2] = { { false, 0 }, { false, 0 } };
+	struct addr_plan_slot	s[2] = { { false, 0, false }, { false, 0, false } };
 
 	check_what = "state";
 	CHECK(addr_plan_state(s, 2, false) == ADDR_PLAN_IN_PLACE);
