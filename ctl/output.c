@@ -64,6 +64,9 @@ show_detail(const struct ctl_instance *in)
 	printf("  addresses:");
 	for (i = 0; i < in->naddrs; i++)
 		printf(" %s", carp_addr_fmt_prefix(&in->addrs[i], a));
+	if (in->addr_state != CTL_AM_UNMANAGED)
+		printf(" (managed: %s)", in->addr_state == CTL_AM_IN_PLACE ?
+		    "in place" : "NOT in place");
 	printf("\n  source %s, master %s\n", carp_addr_fmt(&in->srcip, a),
 	    in->has_master ? carp_addr_fmt(&in->master, m) : "none heard");
 	printf("  advbase %u, advskew %u, effective advskew %u\n",
@@ -80,6 +83,10 @@ show_detail(const struct ctl_instance *in)
 	printf("  scripts run %llu, failed %llu, queued %u\n",
 	    (unsigned long long)in->scripts_run,
 	    (unsigned long long)in->scripts_failed, in->scripts_queued);
+	if (in->addr_state != CTL_AM_UNMANAGED)
+		printf("  address restores %llu, address errors %llu\n",
+		    (unsigned long long)in->addr_restores,
+		    (unsigned long long)in->addr_errors);
 	printf("  dropped:");
 	for (i = 1; i < in->ndrops; i++)
 		if (in->drops[i] != 0)

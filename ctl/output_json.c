@@ -106,6 +106,13 @@ json_instance(const struct ctl_instance *in)
 	json_do_uint("demotion", in->demote);
 	json_do_bool("held", in->held);
 	json_do_string("health", in->health[0] ? in->health : NULL);
+	json_do_bool("addresses_managed", in->addr_state != CTL_AM_UNMANAGED);
+	if (in->addr_state != CTL_AM_UNMANAGED) {
+		json_do_bool("addresses_in_place",
+		    in->addr_state == CTL_AM_IN_PLACE);
+		json_do_uint("address_restores", in->addr_restores);
+		json_do_uint("address_errors", in->addr_errors);
+	}
 	json_counters(in);
 	json_do_close();
 }

@@ -225,6 +225,34 @@ metrics_drops_scripts(const struct status *st)
 	}
 }
 
+/* manage_addresses: the instances that have it on. */
+static void
+metrics_managed(const struct status *st)
+{
+	static const char *const	names[] = { "ucarp_addresses_in_place",
+		"ucarp_address_restores_total", "ucarp_address_errors_total" };
+	static const char *const	helps[] = { "1 if the instance's managed "
+		"addresses are as they should be (a master holds all, a backup "
+		"none).", "Managed addresses removed behind a master's back.",
+		"Netlink requests for managed addresses that failed." };
+	const struct ctl_instance	*in;
+	unsigned long long		 v;
+	size_t				 i, m;
+
+	for (m = 0; m < 3; m++) {
+		family(names[m], m == 0 ? GAUGE : COUNTER, helps[m]);
+		for (i = 0; i < st->n; i++) {
+			in = &st->inst[i];
+			if (in->addr_state == CTL_AM_UNMANAGED)
+				continue;
+			v = m == 0 ? in->addr_state == CTL_AM_IN_PLACE :
+			    m == 1 ? in->addr_restores : in->addr_errors;
+			series(names[m], in);
+			printf("} %llu\n", v);
+		}
+	}
+}
+
 void
 metrics_print(const struct status *st)
 {
@@ -249,4 +277,5 @@ metrics_print(const struct status *st)
 		per_instance(st, &simple[i]);
 	metrics_drops_scripts(st);
 	metrics_checks(st);
+	metrics_managed(st);
 }

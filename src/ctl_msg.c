@@ -213,6 +213,9 @@ x_instance(struct xdr *x, struct ctl_instance *in)
 	x_bool(x, &in->has_master);
 	x_addr(x, &in->master);
 	x_counters(x, in);
+	x_enum(x, &in->addr_state, CTL_AM_MAX);
+	x_u64(x, &in->addr_restores);
+	x_u64(x, &in->addr_errors);
 	x_bool(x, &in->maint);
 	x_i64(x, &in->maint_since);
 	x_u32(x, &in->demote);

@@ -178,6 +178,9 @@ struct ctl_instance {
 	uint32_t	demote;		/* health demotion (unclamped) */
 	bool		held;		/* may not be master */
 	char		health[CTL_HEALTH_MAX];	/* every contribution, "; " */
+	uint8_t		addr_state;	/* CTL_AM_*: manage_addresses */
+	uint64_t	addr_restores;	/* removed behind our back */
+	uint64_t	addr_errors;	/* netlink requests that failed */
 };
 
 /* Health states of a check (enum health_state): names in ctl_msg.c. */
@@ -197,6 +200,12 @@ struct ctl_check {
 	int64_t		last_ms;	/* the last run's length, -1: none */
 	char		last[CTL_TEXT_MAX];	/* the last result in words */
 };
+
+/* manage_addresses, as status shows it. */
+#define CTL_AM_UNMANAGED	0
+#define CTL_AM_IN_PLACE	1	/* a master holds all, a backup none */
+#define CTL_AM_NOT_IN_PLACE	2
+#define CTL_AM_MAX		3
 
 struct ctl_event {
 	uint64_t	eseq;		/* event sequence, from 1 */

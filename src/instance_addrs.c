@@ -616,3 +616,15 @@ instance_addrs_shutdown(void)
 	free(ia_record);
 	ia_record = NULL;
 }
+
+void
+instance_addrs_to_ctl(const struct instance *inst, struct ctl_instance *in)
+{
+	in->addr_state = CTL_AM_UNMANAGED;
+	if (ia_managed(inst))
+		in->addr_state = addr_plan_state(inst->am.slot, inst->am.n,
+		    inst->fsm.state == CARP_MASTER) == ADDR_PLAN_IN_PLACE ?
+		    CTL_AM_IN_PLACE : CTL_AM_NOT_IN_PLACE;
+	in->addr_restores = inst->am.restores;
+	in->addr_errors = inst->am.errors;
+}

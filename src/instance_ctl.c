@@ -59,6 +59,7 @@ instance_to_ctl(const struct instance *inst, struct ctl_instance *in)
 	health_describe(inst, &lv, in->health, sizeof(in->health));
 	in->demote = lv.demote;
 	in->held = lv.held;
+	instance_addrs_to_ctl(inst, in);
 }
 
 /* Who the event is about, then out to the monitors. */

@@ -141,5 +141,7 @@ void	 instance_addrs_transition(struct instance *,
 void	 instance_addrs_release(struct instance *);
 void	 instance_addrs_update(struct instance *,
 	    const struct cfg_instance *old);
+struct ctl_instance;
+void	 instance_addrs_to_ctl(const struct instance *, struct ctl_instance *);
 
 #endif /* INSTANCE_PRIV_H */

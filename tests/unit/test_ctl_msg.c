@@ -99,6 +99,9 @@ test_instance(void)
 	i->ndrops = CARP_VERDICT_MAX;
 	for (k = 0; k < CARP_VERDICT_MAX; k++)
 		i->drops[k] = k * 1000 + 1;
+	i->addr_state = CTL_AM_NOT_IN_PLACE;
+	i->addr_restores = 4;
+	i->addr_errors = UINT64_MAX - 1;
 	i->maint = true;
 	i->maint_since = 1765000000000000LL;
 	/* The longest health text, with every address: still one message. */
@@ -131,6 +134,12 @@ test_instance(void)
 	buf[k] = 2;
 	CHECK(ctl_msg_decode(buf, n, &out) == CTL_E_PAYLOAD);
 	buf[k] = 1;
+	CHECK(ctl_msg_decode(buf, n, &out) == CTL_OK);
+	/* addr_state: before the two address counters and maintenance. */
+	k -= 8 + 8 + 1;
+	buf[k] = CTL_AM_MAX;
+	CHECK(ctl_msg_decode(buf, n, &out) == CTL_E_PAYLOAD);
+	buf[k] = CTL_AM_NOT_IN_PLACE;
 	CHECK(ctl_msg_decode(buf, n, &out) == CTL_OK);
 	buf[CTL_HDR_LEN + 2 + 3 + 2 + 4 + 1] = CTL_ST_MAX;
 	CHECK(ctl_msg_decode(buf, n, &out) == CTL_E_PAYLOAD);
