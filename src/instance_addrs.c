@@ -55,6 +55,16 @@ instance_addrs_init(const char *control)
 		ia_record = xstrdup("/run/ucarp/addrs");
 }
 
+/* The address as the kernel has it: always with its prefix. */
+static char *
+ia_fmt(const struct carp_addr *a, char buf[CARP_ADDR_STRLEN])
+{
+	struct carp_addr	k = *a;
+
+	k.prefix = addr_plan_prefix(a);
+	return carp_addr_fmt_prefix(&k, buf);
+}
+
 static bool
 ia_managed(const struct instance *inst)
 {
@@ -103,9 +113,8 @@ ia_save_cb(int fd UNUSED, short what UNUSED, void *arg UNUSED)
 	for (i = 0; i < n; i++)
 		for (j = 0; ia_managed(v[i]) && j < v[i]->am.n; j++)
 			if (v[i]->am.slot[j].placed && ++lines > 0)
-				fprintf(f, "%s %s/%u\n", v[i]->cfg->interface,
-				    carp_addr_fmt(&v[i]->cfg->addrs[j], a),
-				    addr_plan_prefix(&v[i]->cfg->addrs[j]));
+				fprintf(f, "%s %s\n", v[i]->cfg->interface,
+				    ia_fmt(&v[i]->cfg->addrs[j], a));
 	if (fclose(f) != 0 || rename(tmp, ia_record) == -1)
 		log_warn("cannot write the address record %s", ia_record);
 	else if (lines == 0)
@@ -148,11 +157,9 @@ ia_fail(struct instance *inst, const char *what, size_t i, int err)
 		hint = "see ip addr";
 		break;
 	}
-	log_msg(LOG_ERR, "%scannot %s %s/%u on %s: %s (%s); addresses not in "
-	    "place", inst->prefix, what,
-	    carp_addr_fmt(&inst->cfg->addrs[i], a),
-	    addr_plan_prefix(&inst->cfg->addrs[i]), inst->cfg->interface,
-	    strerror(err), hint);
+	log_msg(LOG_ERR, "%scannot %s %s on %s: %s (%s); addresses not in "
+	    "place", inst->prefix, what, ia_fmt(&inst->cfg->addrs[i], a),
+	    inst->cfg->interface, strerror(err), hint);
 }
 
 /* Another instance has the same address placed on the same link. */
@@ -230,8 +237,7 @@ ia_add(struct instance *inst, size_t i)
 		log_msg(LOG_WARNING, "%s%s is already on %s and not ours (an "
 		    "operator's alias?): this instance cannot own it and "
 		    "leaves it alone", inst->prefix,
-		    carp_addr_fmt_prefix(&inst->cfg->addrs[i], a),
-		    inst->cfg->interface);
+		    ia_fmt(&inst->cfg->addrs[i], a), inst->cfg->interface);
 	} else if (err != 0)
 		ia_fail(inst, "add", i, err);
 }
@@ -259,7 +265,7 @@ ia_del_addr(struct instance *inst, struct addr_plan_slot *s,
 		inst->am.errors++;
 		inst->am.err = err;
 		log_msg(LOG_ERR, "%scannot remove %s on %s: %s (%s)",
-		    inst->prefix, carp_addr_fmt_prefix(a, buf),
+		    inst->prefix, ia_fmt(a, buf),
 		    inst->cfg->interface, strerror(err), err == EPERM ?
 		    "ucarp needs CAP_NET_ADMIN" : "see ip addr");
 	}
@@ -322,7 +328,7 @@ ia_removed_one(struct instance *inst, size_t i)
 		addr_plan_added(&inst->am.slot[i], 0);
 		return;
 	}
-	carp_addr_fmt_prefix(&inst->cfg->addrs[i], a);
+	ia_fmt(&inst->cfg->addrs[i], a);
 	if (act == ADDR_PLAN_DO_RESTORE) {
 		inst->am.restores++;
 		log_msg(LOG_WARNING, "%s%s was removed from %s behind our "
