@@ -1,8 +1,10 @@
 #!/bin/bash
-# manage_addresses, no scripts (IPv4): the daemon adds and removes the
-# address itself.  Two hosts, vhid 11, 198.18.0.110 (host 2 also
-# 198.18.0.111/24), fast timers; `ip addr` is checked on both hosts:
-#   1. election: the master holds the address, the backup does not;
+# manage_addresses, no scripts: the daemon adds and removes the addresses
+# itself.  Two hosts, vhid 11, 198.18.0.110 and 2001:db8::110, fast timers;
+# `ip addr` is checked on both hosts:
+#   1. election: the master holds both addresses (the IPv6 one without
+#      duplicate address detection: "nodad", never "tentative"), the
+#      backup neither;
 #   2. SIGKILL of the master: the backup takes the address over; the
 #      killed host still holds it (nobody removed it) until its daemon is
 #      restarted, which removes it (tagged as ours, and in the record)
@@ -21,21 +23,29 @@
 test_init
 make_net 198.18.1.2 198.18.1.3
 V=198.18.0.110
+V6=2001:db8::110
+for i in 1 2; do
+	ip netns exec "${HOST_NS[i]}" sysctl -qw net.ipv6.conf.all.disable_ipv6=0 \
+	    net.ipv6.conf.eth0.disable_ipv6=0 ||
+	    test_skip "cannot enable IPv6 in a namespace"
+done
 
 # start_m I SKEW [ARGS...]: ours on host I managing V, no scripts.
 start_m() {
 	local i=$1 k=$2
 	shift 2
 	start_node_raw "$i" ours -i eth0 -s "${HOST_ADDR[i]}" -v 11 -p "$PASS" \
-	    -a "$V" -b 0 -k "$k" -r 3 --manage-addresses \
+	    -a "$V" -a "$V6" -b 0 -k "$k" -r 3 --manage-addresses \
 	    --control "$TMPD/n$i.sock" -D "$@"
 }
 # holds I ADDR/LEN: host I has exactly that address on eth0.
-holds() { ip -n "${HOST_NS[$1]}" -o addr show dev eth0 | grep -q " inet $2 "; }
+holds() { ip -n "${HOST_NS[$1]}" -o addr show dev eth0 | grep -q " inet6\? $2 "; }
 lacks() { ! holds "$@"; }
 expect_holder() {
 	wait_until 5 holds "$1" "$V/32" || test_fail "host $1 never held $V"
+	wait_until 5 holds "$1" "$V6/128" || test_fail "host $1 never held $V6"
 	wait_until 5 lacks "$2" "$V/32" || test_fail "host $2 still holds $V"
+	wait_until 5 lacks "$2" "$V6/128" || test_fail "host $2 still holds $V6"
 }
 
 # ---- 1. election ------------------------------------------------------------
@@ -44,16 +54,21 @@ wait_state 1 MASTER
 start_m 2 60
 wait_state 2 BACKUP
 expect_holder 1 2
-log "1. election: host 1 holds $V, host 2 does not"
+ip -n "${HOST_NS[1]}" -6 -o addr show dev eth0 | grep " $V6/128 " | grep -q nodad ||
+    test_fail "$V6 was added with duplicate address detection: $(ip -n "${HOST_NS[1]}" -6 -o addr show dev eth0)"
+log "1. election: host 1 holds $V and $V6, host 2 neither"
 
 # ---- 2. SIGKILL, takeover, restart ------------------------------------------
 stop_node 1 KILL
 wait_state 2 MASTER
 wait_until 5 holds 2 "$V/32" || test_fail "host 2 took over without $V"
+wait_until 5 holds 2 "$V6/128" || test_fail "host 2 took over without $V6"
 holds 1 "$V/32" || test_fail "the killed host 1 no longer holds $V (nothing should have removed it)"
+holds 1 "$V6/128" || test_fail "the killed host 1 no longer holds $V6"
 start_m 1 100		# less preferred now: it stays BACKUP
 wait_state 1 BACKUP
 lacks 1 "$V/32" || test_fail "restarted host 1 still holds its stale $V while BACKUP"
+lacks 1 "$V6/128" || test_fail "restarted host 1 still holds its stale $V6 while BACKUP"
 awk '/removed .* left by an earlier run/ { r = NR } /Switching to state: BACKUP/ && !b { b = NR }
     END { exit !(r && b && r < b) }' "${NODE_LOG[1]}" ||
     test_fail "host 1 did not remove its stale $V before it was BACKUP"
