@@ -266,9 +266,11 @@ at_least() { [ "$(count_in "$1" "$2")" -ge "$3" ]; }
 # 0.102 s, down after 0.305 s / VRRPv3 advert_int 0.1), and OPTIONS are
 # words: up=SCRIPT (run as master, argv "IFACE VIP"), shutdown (ucarp -z;
 # keepalived always resigns on SIGTERM), jobs=N (ours: script_jobs; the
-# IMPL ours_jN does the same).  It sets NODE_PIDS (the processes started;
-# node_pids adds their children, keepalived's VRRP child) and NODE_LOG,
-# and keeps them under the node's NAME.
+# IMPL ours_jN does the same).  The IMPL ours_addr is ours with
+# manage_addresses (keepalived always adds its addresses itself).  It sets
+# NODE_PIDS (the processes started; node_pids adds their children,
+# keepalived's VRRP child) and NODE_LOG, and keeps them under the node's
+# NAME.
 # node_master_re / node_backup_re IMPL: the log line of each transition.
 
 declare -A NODE_PIDS_OF NODE_LOG_OF
@@ -325,8 +327,8 @@ node_start() {
 	local skew base
 	skew=$(skew_of "$role" "$timing"); base=$(advbase_of "$timing")
 	case $impl in
-	ours|ours_j*)
-		[ "$impl" != ours ] && jobs=${impl#ours_j}
+	ours|ours_j*|ours_addr)
+		case $impl in ours_j*) jobs=${impl#ours_j} ;; esac
 		local conf=$TMP/$name.conf n i=0
 		n=$(wc -l < "$routers")
 		{
@@ -337,6 +339,7 @@ node_start() {
 			echo "defaults = { pass = \"bench\"; neutral = true; advbase = $base; advskew = $skew;"
 			[ -n "$up" ] && echo "  upscript = \"$up\";"
 			[ $shutdown -eq 1 ] && echo "  shutdown = true;"
+			[ "$impl" = ours_addr ] && echo "  manage_addresses = true;"
 			echo "};"
 			echo "instances = ("
 			# No subshell per line: scale.sh times the start, and a
@@ -360,6 +363,7 @@ node_start() {
 			    -b "$base" -k "$skew" -n
 			[ -n "$up" ] && set -- "$@" -u "$up"
 			[ $shutdown -eq 1 ] && set -- "$@" -z
+			[ "$impl" = ours_addr ] && set -- "$@" --manage-addresses
 			BG_OUT=$log bg "$ns" "$OURS" "$@"
 		else
 			BG_OUT=$log bg "$ns" "$OURS" -c "$conf"

@@ -34,6 +34,10 @@ and failover only, where SRC, OLD and NEW may be IPv6 addresses.
   gapwin FILE FROM TO [SKIP...]  between two adverts of one router, both in
                                  [FROM, TO], for every router but SKIP:
                                  "MAX_GAP ROUTER MIN_GAP ROUTER ROUTERS"
+  addrlate FILE OLD MON BOUND    per router, its address (198.19.L-10.ID)
+                                 added in MON (ip -ts -o monitor address)
+                                 after OLD's last advert, minus BOUND s:
+                                 "WORST_MS ROUTER ROUTERS"
 Times are seconds since the epoch, as the capture stamped them.
 """
 import ipaddress
@@ -223,11 +227,39 @@ def cmd_gapwin(path, t0, t1, *skip):
     print('%.6f %s %.6f %s %d' % (hi[0], hi[1], lo[0], lo[1], len(prev)))
 
 
+def cmd_addrlate(path, old, mon, bound):
+    """Per router: its address added on the new master (ip -ts -o monitor
+    address log: VIP 198.19.l.v is router 10+l/v) after the old master's
+    last advert, minus the bound.  Prints the worst in ms, its router, and
+    how many routers had both."""
+    import datetime
+    old, bound = int(old), float(bound)
+    last_old, added = {}, {}
+    for t, src, rid, _, _ in adverts(path):
+        if host(src) == old:
+            last_old[router(src, rid)] = t
+    for line in open(mon):
+        if not line.startswith('[') or 'Deleted' in line or ' inet 198.19.' not in line:
+            continue
+        t = datetime.datetime.fromisoformat(line[1:line.index(']')]).timestamp()
+        a = line.split(' inet ')[1].split('/')[0].split('.')
+        r = '%d/%d' % (10 + int(a[2]), int(a[3]))
+        added.setdefault(r, t)
+    worst, wr, n = float('-inf'), '-', 0
+    for r, t in added.items():
+        if r in last_old:
+            n += 1
+            if t - last_old[r] - bound > worst:
+                worst, wr = t - last_old[r] - bound, r
+    print('%.1f %s %d' % (worst * 1000 if n else float('nan'), wr, n))
+
+
 def main(argv):
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     cmds = {'count': cmd_count, 'dump': cmd_dump, 'failover': cmd_failover,
             'takeover': cmd_takeover, 'gaps': cmd_gaps, 'rate': cmd_rate,
-            'settled': cmd_settled, 'window': cmd_window, 'gapwin': cmd_gapwin}
+            'settled': cmd_settled, 'window': cmd_window, 'gapwin': cmd_gapwin,
+            'addrlate': cmd_addrlate}
     if len(argv) < 3 or argv[1] not in cmds:
         sys.stderr.write(__doc__)
         return 2
