@@ -59,26 +59,41 @@ chmod 755 "$TMP/upip"
 settled() { [ "$(pcap settled "$1" "$n" 1 2 "$(now_s)" 1.5)" = yes ]; }
 lines() { local c; c=$(wc -l 2>/dev/null < "$1"); [ "${c:-0}" -ge "$2" ]; }
 
+# storm_net: the links, the routers of both hosts and the capture on B
+# (CAP_PID).
+storm_net() {
+	net_pair "$k"
+	routers_pair "$n" 1 > "$TMP/ra"
+	routers_pair "$n" 2 > "$TMP/rb"
+	rm -f "$TMP/storm.pcap" "$TMP/up.stamps" "$TMP/mon.txt"
+	cap_start ${TAG}b any "$TMP/storm.pcap"
+}
+
+# storm_settled SC IMPL REP PID...: true once A masters all; else the
+# repetition failed, IMPL gives up at N, and the nodes and PIDs stop.
+storm_settled() {
+	local sc=$1 impl=$2 rep=$3 cap=$TMP/storm.pcap
+	shift 3
+	wait_for $((60 + n / 5)) settled "$cap" && return 0
+	note "$impl rep $rep: not settled ($(pcap settled "$cap" "$n" 1 2 "$(now_s)" 1.5))"
+	result "$sc" "$impl" failed "$rep" 1
+	give_up "$impl" "$n"
+	node_stop a; node_stop b; cap_stop "$1"
+	shift
+	[ $# -eq 0 ] || stop_pids "$@"
+	return 1
+}
+
 one() {	# IMPL REP
 	local impl=$1 rep=$2 cap=$TMP/storm.pcap t_kill last end cpid sc=storm_$n
 	local routers moved take late lastfirst b interval=1.390625
 	case $impl in kav*) interval=1 ;; esac
 	skip_given_up "$sc" "$impl" "$n" "$rep" && return
-	net_pair "$k"
-	routers_pair "$n" 1 > "$TMP/ra"
-	routers_pair "$n" 2 > "$TMP/rb"
-	rm -f "$cap" "$TMP/up.stamps"
-	cap_start ${TAG}b any "$cap"
+	storm_net
 	cpid=$CAP_PID
 	node_start "$impl" ${TAG}a a master normal "$TMP/ra"
 	node_start "$impl" ${TAG}b b backup normal "$TMP/rb" up="$TMP/up"
-	if ! wait_for $((60 + n / 5)) settled "$cap"; then
-		note "$impl rep $rep: not settled ($(pcap settled "$cap" "$n" 1 2 "$(now_s)" 1.5))"
-		result "$sc" "$impl" failed "$rep" 1
-		give_up "$impl" "$n"
-		node_stop a; node_stop b; cap_stop "$cpid"
-		return
-	fi
+	storm_settled "$sc" "$impl" "$rep" "$cpid" || return
 	t_kill=$(now_s)
 	node_kill a KILL
 	if ! wait_for $((30 + n / 10)) lines "$TMP/up.stamps" "$n"; then
@@ -124,23 +139,13 @@ one_addr() {	# IMPL REP
 	case $impl in kav*) interval=1 ;; esac
 	case $impl in ours_ipscript) impl_b=ours; up=up=$TMP/upip ;; esac
 	skip_given_up "$sc" "$impl" "$n" "$rep" && return
-	net_pair "$k"
-	routers_pair "$n" 1 > "$TMP/ra"
-	routers_pair "$n" 2 > "$TMP/rb"
-	rm -f "$cap" "$mon"
-	cap_start ${TAG}b any "$cap"
+	storm_net
 	cpid=$CAP_PID
 	BG_OUT=$mon bg ${TAG}b ip -ts -o monitor address
 	mpid=$BG_PID
 	node_start "$impl_b" ${TAG}a a master normal "$TMP/ra" ${up:+"$up"}
 	node_start "$impl_b" ${TAG}b b backup normal "$TMP/rb" ${up:+"$up"}
-	if ! wait_for $((60 + n / 5)) settled "$cap"; then
-		note "$impl rep $rep: not settled ($(pcap settled "$cap" "$n" 1 2 "$(now_s)" 1.5))"
-		result "$sc" "$impl" failed "$rep" 1
-		give_up "$impl" "$n"
-		node_stop a; node_stop b; cap_stop "$cpid"; stop_pids "$mpid"
-		return
-	fi
+	storm_settled "$sc" "$impl" "$rep" "$cpid" "$mpid" || return
 	t_kill=$(now_s)
 	node_kill a KILL
 	wait_for $((30 + n / 10)) present "$n" ||

@@ -147,8 +147,10 @@ ia_fail(struct instance *inst, const char *what, size_t i, int err)
 		hint = "ucarp needs CAP_NET_ADMIN";
 		break;
 	case ENODEV:
-	case ENOTCONN:
 		hint = "is the interface there?";
+		break;
+	case ENOTCONN:
+		hint = "netlink could not be opened at start-up; see above";
 		break;
 	case EADDRNOTAVAIL:
 		hint = "it was not there any more";
