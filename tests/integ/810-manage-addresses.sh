@@ -15,7 +15,9 @@
 #      takes them;
 #   5. an operator's alias of the address (/24, added by hand) on the
 #      backup: a warning that the instance cannot own it, and it is still
-#      there after that daemon was master and stopped;
+#      there after that daemon was master and stopped; an untagged address
+#      its ownership record lists (a kernel without IFA_PROTO, an address
+#      no longer configured) is removed at start-up;
 #   6. reload of a file (host 1): an address removed from an instance goes,
 #      a new one comes, one moved to another instance stays, an instance
 #      removed takes its address away.
@@ -104,14 +106,20 @@ log "4. bow-out: host 2 removed $V at exit, host 1 holds it"
 
 # ---- 5. an operator's alias -------------------------------------------------
 ip -n "${HOST_NS[2]}" addr add "$V/24" dev eth0 || test_fail "operator's alias"
+# And an address an earlier run added on a kernel without IFA_PROTO (no
+# tag), since taken out of the configuration: only the record knows it.
+ip -n "${HOST_NS[2]}" addr add 198.18.0.112/32 dev eth0 || test_fail "198.18.0.112"
+echo "eth0 198.18.0.112/32" > "$TMPD/n2.sock.addrs"
 start_m 2 60 -P -z
 wait_log 2 "cannot own it"
+wait_log 2 "removed 198.18.0.112/32 from eth0: left by an earlier run"
+lacks 2 198.18.0.112/32 || test_fail "the recorded 198.18.0.112 is still on host 2"
 stop_node 1 TERM
 wait_state 2 MASTER
 stop_node 2 TERM
 holds 2 "$V/24" || test_fail "the operator's $V/24 on host 2 was removed"
 ip -n "${HOST_NS[2]}" addr del "$V/24" dev eth0
-log "5. the operator's alias was left alone, with a warning"
+log "5. the operator's alias was left alone, with a warning; the recorded address was removed"
 
 # ---- 6. reload --------------------------------------------------------------
 conf=$TMPD/h1.conf

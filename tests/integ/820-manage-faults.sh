@@ -10,7 +10,11 @@
 #      and the operator's address is still there after it left MASTER;
 #   3. EPERM: a daemon without CAP_NET_ADMIN becomes master, logs the
 #      failure with the address, interface and what to do, keeps
-#      advertising, and says "not in place"; nothing crashes.
+#      advertising, and says "not in place"; nothing crashes;
+#   4. an interface that vanishes: a master on a veth of its own (alone)
+#      holds its address; the interface is deleted (the address goes with
+#      it): the daemon keeps running and holds nothing; the interface is
+#      made again: the instance is master again and its address back.
 . "$(dirname "$0")/lib.sh"
 UCARPCTL=${UCARPCTL:-${top_builddir:-.}/ctl/ucarpctl}
 test_init
@@ -86,4 +90,34 @@ lacks 1 "$V/32" || test_fail "host 1 holds $V without CAP_NET_ADMIN?"
 wait_until 5 in_place 1 false || test_fail "host 1: status says in place: $(ctl_json 1)"
 check_running 1
 log "3. EPERM: logged, not in place, still running"
+
+# ---- 4. the interface vanishes ----------------------------------------------
+D=198.18.0.150
+dummy() {
+	ip -n "${HOST_NS[2]}" link add dum0 type veth peer name dum0p &&
+	    ip -n "${HOST_NS[2]}" addr add 198.18.5.2/24 dev dum0 &&
+	    ip -n "${HOST_NS[2]}" link set dum0p up &&
+	    ip -n "${HOST_NS[2]}" link set dum0 up || test_fail "dum0 on host 2"
+	wait_until 5 eval 'ip -n "${HOST_NS[2]}" link show dev dum0 | grep -q LOWER_UP' ||
+	    test_fail "dum0 has no carrier"
+}
+holds_d() { ip -n "${HOST_NS[2]}" -o addr show dev dum0 2>/dev/null | grep -q " inet $D/32 "; }
+dummy
+cat > "$TMPD/h2.conf" <<EOC
+control = "$TMPD/h2.sock";
+instances = ( { interface = "dum0"; srcip = "198.18.5.2"; vhid = 15;
+    pass = "$PASS"; addr = "$D"; advbase = 0; advskew = 10;
+    manage_addresses = true; } );
+EOC
+chmod 600 "$TMPD/h2.conf"
+start_node_raw 2 ours -c "$TMPD/h2.conf" -D
+wait_until 5 holds_d || test_fail "host 2 never held $D on dum0"
+ip -n "${HOST_NS[2]}" link del dum0 || test_fail "ip link del dum0"
+wait_log 2 "dum0: link down"
+check_running 2
+dummy
+wait_until 10 holds_d || test_fail "host 2 did not put $D back on the new dum0"
+wait_until 5 in_place 2 true || test_fail "host 2: status: $(ctl_json 2)"
+check_running 2
+log "4. the interface vanished and came back: the address followed it"
 test_pass
