@@ -20,7 +20,8 @@
 #      no longer configured) is removed at start-up;
 #   6. reload of a file (host 1): an address removed from an instance goes,
 #      a new one comes, one moved to another instance stays, an instance
-#      removed takes its address away.
+#      removed takes its address away; manage_addresses turned off on a
+#      master removes its address, turned on again adds it.
 . "$(dirname "$0")/lib.sh"
 test_init
 make_net 198.18.1.2 198.18.1.3
@@ -155,7 +156,13 @@ hup_wait
 wait_until 2 lacks 1 198.18.0.130/32 || test_fail "instance b removed: .130 is still there"
 wait_until 2 lacks 1 198.18.0.121/32 || test_fail "instance b removed: .121 is still there"
 holds 1 198.18.0.122/32 || test_fail "instance a lost .122"
+sed -i 's/manage_addresses = true;/manage_addresses = false;/' "$conf"
+hup_wait
+wait_until 2 lacks 1 198.18.0.122/32 || test_fail "manage_addresses off: .122 is still there"
+sed -i 's/manage_addresses = false;/manage_addresses = true;/' "$conf"
+hup_wait
+wait_until 2 holds 1 198.18.0.122/32 || test_fail "manage_addresses on again: .122 was not added"
 stop_node 1 TERM
 lacks 1 198.18.0.122/32 || test_fail ".122 is still there after exit"
-log "6. reload: removed, added, moved and an instance's removal as configured"
+log "6. reload: removed, added, moved, an instance's removal, manage_addresses off and on"
 test_pass
