@@ -25,8 +25,15 @@ V1=198.18.100		# link-1 virtual addresses
 V2=198.18.101		# link-2 virtual addresses
 
 # Host h's configuration: 100 instances, preferred (advskew 0) on link PL.
+# The address of link L's vhid V, and its advskew (0 on link W_PL).
+inst_of() {
+	local skew=100
+	[ "$1" = "$W_PL" ] && skew=0
+	echo "198.18.$((99 + $1)).$2 advskew=$skew"
+}
 write_conf() {
-	local h=$1 pl=$2 l v sep="" skew
+	local h=$1
+	W_PL=$2
 	mscript_write "$TMPD/h$h.up" up "$TMPD/h$h.events" 0 0 add
 	mscript_write "$TMPD/h$h.down" down "$TMPD/h$h.events" 0 0 del
 	D_EVENTS[h]=$TMPD/h$h.events
@@ -38,16 +45,7 @@ write_conf() {
 		echo "	downscript = \"$TMPD/h$h.down\";"
 		echo '};'
 		echo 'instances = ('
-		for l in 1 2; do
-			if [ "$l" = "$pl" ]; then skew=0; else skew=100; fi
-			for v in $(seq 1 $N); do
-				printf '%s' "$sep"
-				mconf_inst "l${l}v$v" "eth$((l - 1))" "$(haddr "$h" $l)" \
-				    "$v" "198.18.$((99 + l)).$v" advskew=$skew
-				sep=$',\n'
-			done
-		done
-		echo
+		mconf_links "$h" 2 $N inst_of
 		echo ');'
 	} > "$TMPD/h$h.conf"
 }

@@ -15,20 +15,13 @@ A=1
 B=2
 N=1000
 
+addr_of() { echo "198.19.$1.$2"; }
 write_conf() {	# write_conf H SKEW
-	local h=$1 l v sep=""
+	local h=$1
 	{
 		echo "defaults = { pass = \"storm\"; advskew = $2; manage_addresses = true; };"
 		echo 'instances = ('
-		for l in 1 2 3 4; do
-			for v in $(seq 1 250); do
-				printf '%s' "$sep"
-				mconf_inst "l${l}v$v" "eth$((l - 1))" "$(haddr "$h" $l)" \
-				    "$v" "198.19.$l.$v"
-				sep=$',\n'
-			done
-		done
-		echo
+		mconf_links "$h" 4 250 addr_of
 		echo ');'
 	} > "$TMPD/h$h.conf"
 	chmod 600 "$TMPD/h$h.conf"

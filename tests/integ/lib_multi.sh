@@ -264,6 +264,24 @@ mcheck_write() {
 	chmod 755 "$1"
 }
 
+# mconf_links H LINKS PER FN: the instances of host H, "l<L>v<V>" on
+# eth<L-1> with vhid V, for L in 1..LINKS and V in 1..PER, separated by
+# commas; FN L V prints the address and any KEY=VALUE for mconf_inst.
+mconf_links() {
+	local h=$1 links=$2 per=$3 fn=$4 l v sep=""
+	local -a more
+	for ((l = 1; l <= links; l++)); do
+		for ((v = 1; v <= per; v++)); do
+			read -r -a more <<< "$("$fn" "$l" "$v")"
+			printf '%s' "$sep"
+			mconf_inst "l${l}v$v" "eth$((l - 1))" "$(haddr "$h" "$l")" \
+			    "$v" "${more[@]}"
+			sep=$',\n'
+		done
+	done
+	echo
+}
+
 # mscript_write PATH KIND EVENTS [SLEEP] [EXIT] [VIPOP]: the KIND (up or
 # down) script: a bash script that appends
 #	start INSTANCE KIND STATE TS_US PID VHID
