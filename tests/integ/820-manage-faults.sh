@@ -14,7 +14,11 @@
 #   4. an interface that vanishes: a master on a veth of its own (alone)
 #      holds its address; the interface is deleted (the address goes with
 #      it): the daemon keeps running and holds nothing; the interface is
-#      made again: the instance is master again and its address back.
+#      made again: the instance is master again and its address back;
+#   5. an overrun of the address watch: host 2's daemon is stopped
+#      (SIGSTOP) while 12,000 address events flood its socket, then its
+#      address is removed (an event lost); once it runs again it logs the
+#      overrun, re-reads the addresses and puts its address back.
 . "$(dirname "$0")/lib.sh"
 UCARPCTL=${UCARPCTL:-${top_builddir:-.}/ctl/ucarpctl}
 test_init
@@ -120,4 +124,21 @@ wait_until 10 holds_d || test_fail "host 2 did not put $D back on the new dum0"
 wait_until 5 in_place 2 true || test_fail "host 2: status: $(ctl_json 2)"
 check_running 2
 log "4. the interface vanished and came back: the address followed it"
+
+# ---- 5. ENOBUFS -------------------------------------------------------------
+for ((j = 0; j < 6000; j++)); do
+	a=198.18.$((200 + j / 250)).$((j % 250 + 1))/32
+	echo "addr add $a dev dum0"
+	echo "addr del $a dev dum0"
+done > "$TMPD/flood.batch"
+# Last, when the socket is full: its removal event is lost.
+echo "addr del $D/32 dev dum0" >> "$TMPD/flood.batch"
+kill -STOP "${NODE_PID[2]}"
+ip -n "${HOST_NS[2]}" -batch "$TMPD/flood.batch" || test_fail "ip -batch"
+kill -CONT "${NODE_PID[2]}"
+wait_log 2 "address watch overrun (events lost): re-reading addresses and links"
+wait_until 5 holds_d || test_fail "host 2 did not put $D back after the overrun"
+wait_log 2 "$D/32 was removed from dum0 behind our back: adding it back"
+check_running 2
+log "5. overrun: re-read, $D put back"
 test_pass
