@@ -20,12 +20,16 @@ NAMES = {
     'ours': 'ours',
     'ours_j1': 'ours, script_jobs 1',
     'ours_j64': 'ours, script_jobs 64',
+    'ours_addr': 'ours, manage_addresses',
+    'ours_ipscript': 'ours, up script (ip addr add)',
     'ucarp': 'ucarp 1.5.2',
     'kav2': 'keepalived VRRPv2',
     'kav3': 'keepalived VRRPv3',
 }
-ORDER = ['ours', 'ours_j1', 'ours_j64', 'ucarp', 'kav2', 'kav3']
+ORDER = ['ours', 'ours_j1', 'ours_j64', 'ours_addr', 'ours_ipscript', 'ucarp',
+         'kav2', 'kav3']
 COLORS = {'ours': '#1b7837', 'ours_j1': '#5aae61', 'ours_j64': '#a6dba0',
+          'ours_addr': '#00441b', 'ours_ipscript': '#d9f0d3',
           'ucarp': '#b2182b', 'kav2': '#2166ac', 'kav3': '#67a9cf'}
 BOUND = {('crash', 'carp'): 3.390625, ('crash', 'vrrp'): 3.609375,
          ('linkloss', 'carp'): 3.390625, ('linkloss', 'vrrp'): 3.609375,
@@ -252,6 +256,26 @@ plot %s
 
 
 # ---- the report ------------------------------------------------------------
+
+def storm_section(w, d, a, plots, rel, name, title, text, cols, plot):
+    """One section per size of scenario NAME_N: a heading, TEXT, the table
+    of COLS and a bar plot of PLOT = (title, label, metric, unit); % n in
+    TITLE, TEXT and the plot's title is the size."""
+    for n in d.sizes(name):
+        sc = '%s_%d' % (name, n)
+        w('## ' + title % n)
+        w('')
+        w(text % n if '%d' in text else text)
+        w('')
+        w(table(d, sc, cols))
+        w('')
+        p = bars(d, a.plots, name, plot[0] % n, plot[3],
+                 [(plot[1], sc, plot[2], 1, 0)])
+        if p:
+            plots.append(p)
+            w('![%s](%s/%s)' % (name, rel, p))
+            w('')
+
 
 def target(ok, what):
     if ok is None:
@@ -558,32 +582,42 @@ def main():
             w('')
 
     # 7: storm
-    for n in d.sizes('storm'):
-        sc = 'storm_%d' % n
-        w('## Script storm: %d routers fail over at once' % n)
-        w('')
-        w('Host A (all %d masters) is killed; host B takes every router over and '
-          'runs an up script that takes 20 ms (bash, `sleep 0.02`) for each. '
-          'Ours queues them (at most `script_jobs` at once: 16 by default, also '
-          'shown with 1 and 64); ucarp 1.5.2 runs each in its own process before '
-          'that process advertises; keepalived starts every notify_master script '
-          'at once. Late at takeover: the longest silence of one router (A\'s last '
-          'advert -> B\'s first) beyond the bound. Advert delay: the longest gap '
-          'between two adverts of one new master beyond its interval, until 3 s '
-          'after the last script.' % n)
-        w('')
-        w(table(d, sc, [('done', 'SIGKILL -> last up script finished', 's'),
-                        ('take_late_ms', 'late at takeover', 'ms'),
-                        ('adv_late_ms', 'advert delay', 'ms'),
-                        ('scripts', 'scripts finished', 'n'),
-                        ('moved', 'routers moved', 'n')]))
-        w('')
-        p = bars(d, a.plots, 'storm', 'Script storm (%d routers): SIGKILL -> last up script finished' % n,
-                 'seconds', [('SIGKILL -> last up script finished', sc, 'done', 1, 0)])
-        if p:
-            plots.append(p)
-            w('![storm](%s/%s)' % (rel, p))
-            w('')
+    storm_section(
+        w, d, a, plots, rel, 'storm', 'Script storm: %d routers fail over at once',
+        'Host A (all %d masters) is killed; host B takes every router over and '
+        'runs an up script that takes 20 ms (bash, `sleep 0.02`) for each. '
+        'Ours queues them (at most `script_jobs` at once: 16 by default, also '
+        'shown with 1 and 64); ucarp 1.5.2 runs each in its own process before '
+        'that process advertises; keepalived starts every notify_master script '
+        'at once. Late at takeover: the longest silence of one router (A\'s last '
+        'advert -> B\'s first) beyond the bound. Advert delay: the longest gap '
+        'between two adverts of one new master beyond its interval, until 3 s '
+        'after the last script.',
+        [('done', 'SIGKILL -> last up script finished', 's'),
+         ('take_late_ms', 'late at takeover', 'ms'),
+         ('adv_late_ms', 'advert delay', 'ms'),
+         ('scripts', 'scripts finished', 'n'),
+         ('moved', 'routers moved', 'n')],
+        ('Script storm (%d routers): SIGKILL -> last up script finished',
+         'SIGKILL -> last up script finished', 'done', 'seconds'))
+
+    # 8: address storm
+    storm_section(
+        w, d, a, plots, rel, 'addrstorm',
+        'Address storm: %d routers fail over at once, addresses added',
+        'As the script storm, without the 20 ms script: what counts is every '
+        'address on host B, from the kernel\'s own timestamps (`ip -ts monitor '
+        'address` on B). Ours with `manage_addresses` (netlink, no script), ours '
+        'with an up script that runs `ip addr add`, and keepalived\'s built-in '
+        'addresses. Address late: per router, its address added on B after A\'s '
+        'last advert, beyond the protocol\'s bound, the worst (goal: 50 ms).',
+        [('addrs_done', 'SIGKILL -> every address on B', 's'),
+         ('addr_late_ms', 'address late past the bound', 'ms'),
+         ('take_late_ms', 'late at takeover', 'ms'),
+         ('present', 'addresses on B', 'n'),
+         ('moved', 'routers moved', 'n')],
+        ('Address storm (%d routers): worst address late past the bound',
+         'address late past the bound', 'addr_late_ms', 'milliseconds'))
 
     # cost
     csizes = d.sizes('cost')

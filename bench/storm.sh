@@ -133,7 +133,7 @@ EOP
 present() { [ "$(ip -n ${TAG}b -4 -o addr show | grep -c ' inet 198\.19\.')" -ge "$1" ]; }
 
 one_addr() {	# IMPL REP
-	local impl=$1 rep=$2 cap=$TMP/storm.pcap t_kill cpid mpid sc=storm_addr_$n
+	local impl=$1 rep=$2 cap=$TMP/storm.pcap t_kill cpid mpid sc=addrstorm_$n
 	local routers moved take late lastfirst b interval=1.390625 last added
 	local mon=$TMP/mon.txt impl_b=$1 up=""
 	case $impl in kav*) interval=1 ;; esac
