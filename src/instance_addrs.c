@@ -317,6 +317,13 @@ ia_removed_one(struct instance *inst, size_t i)
 	char			 a[CARP_ADDR_STRLEN];
 	bool			 tagged;
 
+	/* The operator's copy went: the address is the instance's again. */
+	if (inst->am.slot[i].foreign) {
+		inst->am.slot[i].foreign = false;
+		if (inst->fsm.state == CARP_MASTER)
+			ia_add(inst, i);
+		return;
+	}
 	act = addr_plan_removed(&inst->am.slot[i],
 	    inst->fsm.state == CARP_MASTER,
 	    addr_plan_policy(inst->cfg->on_address_removed));

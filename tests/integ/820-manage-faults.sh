@@ -7,7 +7,8 @@
 #   2. EEXIST: an operator adds the same address (/32) on the backup by hand;
 #      when that host becomes master its instance cannot own it: logged
 #      with address and interface, status and metrics say "not in place",
-#      and the operator's address is still there after it left MASTER;
+#      once the operator removes it the master adds its own; an operator's
+#      /24 of the same address is still there after the daemon exited;
 #   3. EPERM: a daemon without CAP_NET_ADMIN becomes master, logs the
 #      failure with the address, interface and what to do, keeps
 #      advertising, and says "not in place"; nothing crashes;
@@ -75,10 +76,15 @@ ctl_metrics 1 | grep -q '^ucarp_addresses_in_place{.*} 0$' ||
     test_fail "host 1: metric: $(ctl_metrics 1 | grep address)"
 ctl_metrics 1 | grep -q '^ucarp_address_errors_total{.*} 1$' ||
     test_fail "host 1: error not counted: $(ctl_metrics 1 | grep address)"
-stop_node 1 TERM
-holds 1 "$V/32" || test_fail "host 1 removed the operator's $V"
+# The operator removes it: the master adds its own.
 ip -n "${HOST_NS[1]}" addr del "$V/32" dev eth0
-log "2. EEXIST: logged, not in place, the operator's address left alone"
+wait_until 5 in_place 1 true || test_fail "host 1 did not take $V once the operator's copy was gone: $(ctl_json 1)"
+ip -n "${HOST_NS[1]}" addr add "$V/24" dev eth0 || test_fail "operator's /24"
+stop_node 1 TERM
+holds 1 "$V/24" || test_fail "host 1 removed the operator's $V/24"
+lacks 1 "$V/32" || test_fail "host 1 left its $V/32 at exit"
+ip -n "${HOST_NS[1]}" addr del "$V/24" dev eth0
+log "2. EEXIST: logged, not in place, the operator's address left alone; once removed, ours added"
 
 # ---- 3. EPERM: no CAP_NET_ADMIN ---------------------------------------------
 conf 1 10
