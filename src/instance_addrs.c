@@ -263,7 +263,11 @@ ia_del_addr(struct instance *inst, struct addr_plan_slot *s,
 	if (err == 0)
 		return;
 	s->own_dels--;			/* no removal will be reported */
-	if (err != EADDRNOTAVAIL && err != ENODEV) {
+	if (err == EADDRNOTAVAIL || err == ENODEV)
+		log_info("%s%s was no longer on %s (%s): nothing to remove",
+		    inst->prefix, ia_fmt(a, buf), inst->cfg->interface,
+		    strerror(err));
+	else {
 		inst->am.errors++;
 		inst->am.err = err;
 		log_msg(LOG_ERR, "%scannot remove %s on %s: %s (%s)",
