@@ -72,6 +72,7 @@ static const char *const verdict_names[CARP_VERDICT_MAX] = {
 	[CARP_BAD_HLIM] = "bad_hlim",
 	[CARP_EXT_HDR] = "ext_header",
 	[CARP_BAD_PLEN] = "bad_plen",
+	[CARP_NOT_PEER] = "not_peer",
 };
 
 /* Short lower-case name of a verdict, "unknown" if out of range. */
@@ -124,7 +125,8 @@ carp_hdr_parse(const uint8_t *carp, struct carp_advert *adv,
 	adv->counter = wire_get64(carp + CARP_OFF_COUNTER);
 	memcpy(adv->hmac, carp + CARP_OFF_MAC, CARP_HMAC_LEN);
 
-	if (adv->ttl != CARP_TTL)
+	/* Unicast: the instance decides (unicast_ttl_check, routed peers). */
+	if (adv->ttl != CARP_TTL && !adv->unicast)
 		return bad_ttl;
 	if (adv->version != CARP_VERSION)
 		return CARP_BAD_VERSION;
@@ -222,6 +224,8 @@ carp_pkt_parse(const uint8_t *frame, size_t len, struct carp_advert *adv)
 	memcpy(adv->ip_dst, ip + IP_DST, 4);
 	adv->tos = ip[IP_TOS];
 	adv->ttl = ip[IP_TTL];
+	adv->unicast = (adv->ip_dst[0] & 0xf0) != 0xe0 &&
+	    memcmp(adv->ip_dst, "\xff\xff\xff\xff", 4) != 0;
 	adv->ip_id = wire_get16(ip + IP_ID);
 	hlen = (size_t)(ip[IP_VHL] & 0x0f) * 4;
 	adv->ip_hlen = hlen;

@@ -41,6 +41,8 @@ struct carp_advert {
 	uint8_t		ip6_src[16];
 	uint8_t		ip6_dst[16];
 	uint8_t		tos;
+	bool		unicast;	/* to a unicast address: its TTL is
+					   the receiver's to judge */
 	uint8_t		ttl;
 	uint16_t	ip_id;
 	size_t		ip_hlen;	/* IHL * 4; 40 for IPv6 */
@@ -79,6 +81,7 @@ enum carp_verdict {
 	CARP_BAD_HLIM,		/* IPv6 hop limit other than 255 */
 	CARP_EXT_HDR,		/* IPv6 extension header: not followed */
 	CARP_BAD_PLEN,		/* IPv6 payload length short or past frame */
+	CARP_NOT_PEER,		/* unicast from an address not in peer */
 	CARP_VERDICT_MAX
 };
 

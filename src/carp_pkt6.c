@@ -89,6 +89,7 @@ carp_pkt6_parse(const uint8_t *frame, size_t len, struct carp_advert *adv)
 	memcpy(adv->ip6_dst, ip + IP6_DST, 16);
 	adv->tos = (uint8_t)((ip[0] & 0x0f) << 4 | ip[1] >> 4);
 	adv->ttl = ip[IP6_HLIM];
+	adv->unicast = adv->ip6_dst[0] != 0xff;
 	adv->ip_hlen = CARP_IP6_LEN;
 
 	if (wire_get16(frame + ETH_TYPE) != ETHERTYPE_IPV6 ||

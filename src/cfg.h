@@ -19,6 +19,12 @@ struct cfg_names {
 	size_t		  n;
 };
 
+/* Unicast peers of an instance: addresses, no prefixes. */
+struct cfg_peers {
+	struct carp_addr *v;
+	size_t		  n;
+};
+
 /* One virtual host: the long option names of ucarp 1.5.2. */
 struct cfg_instance {
 	char		*name;		/* optional, for logs */
@@ -44,6 +50,9 @@ struct cfg_instance {
 	bool		 replay_protect;	/* monotonic counters, checked */
 	bool		 manage_addresses; /* add/remove addrs over netlink */
 	char		*on_address_removed; /* NULL or "restore", "stepdown" */
+	struct cfg_peers peer;		/* unicast adverts go there */
+	bool		 unicast_ttl_check;	/* unicast: TTL 255 required */
+	bool		 unicast_also_multicast; /* migration: both ways */
 	char		*upscript;
 	char		*downscript;
 	char		*xparam;

@@ -128,6 +128,63 @@ check_addrs(struct check *ck, const struct cfg_instance *cv)
 	}
 }
 
+/* One of the instance's virtual addresses. */
+static bool
+addr_listed(const struct cfg_instance *cv, const struct carp_addr *a)
+{
+	size_t	i;
+
+	for (i = 0; i < cv->naddrs; i++)
+		if (carp_addr_eq(&cv->addrs[i], a))
+			return true;
+	return false;
+}
+
+/* True if the instance has an address or a peer of the family. */
+static bool
+has_family(const struct carp_addr *v, size_t n, uint8_t family)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if (v[i].family == family)
+			return true;
+	return false;
+}
+
+/*
+ * Unicast peers: not ourselves, a source address of their family (an
+ * IPv4 srcip for IPv4; an IPv6 srcip for IPv6, or the link-local one for
+ * a link-local peer), an advert of their family to receive, and without
+ * unicast_also_multicast a peer for each family we advertise: never a
+ * silent fallback to multicast.
+ */
+static void
+check_peers(struct check *ck, const struct cfg_instance *cv)
+{
+	const struct carp_addr	*pa;
+	size_t			 i;
+	uint8_t			 f;
+
+	for (i = 0; i < cv->peer.n; i++) {
+		pa = &cv->peer.v[i];
+		if (carp_addr_eq(pa, &cv->srcip) ||
+		    addr_listed(cv, pa))
+			report(ck, CFG_P_PEER_OWN, cv, "peer", NULL, i);
+		else if (pa->family != cv->srcip.family &&
+		    !carp_addr_is_ll6(pa))
+			report(ck, CFG_P_PEER_NO_SRC, cv, "peer", NULL, i);
+		else if (!has_family(cv->addrs, cv->naddrs, pa->family))
+			report(ck, CFG_P_PEER_NO_ADDR, cv, "peer", NULL, i);
+	}
+	if (cv->peer.n == 0 || cv->unicast_also_multicast)
+		return;
+	for (f = CARP_AF_INET; f <= CARP_AF_INET6; f += 2)
+		if (has_family(cv->addrs, cv->naddrs, f) &&
+		    !has_family(cv->peer.v, cv->peer.n, f))
+			report(ck, CFG_P_PEER_FAMILY, cv, "peer", NULL, f);
+}
+
 /* Every name in track_check must be a check of the checks list. */
 static void
 check_tracks(struct check *ck, const struct cfg *c,
@@ -165,6 +222,7 @@ check_instance(struct check *ck, const struct cfg_instance *cv)
 	if (carp_addr_is_zero(&cv->srcip))
 		report(ck, CFG_P_NO_SRCIP, cv, "srcip", NULL, 0);
 	check_addrs(ck, cv);
+	check_peers(ck, cv);
 	if (cv->deadratio == 0)
 		report(ck, CFG_P_DEADRATIO_ZERO, cv, "deadratio", NULL, 0);
 	if (!cv->nomcast && !ipv4_multicast(cv->mcast))

@@ -36,6 +36,10 @@ enum cfg_problem_code {
 	CFG_P_NAME_USED,	/* other: the first instance using it */
 	CFG_P_CHECK_UNDEFINED,	/* n: the index in track_check */
 	CFG_P_ADDR_POLICY,	/* on_address_removed: an unknown value */
+	CFG_P_PEER_OWN,		/* n: the index of the peer */
+	CFG_P_PEER_NO_SRC,	/* n: the index of the peer */
+	CFG_P_PEER_NO_ADDR,	/* n: the index of the peer */
+	CFG_P_PEER_FAMILY,	/* n: CARP_AF_* with addresses, no peer */
 	CFG_P_N
 };
 

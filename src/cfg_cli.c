@@ -144,13 +144,24 @@ cli_addr(struct cli_opts *o, const struct cfg_key *k, void *p,
 	struct carp_addr	a;
 
 	if (!carp_addr_parse_any(arg, &a) || (k->type != CFG_T_ADDRLIST &&
-	    a.prefix != CARP_PREFIX_NONE) || (k->type == CFG_T_IPV4 &&
+	    k->type != CFG_T_PEERS && a.prefix != CARP_PREFIX_NONE) || (k->type == CFG_T_IPV4 &&
 	    a.family != CARP_AF_INET)) {
 		log_msg(LOG_ERR, "Invalid address: [%s]", arg);
 		return false;
 	}
+	if (k->type == CFG_T_PEERS && a.prefix != CARP_PREFIX_NONE) {
+		log_msg(LOG_ERR, "Invalid peer address (no /len): [%s]", arg);
+		return false;
+	}
 	if (k->type == CFG_T_ADDRLIST)
 		cfg_instance_add_addr(o->cv, &a, arg);
+	else if (k->type == CFG_T_PEERS) {
+		if (!cfg_peers_add(p, &a)) {
+			log_msg(LOG_ERR, "--peer %s is given twice; give each "
+			    "peer once", arg);
+			return false;
+		}
+	}
 	else if (k->type == CFG_T_ADDR)
 		*(struct carp_addr *)p = a;
 	else
@@ -214,6 +225,7 @@ cli_value(struct cli_opts *o, const struct cfg_key *k, const char *arg)
 	case CFG_T_IPV4:
 	case CFG_T_ADDR:
 	case CFG_T_ADDRLIST:
+	case CFG_T_PEERS:
 		return cli_addr(o, k, p, arg);
 	case CFG_T_U8:
 	case CFG_T_U32:

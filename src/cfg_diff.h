@@ -24,6 +24,7 @@
 #define CFG_CH_SCRIPTS	0x10	/* what scripts run or receive */
 #define CFG_CH_HEALTH	0x20	/* groups or tracked objects */
 #define CFG_CH_ADDRMGR	0x40	/* built-in address management */
+#define CFG_CH_PEERS	0x80	/* unicast peers or their options */
 
 enum cfg_plan_action {
 	CFG_PLAN_KEEP = 0,

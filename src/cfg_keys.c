@@ -77,6 +77,14 @@ const struct cfg_key cfg_keys[] = {
 	    "(no scripts needed;\n    see ucarp(8))" },
 	{ "on_address_removed", 0, NULL, NULL, CFG_T_NAME, INST, 0,
 	    V(on_address_removed), 0, 0, 0, NULL, CFG_CH_ADDRMGR, NULL, NULL },
+	{ "peer", CFG_OPT_PEER, "peer", NULL, CFG_T_PEERS, INST, 0, V(peer),
+	    0, 0, 0, NULL, CFG_CH_PEERS, "ip", "send adverts by unicast to <ip> "
+	    "(repeatable; IPv4 or IPv6)" },
+	{ "unicast_ttl_check", 0, NULL, NULL, CFG_T_BOOL, INST, 0,
+	    V(unicast_ttl_check), 0, 1, 1, NULL, CFG_CH_PEERS, NULL, NULL },
+	{ "unicast_also_multicast", 0, NULL, NULL, CFG_T_BOOL, INST, 0,
+	    V(unicast_also_multicast), 0, 1, 0, NULL, CFG_CH_PEERS, NULL,
+	    NULL },
 	{ "upscript", 'u', "upscript", NULL, CFG_T_SCRIPT, INST, 0,
 	    V(upscript), 0, 0, 0, NULL, CFG_CH_SCRIPTS,
 	    "file", "run <file> to become a master" },
@@ -261,6 +269,20 @@ names_eq(const struct cfg_names *a, const struct cfg_names *b)
 	return true;
 }
 
+/* The same peers in the same order. */
+static bool
+peers_eq(const struct cfg_peers *a, const struct cfg_peers *b)
+{
+	size_t	i;
+
+	if (a->n != b->n)
+		return false;
+	for (i = 0; i < a->n; i++)
+		if (!carp_addr_eq(&a->v[i], &b->v[i]))
+			return false;
+	return true;
+}
+
 static bool
 value_eq(const struct cfg_key *k, const void *pa, const void *pb,
     const struct cfg_instance *a, const struct cfg_instance *b)
@@ -270,6 +292,8 @@ value_eq(const struct cfg_key *k, const void *pa, const void *pb,
 	switch (k->type) {
 	case CFG_T_NAMES:
 		return names_eq(pa, pb);
+	case CFG_T_PEERS:
+		return peers_eq(pa, pb);
 	case CFG_T_SECRET:
 		return a->passlen == b->passlen &&
 		    memcmp(a->pass, b->pass, a->passlen) == 0;

@@ -34,6 +34,7 @@ enum cfg_type {
 	CFG_T_FACILITY,	/* int, a syslog facility */
 	CFG_T_SECONDS,	/* unsigned milliseconds, written as seconds */
 	CFG_T_NAMES,	/* struct cfg_names: a name or a list of names */
+	CFG_T_PEERS,	/* struct cfg_peers: an address or a list of them */
 	CFG_T_CHECKS	/* the checks list of struct cfg (cfg_hcheck.c) */
 };
 
@@ -63,6 +64,7 @@ enum cfg_type {
 #define CFG_OPT_CONTROL		259
 #define CFG_OPT_STATE_DIR	260
 #define CFG_OPT_MANAGE_ADDRESSES	261
+#define CFG_OPT_PEER		262
 
 /* Reload class of a global setting: main.c's reload applies it. */
 #define CFG_CH_GLOBAL	0x100

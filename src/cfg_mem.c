@@ -94,6 +94,28 @@ cfg_names_free(struct cfg_names *l)
 	l->n = 0;
 }
 
+bool
+cfg_peers_add(struct cfg_peers *l, const struct carp_addr *a)
+{
+	size_t	i;
+
+	for (i = 0; i < l->n; i++)
+		if (carp_addr_eq(&l->v[i], a))
+			return false;
+	l->v = xreallocarray(l->v, l->n + 1, sizeof(*l->v));
+	l->v[l->n] = *a;
+	l->v[l->n++].prefix = CARP_PREFIX_NONE;
+	return true;
+}
+
+void
+cfg_peers_free(struct cfg_peers *l)
+{
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
 void
 cfg_hchecks_free(struct cfg *c)
 {
@@ -142,6 +164,11 @@ cfg_key_copy(const struct cfg_key *k, struct cfg_instance *dst,
 	case CFG_T_NAMES:
 		names_copy(cfg_key_ptr(k, dst), cfg_key_cptr(k, src));
 		break;
+	case CFG_T_PEERS:
+		cfg_peers_free(&dst->peer);
+		for (i = 0; i < src->peer.n; i++)
+			cfg_peers_add(&dst->peer, &src->peer.v[i]);
+		break;
 	case CFG_T_ADDRLIST:
 		for (i = 0; i < src->naddrs; i++)
 			cfg_instance_add_addr(dst, &src->addrs[i],
@@ -173,6 +200,9 @@ key_free(const struct cfg_key *k, void *obj)
 	switch (k->type) {
 	case CFG_T_NAMES:
 		cfg_names_free(cfg_key_ptr(k, obj));
+		break;
+	case CFG_T_PEERS:
+		cfg_peers_free(&cv->peer);
 		break;
 	case CFG_T_ADDRLIST:
 		for (i = 0; i < cv->naddrs; i++)

@@ -15,6 +15,9 @@ void		 cfg_key_copy(const struct cfg_key *, struct cfg_instance *dst,
 /* Append a copy of name to a list. */
 void		 cfg_names_add(struct cfg_names *, const char *name);
 void		 cfg_names_free(struct cfg_names *);
+/* Append an address to a peer list; false if it is there already. */
+bool		 cfg_peers_add(struct cfg_peers *, const struct carp_addr *);
+void		 cfg_peers_free(struct cfg_peers *);
 /* Free the checks list of c. */
 void		 cfg_hchecks_free(struct cfg *);
 struct cfg	*cfg_new(void);

@@ -55,6 +55,41 @@ msg_ifname(const struct cfg_problem *p, bool file)
 	return m;
 }
 
+/* The unicast peer problems; how is "peer " or "--peer ". */
+static char *
+msg_peer(const struct cfg_problem *p, const char *how)
+{
+	char	 a[CARP_ADDR_STRLEN], *m = NULL;
+	int	 fam = p->code == CFG_P_PEER_FAMILY ? (int)p->n :
+		    p->cv->peer.v[p->n].family;
+
+	if (p->code != CFG_P_PEER_FAMILY)
+		carp_addr_fmt(&p->cv->peer.v[p->n], a);
+	switch (p->code) {
+	case CFG_P_PEER_OWN:
+		xasprintf(&m, "%s%s is our own address (srcip or addr); list "
+		    "the other nodes' addresses", how, a);
+		break;
+	case CFG_P_PEER_NO_SRC:
+		xasprintf(&m, "%s%s is IPv%d but srcip is not: adverts to it "
+		    "would have no source address; give an IPv%d srcip or an "
+		    "IPv%d peer", how, a, fam, fam, fam == 4 ? 6 : 4);
+		break;
+	case CFG_P_PEER_NO_ADDR:
+		xasprintf(&m, "%s%s is IPv%d but the instance has no IPv%d "
+		    "addr, so no IPv%d advert goes to it; remove it or add an "
+		    "IPv%d addr", how, a, fam, fam, fam, fam);
+		break;
+	default:
+		xasprintf(&m, "%slists no IPv%d peer, but the instance has IPv%d "
+		    "addresses: their adverts would go nowhere; add an IPv%d "
+		    "peer (or set unicast_also_multicast to send them by "
+		    "multicast too)", how, fam, fam, fam);
+		break;
+	}
+	return m;
+}
+
 char *
 cfg_msg_file(const struct cfg_problem *p)
 {
@@ -132,6 +167,11 @@ cfg_msg_file(const struct cfg_problem *p)
 		    "(add the address back, the default) or \"stepdown\" "
 		    "(let a peer take over)", p->cv->on_address_removed);
 		break;
+	case CFG_P_PEER_OWN:
+	case CFG_P_PEER_NO_SRC:
+	case CFG_P_PEER_NO_ADDR:
+	case CFG_P_PEER_FAMILY:
+		return msg_peer(p, "peer ");
 	case CFG_P_N:
 		break;
 	}
@@ -200,6 +240,11 @@ cfg_msg_cli(const struct cfg_problem *p)
 		xasprintf(&m, "on_address_removed [%s] is not restore or "
 		    "stepdown", p->cv->on_address_removed);
 		break;
+	case CFG_P_PEER_OWN:
+	case CFG_P_PEER_NO_SRC:
+	case CFG_P_PEER_NO_ADDR:
+	case CFG_P_PEER_FAMILY:
+		return msg_peer(p, "--peer ");
 	case CFG_P_N:
 		break;
 	}

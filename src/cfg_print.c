@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cfg_diff.h"
 #include "cfg_facility.h"
 #include "cfg_keys.h"
 #include "cfg_print.h"
@@ -115,6 +116,22 @@ print_names(FILE *f, const struct cfg_names *l)
 	fputs(" ]", f);
 }
 
+/* A peer list: [ "198.18.0.12", "2001:db8::12" ]. */
+static void
+print_peers(FILE *f, const struct cfg_peers *l)
+{
+	char	buf[CARP_ADDR_STRLEN];
+	size_t	i;
+
+	fputs("[ ", f);
+	for (i = 0; i < l->n; i++) {
+		if (i > 0)
+			fputs(", ", f);
+		print_str(f, carp_addr_fmt(&l->v[i], buf));
+	}
+	fputs(" ]", f);
+}
+
 /* The checks list, one group per check, every key given. */
 static void
 print_checks(FILE *f, const struct cfg *c)
@@ -157,12 +174,18 @@ has_value(const struct cfg_key *k, const void *obj)
 		return cv->naddrs > 0;
 	case CFG_T_NAMES:
 		return ((const struct cfg_names *)cfg_key_cptr(k, obj))->n > 0;
+	case CFG_T_PEERS:
+		return cv->peer.n > 0;
 	case CFG_T_CHECKS:
 		return ((const struct cfg *)obj)->nchecks > 0;
 	case CFG_T_SECONDS:
 		return (k->flags & CFG_F_ALWAYS) != 0 ||
 		    *(const uint32_t *)cfg_key_cptr(k, obj) != 0;
 	case CFG_T_BOOL:
+		/* The unicast options mean something with peers only. */
+		if (k->reload == CFG_CH_PEERS)
+			return cv->peer.n > 0 ||
+			    *(const bool *)cfg_key_cptr(k, obj) != (k->def != 0);
 		/* A newer switch is shown when set: older prints stay. */
 		return (k->flags & CFG_F_ALWAYS) != 0 ||
 		    *(const bool *)cfg_key_cptr(k, obj);
@@ -193,6 +216,9 @@ print_key(FILE *f, const struct cfg_key *k, const void *obj,
 		break;
 	case CFG_T_NAMES:
 		print_names(f, p);
+		break;
+	case CFG_T_PEERS:
+		print_peers(f, p);
 		break;
 	case CFG_T_CHECKS:
 		print_checks(f, obj);

@@ -328,41 +328,68 @@ parse_pass(struct cfg_rd *ctx, const config_setting_t *s,
 	return true;
 }
 
-/* addr: one address as a string, or a list (or array) of them. */
+/*
+ * One element of addr (added with its text) or of peer (no prefix, each
+ * address once).
+ */
 static bool
-parse_addrs(struct cfg_rd *ctx, const config_setting_t *s,
+add_addr_elem(struct cfg_rd *ctx, const config_setting_t *e, bool peer,
     struct cfg_instance *v)
 {
-	const config_setting_t	*e;
-	const char		*str;
 	struct carp_addr	 a;
-	int			 type = config_setting_type(s), i, n;
-	bool			 ok = true;
+	const char		*str;
 
-	if (type == CONFIG_TYPE_STRING) {
-		if (!get_addr(ctx, s, "addr", true, &a, &str))
-			return false;
+	if (!get_addr(ctx, e, peer ? "peer" : "addr", true, &a, &str))
+		return false;
+	if (!peer) {
 		cfg_instance_add_addr(v, &a, str);
 		return true;
 	}
+	if (a.prefix != CARP_PREFIX_NONE) {
+		cfg_rd_err(ctx, e, "peer '%s' has a prefix; write the peer's "
+		    "address alone", str);
+		return false;
+	}
+	if (!cfg_peers_add(&v->peer, &a)) {
+		cfg_rd_err(ctx, e, "peer lists '%s' twice; list each peer "
+		    "once", str);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * addr or peer: one address as a string, or a list (or array) of them.
+ * An empty list is an error: an empty peer list must never mean multicast.
+ */
+static bool
+parse_addrs(struct cfg_rd *ctx, const config_setting_t *s,
+    const struct cfg_key *k, struct cfg_instance *v)
+{
+	int	type = config_setting_type(s), i, n;
+	bool	peer = k->type == CFG_T_PEERS, ok = true;
+
+	if (peer)
+		cfg_peers_free(&v->peer);
+	if (type == CONFIG_TYPE_STRING)
+		return add_addr_elem(ctx, s, peer, v);
 	if (type != CONFIG_TYPE_LIST && type != CONFIG_TYPE_ARRAY) {
-		cfg_rd_err(ctx, s, "addr must be a string or a list of "
-		    "strings, not %s; write addr = \"a.b.c.d\"; or addr = ( "
-		    "\"a.b.c.d\", ... );", cfg_rd_type_name(type));
+		cfg_rd_err(ctx, s, "%s must be a string or a list of "
+		    "strings, not %s; write %s = \"a.b.c.d\"; or %s = ( "
+		    "\"a.b.c.d\", ... );", k->name, cfg_rd_type_name(type),
+		    k->name, k->name);
 		return false;
 	}
 	if ((n = config_setting_length(s)) == 0) {
-		cfg_rd_err(ctx, s, "addr is an empty list; give at least one "
-		    "address");
+		cfg_rd_err(ctx, s, "%s is an empty list; give at least one "
+		    "address%s", k->name, peer ? " (or remove peer to send "
+		    "adverts by multicast)" : "");
 		return false;
 	}
-	for (i = 0; i < n; i++) {
-		e = config_setting_get_elem(s, (unsigned)i);
-		if (get_addr(ctx, e, "addr", true, &a, &str))
-			cfg_instance_add_addr(v, &a, str);
-		else
+	for (i = 0; i < n; i++)
+		if (!add_addr_elem(ctx, config_setting_get_elem(s,
+		    (unsigned)i), peer, v))
 			ok = false;
-	}
 	return ok;
 }
 
@@ -610,7 +637,8 @@ cfg_rd_key(struct cfg_rd *ctx, const config_setting_t *s,
 	case CFG_T_PASSFILE:
 		return parse_passfile(ctx, s, obj);
 	case CFG_T_ADDRLIST:
-		return parse_addrs(ctx, s, obj);
+	case CFG_T_PEERS:
+		return parse_addrs(ctx, s, k, obj);
 	case CFG_T_SCRIPT:
 		return parse_script(ctx, s, k, p);
 	case CFG_T_FACILITY:

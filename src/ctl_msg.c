@@ -471,7 +471,7 @@ ctl_drop_name(unsigned v)
 		"ok", "too_short", "not_carp", "bad_ttl", "bad_version",
 		"bad_type", "bad_vhid", "bad_group", "bad_ip_cksum",
 		"bad_carp_cksum", "bad_hmac", "replay", "own", "bad_hlim",
-		"ext_header", "bad_plen"
+		"ext_header", "bad_plen", "not_peer"
 	};
 
 	return NAME(t, v);

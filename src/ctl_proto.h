@@ -78,7 +78,7 @@ enum ctl_res {
 enum ctl_state { CTL_ST_INIT = 0, CTL_ST_BACKUP, CTL_ST_MASTER, CTL_ST_MAX };
 
 /* The order of carp_verdict (carp_pkt.h); test_ctl_msg checks names. */
-#define CTL_DROP_MAX		16
+#define CTL_DROP_MAX		24
 
 enum ctl_reload_res {
 	CTL_RL_NONE = 0,	/* no reload yet */

@@ -129,6 +129,45 @@ instance_send_frame(struct instance *inst, const uint8_t *buf, size_t len,
 }
 
 /*
+ * The advert of one family built in buf (len bytes, 0: could not be
+ * built) goes to the group unless peers are listed (and to both during a
+ * migration, unicast_also_multicast), and its CARP part to every peer of
+ * that family.  Returns -1 if any send failed.
+ */
+static int
+instance_send_family(struct instance *inst, const uint8_t *buf, size_t len,
+    uint8_t family, const char *what)
+{
+	const struct cfg_instance	*cv = inst->cfg;
+	struct carp_addr		 src;
+	char				 msg[128];
+	size_t				 iplen, failed;
+	int				 rc = 0, err = 0;
+
+	if (cv->peer.n == 0 || cv->unicast_also_multicast)
+		rc = instance_send_frame(inst, buf, len, what, NULL);
+	if (cv->peer.n == 0)
+		return rc;
+	if (len == 0)		/* no source: say so once */
+		return cv->unicast_also_multicast ? rc :
+		    instance_send_frame(inst, buf, 0, what, NULL);
+	memset(&src, 0, sizeof(src));
+	src.family = family;
+	iplen = family == CARP_AF_INET ? CARP_IP_LEN : CARP_IP6_LEN;
+	memcpy(src.a, buf + CARP_ETH_LEN + (family == CARP_AF_INET ? 12 : 8),
+	    family == CARP_AF_INET ? 4 : 16);
+	if ((failed = ucast_send(inst->uc, &src, buf + CARP_ETH_LEN + iplen,
+	    len - CARP_ETH_LEN - iplen, &err)) > 0) {
+		snprintf(msg, sizeof(msg), "could not send a unicast advert to "
+		    "%zu peer(s) (%s; see their send_errors in the status)",
+		    failed, strerror(err));
+		instance_send_failed(inst, msg, NULL);
+		rc = -1;
+	}
+	return rc;
+}
+
+/*
  * Send one advert per family the instance has addresses of: the BSD
  * backups keep one master-down timer per family.  Both carry the same
  * counter, as OpenBSD's.  Returns -1 if any of them failed.
@@ -154,15 +193,15 @@ instance_send_advert(struct instance *inst, const struct carp_action *a)
 		tx.ip_id = (uint16_t)clock_random64();
 		memcpy(tx.src_ip, instance_src4(cv), 4);
 		memcpy(tx.dst_ip, cv->mcast, 4);
-		rc |= instance_send_frame(inst, buf, carp_pkt_build(buf,
-		    sizeof(buf), &tx, auth), fail, NULL);
+		rc |= instance_send_family(inst, buf, carp_pkt_build(buf,
+		    sizeof(buf), &tx, auth), CARP_AF_INET, fail);
 	}
 	if (instance_has(cv, CARP_AF_INET6)) {
 		memcpy(tx.dst_ip6, carp_group6, 16);
-		rc |= instance_send_frame(inst, buf, instance_src6(inst,
+		rc |= instance_send_family(inst, buf, instance_src6(inst,
 		    tx.src_ip6) ? carp_pkt6_build(buf, sizeof(buf), &tx, auth) :
-		    0, "no IPv6 link-local address to send the IPv6 advert "
-		    "from (or give an IPv6 srcip)", NULL);
+		    0, CARP_AF_INET6, "no IPv6 link-local address to send the "
+		    "IPv6 advert from (or give an IPv6 srcip)");
 	}
 	if (rc != 0) {
 		inst->send_errors++;
@@ -436,6 +475,8 @@ instance_new(struct cfg_instance *cv)
 	instance_params(cv, &p);
 	carp_fsm_init(&inst->fsm, &p);
 	inst->timer = evtimer_new(instance_base, instance_timer_cb, inst);
+	inst->uc = ucast_new(cv->interface);
+	ucast_set_peers(inst->uc, &cv->peer);
 	inst->sq = script_q_new(inst->prefix);
 	script_q_on_exit(inst->sq, instance_ctl_script_cb, inst);
 	inst->since_us = (int64_t)clock_wall_us();
@@ -462,6 +503,7 @@ instance_free(struct instance *inst)
 	if (instance_joins6(inst->cfg))
 		iface_leave6(inst->ifp);
 	iface_put(inst->ifp);
+	ucast_free(inst->uc);
 	script_q_free(inst->sq);
 	instance_script_rec_clear(&inst->queued);
 	free(inst->prefix);

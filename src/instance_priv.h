@@ -31,6 +31,7 @@
 #include "health.h"
 #include "log.h"
 #include "script.h"
+#include "ucast.h"
 
 #define INSTANCE_WARN_PERIOD_US	1000000
 
@@ -72,6 +73,7 @@ struct instance {
 	struct carp_rekey	 rekey;		/* when auth_old is used */
 	struct carp_replay	 replay;	/* per-peer counters (opt-in) */
 	struct iface		*ifp;
+	struct ucast		*uc;		/* unicast peers, sockets */
 	struct event		*timer;
 	struct script_q		*sq;
 	struct instance_script_rec	 queued;	/* the last script queued */

@@ -134,6 +134,9 @@ instance_update(struct instance *inst, struct cfg_instance *cv, unsigned changed
 	/* Addresses in place before the GARPs and scripts of a move. */
 	if (moved || (changed & CFG_CH_ADDRMGR))
 		instance_addrs_update(inst, old);
+	/* Peers' counters stay; the sockets reopen from the new srcip. */
+	if (changed & (CFG_CH_PEERS | CFG_CH_PROTO))
+		ucast_set_peers(inst->uc, &cv->peer);
 	if (changed & CFG_CH_NAME) {
 		free(inst->prefix);
 		inst->prefix = instance_make_prefix(cv);

@@ -53,6 +53,9 @@ instance_rx_own(struct instance *inst, const struct carp_advert *adv)
 static bool
 instance_rx_group(const struct instance *inst, const struct carp_advert *adv)
 {
+	/* With peers, multicast only during a migration. */
+	if (inst->cfg->peer.n > 0 && !inst->cfg->unicast_also_multicast)
+		return false;
 	if (adv->ip6)
 		return memcmp(adv->ip6_dst, carp_group6, 16) == 0;
 	return memcmp(adv->ip_dst, inst->cfg->mcast, 4) == 0;
@@ -157,6 +160,54 @@ instance_rx_fresh(struct instance *inst, const struct carp_advert *adv,
 	return false;
 }
 
+/*
+ * A unicast advert: its TTL (or hop limit) must be 255 unless
+ * unicast_ttl_check is off for routed peers, and its source one of our
+ * peers.  Returns the verdict; *peer is the peer it came from.
+ */
+static enum carp_verdict
+instance_rx_unicast(struct instance *inst, const struct carp_advert *adv,
+    struct ucast_peer **peer)
+{
+	struct carp_addr	src;
+
+	*peer = NULL;
+	if (adv->ttl != CARP_TTL && (inst->cfg->peer.n == 0 ||
+	    inst->cfg->unicast_ttl_check))
+		return adv->ip6 ? CARP_BAD_HLIM : CARP_BAD_TTL;
+	if (inst->cfg->peer.n == 0)
+		return CARP_BAD_GROUP;
+	instance_rx_addr(adv, false, &src);
+	if ((*peer = ucast_find(inst->uc, &src)) == NULL)
+		return CARP_NOT_PEER;
+	return CARP_OK;
+}
+
+/* Count and log (once a second) a unicast advert we do not take. */
+static void
+instance_rx_unicast_drop(struct instance *inst, enum carp_verdict v,
+    const struct carp_advert *adv, int64_t now)
+{
+	char		ip[CARP_ADDR_STRLEN];
+	unsigned	held;
+
+	inst->counters[v]++;
+	if (!log_rate_ok(&inst->rate[v], now, INSTANCE_WARN_PERIOD_US, &held))
+		return;
+	instance_ctl_drops(inst, v);
+	if (v == CARP_BAD_GROUP)
+		log_debug("%sIgnoring different multicast ip: [%s]",
+		    inst->prefix, instance_rx_fmt(adv, true, ip));
+	else
+		log_msg(LOG_WARNING, "%s%s unicast advert from %s (TTL %u): "
+		    "dropped (%llu so far%s)", inst->prefix, v == CARP_NOT_PEER ?
+		    "not a peer's" : "bad TTL or hop limit in a",
+		    instance_rx_src(adv, ip), adv->ttl,
+		    (unsigned long long)inst->counters[v], v == CARP_NOT_PEER ?
+		    "; list it in peer if it is one" : "; set "
+		    "unicast_ttl_check = false for routed peers");
+}
+
 /* A frame for our vhid: group, checksums, HMAC, replay, then the machine. */
 void
 instance_rx_input(void *arg, const uint8_t *frame, size_t len,
@@ -165,6 +216,7 @@ instance_rx_input(void *arg, const uint8_t *frame, size_t len,
 	struct instance		*inst = arg;
 	struct carp_event	 ev;
 	struct carp_addr	 src;
+	struct ucast_peer	*peer = NULL;
 	enum carp_verdict	 v;
 	char			 ip[CARP_ADDR_STRLEN];
 	uint8_t			 key[4];
@@ -175,7 +227,12 @@ instance_rx_input(void *arg, const uint8_t *frame, size_t len,
 		inst->counters[CARP_OWN]++;
 		return;
 	}
-	if (!instance_rx_group(inst, adv)) {
+	if (adv->unicast) {
+		if ((v = instance_rx_unicast(inst, adv, &peer)) != CARP_OK) {
+			instance_rx_unicast_drop(inst, v, adv, now);
+			return;
+		}
+	} else if (!instance_rx_group(inst, adv)) {
 		inst->counters[CARP_BAD_GROUP]++;
 		if (log_rate_ok(&inst->rate[CARP_BAD_GROUP], now,
 		    INSTANCE_WARN_PERIOD_US, &held)) {
@@ -186,13 +243,22 @@ instance_rx_input(void *arg, const uint8_t *frame, size_t len,
 		return;
 	}
 	if ((v = instance_rx_verify(inst, frame, len, adv, now)) != CARP_OK) {
+		if (peer != NULL)
+			peer->drops++;
 		instance_rx_reject(inst, v, adv, now);
 		return;
 	}
 	instance_rx_addr(adv, false, &src);
 	carp_tiebreak_key(&inst->cfg->srcip, &src, key);
-	if (!instance_rx_fresh(inst, adv, key, now))
+	if (!instance_rx_fresh(inst, adv, key, now)) {
+		if (peer != NULL)
+			peer->drops++;
 		return;
+	}
+	if (peer != NULL) {
+		peer->received++;
+		peer->heard_us = (int64_t)clock_wall_us();
+	}
 	inst->received++;
 	inst->counters[CARP_OK]++;
 	inst->heard = true;

@@ -24,6 +24,7 @@ src_libucarp_shell_a_SOURCES = \
 	src/pidfile.c src/pidfile.h \
 	src/proc.c src/proc.h \
 	src/registry.c src/registry.h \
+	src/ucast.c src/ucast.h \
 	src/reload.c src/reload.h \
 	src/script.c src/script.h \
 	src/instance.c src/instance.h src/instance_priv.h \

@@ -292,6 +292,7 @@ test_names(void)
 		{ CARP_BAD_HLIM, "bad_hlim" },
 		{ CARP_EXT_HDR, "ext_header" },
 		{ CARP_BAD_PLEN, "bad_plen" },
+		{ CARP_NOT_PEER, "not_peer" },
 	};
 	size_t	i;
 
