@@ -556,7 +556,7 @@ void
 instance_log_status(const struct instance *inst)
 {
 	struct health_level	lv;
-	char			ifc[384], why[1024];
+	char			ifc[384], why[1024], peers[1024];
 
 	/* ucarp printed MASTER for INIT too; we name the real state. */
 	log_info("%s%s on %s id %u", inst->prefix,
@@ -579,6 +579,11 @@ instance_log_status(const struct instance *inst)
 	if (lv.demote != 0 || lv.held)
 		log_info("%shealth: demotion %u%s: %s", inst->prefix, lv.demote,
 		    lv.held ? ", held (may not be master)" : "", why);
+	if (inst->cfg->peer.n == 0)
+		return;
+	ucast_format(inst->uc, (int64_t)clock_wall_us(), peers, sizeof(peers));
+	log_info("%speers: not_peer=%llu %s", inst->prefix,
+	    (unsigned long long)inst->counters[CARP_NOT_PEER], peers);
 }
 
 /* The log prefix: "eth0 vhid 42 (web): ", empty on the command line. */

@@ -12,6 +12,7 @@
 #include <linux/filter.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -94,6 +95,36 @@ ucast_peers(const struct ucast *uc, const struct ucast_peer **out)
 {
 	*out = uc->v;
 	return uc->n;
+}
+
+void
+ucast_format(const struct ucast *uc, int64_t now_wall_us, char *buf,
+    size_t len)
+{
+	const struct ucast_peer	*p;
+	char			 ip[CARP_ADDR_STRLEN], heard[32];
+	size_t			 i, off = 0;
+	int			 n;
+
+	buf[0] = '\0';
+	for (i = 0; i < uc->n && off < len; i++) {
+		p = &uc->v[i];
+		if (p->heard_us == 0)
+			snprintf(heard, sizeof(heard), "never");
+		else
+			snprintf(heard, sizeof(heard), "%lldms", (long long)
+			    ((now_wall_us - p->heard_us) / 1000));
+		n = snprintf(buf + off, len - off, "%s%s sent=%llu "
+		    "send_errors=%llu received=%llu drops=%llu heard=%s",
+		    i > 0 ? "; " : "", carp_addr_fmt(&p->a, ip),
+		    (unsigned long long)p->sent,
+		    (unsigned long long)p->send_errors,
+		    (unsigned long long)p->received,
+		    (unsigned long long)p->drops, heard);
+		if (n < 0)
+			break;
+		off += (size_t)n;
+	}
 }
 
 /* A socket address for a, scoped to ifindex (link-local IPv6). */

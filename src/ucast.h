@@ -48,4 +48,12 @@ size_t		 ucast_peers(const struct ucast *, const struct ucast_peer **);
 size_t		 ucast_send(struct ucast *, const struct carp_addr *src,
 		    const uint8_t *payload, size_t len, int *err);
 
+/*
+ * The peers and their counters as "ADDR sent=N send_errors=N received=N
+ * drops=N heard=Ms" (ms since the last advert, "never"), one after the
+ * other, for SIGUSR1; truncated to len.
+ */
+void		 ucast_format(const struct ucast *, int64_t now_wall_us,
+		    char *buf, size_t len);
+
 #endif /* UCAST_H */

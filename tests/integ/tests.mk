@@ -64,4 +64,5 @@ INTEG_TESTS = \
 	tests/integ/730-ipv6-failover.sh \
 	tests/integ/810-manage-addresses.sh \
 	tests/integ/820-manage-faults.sh \
-	tests/integ/830-manage-storm.sh
+	tests/integ/830-manage-storm.sh \
+	tests/integ/910-unicast.sh

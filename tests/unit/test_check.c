@@ -252,6 +252,7 @@ test_wordings(void)
 	v.name = "web";
 	v.naddrs = 3;
 	v.track_check = (struct cfg_names){ names, 3 };
+	v.peer = (struct cfg_peers){ addrs, 3 };
 	for (i = 0; i < CFG_P_N; i++) {
 		check_what = "wording";
 		memset(&p, 0, sizeof(p));
@@ -283,9 +284,86 @@ test_wordings(void)
 	}
 }
 
+/*
+ * Unicast peers: never ourselves, a source of their family, an advert of
+ * their family, and a peer for every family advertised (issue 18).
+ */
+static void
+test_peers(void)
+{
+	static const struct {
+		const char	*what;
+		const char	*srcip;
+		const char	*addr[2];
+		const char	*peer[2];
+		bool		 also_mcast;
+		int		 code;		/* -1: no problem */
+		size_t		 n;
+	} cases[] = {
+		{ "one IPv4 peer", "198.18.0.9", { "198.18.0.100" },
+		    { "198.18.0.10" }, false, -1, 0 },
+		{ "both families", "2001:db8::9", { "2001:db8::100" },
+		    { "2001:db8::10" }, false, -1, 0 },
+		{ "peer is srcip", "198.18.0.9", { "198.18.0.100" },
+		    { "198.18.0.10", "198.18.0.9" }, false, CFG_P_PEER_OWN, 1 },
+		{ "peer is a vip", "198.18.0.9", { "198.18.0.100" },
+		    { "198.18.0.100" }, false, CFG_P_PEER_OWN, 0 },
+		{ "IPv6 peer, IPv4 srcip", "198.18.0.9",
+		    { "198.18.0.100", "2001:db8::100" },
+		    { "198.18.0.10", "2001:db8::10" }, false,
+		    CFG_P_PEER_NO_SRC, 1 },
+		{ "link-local peer, IPv4 srcip", "198.18.0.9",
+		    { "198.18.0.100", "2001:db8::100" },
+		    { "198.18.0.10", "fe80::10" }, false, -1, 0 },
+		{ "IPv4 peer, no IPv4 addr", "198.18.0.9", { "2001:db8::100" },
+		    { "198.18.0.10", "fe80::10" }, false, CFG_P_PEER_NO_ADDR,
+		    0 },
+		{ "no IPv6 peer", "198.18.0.9",
+		    { "198.18.0.100", "2001:db8::100" }, { "198.18.0.10" },
+		    false, CFG_P_PEER_FAMILY, CARP_AF_INET6 },
+		{ "no IPv6 peer, migrating", "198.18.0.9",
+		    { "198.18.0.100", "2001:db8::100" }, { "198.18.0.10" },
+		    true, -1, 0 },
+	};
+	struct carp_addr	 a[2], pe[2];
+	struct cfg_instance	 v;
+	struct got		 g;
+	size_t			 i, j, na, np;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		check_what = cases[i].what;
+		good(&v, "eth0", 1);
+		CHECK(carp_addr_parse(cases[i].srcip, &v.srcip));
+		for (j = na = np = 0; j < 2; j++) {
+			if (cases[i].addr[j] != NULL)
+				CHECK(carp_addr_parse(cases[i].addr[j],
+				    &a[na++]));
+			if (cases[i].peer[j] != NULL)
+				CHECK(carp_addr_parse(cases[i].peer[j],
+				    &pe[np++]));
+		}
+		v.addrs = a;
+		v.naddrs = na;
+		v.peer = (struct cfg_peers){ pe, np };
+		v.unicast_also_multicast = cases[i].also_mcast;
+		g = run(&v, 1);
+		if (cases[i].code < 0) {
+			CHECKF(g.n == 0, "%zu problems, first %d", g.n,
+			    g.n > 0 ? (int)g.p[0].code : -1);
+			continue;
+		}
+		CHECKF(g.n == 1, "%zu problems", g.n);
+		CHECK(g.p[0].code == (enum cfg_problem_code)cases[i].code);
+		CHECK(g.p[0].n == cases[i].n);
+		CHECK(g.p[0].key != NULL &&
+		    strcmp(g.p[0].key->name, "peer") == 0);
+	}
+}
+
 int
 main(void)
 {
+	test_peers();
 	test_rules();
 	test_addrs();
 	test_repeats();

@@ -93,6 +93,9 @@ other_value(const struct cfg_key *k, char *buf, size_t len)
 	case CFG_T_NAMES:
 		snprintf(buf, len, "[ \"fw\", \"db\" ]");
 		return true;
+	case CFG_T_PEERS:
+		snprintf(buf, len, "[ \"198.18.0.98\", \"198.18.0.99\" ]");
+		return true;
 	case CFG_T_CHECKS:
 		snprintf(buf, len, "( { name = \"web\"; script = \"/bin/true\"; "
 		    "interval = 0.2; rise = 3; weight = 50; } )");
