@@ -4,7 +4,9 @@
 # --peer elect one master, fail over on a crash and on a -z bow-out; a
 # third host whose adverts reach them by unicast but which they do not list
 # is ignored and counted as not_peer; three hosts that each list the two
-# others elect one master.  Fast timers (advbase 0).
+# others elect one master.  Fast timers: advbase 0, where a backup's
+# master-down interval is its advskew/256 s, so backups get several of
+# the master's intervals (skews 20 against 100 and more).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_ucast.sh"
 test_init
@@ -15,7 +17,7 @@ FAST=(-b 0 -r 3)
 
 # Without peers the multicast adverts are dropped: both become MASTER.
 start_node 1 ours "${FAST[@]}" -k 20
-start_node 2 ours "${FAST[@]}" -k 40
+start_node 2 ours "${FAST[@]}" -k 100
 wait_state 1 MASTER 10
 wait_state 2 MASTER 10
 rx_count 2 || test_fail "node 2: no counters"
@@ -27,7 +29,7 @@ log "without peer: both MASTER (the drop rule works)"
 # With peers: one master, and the backup hears it by unicast.
 start_node 1 ours "${FAST[@]}" -k 20 --peer "$A2"
 wait_masters 1
-start_node 2 ours "${FAST[@]}" -k 40 --peer "$A1" -z
+start_node 2 ours "${FAST[@]}" -k 100 --peer "$A1" -z
 expect_master 1 2
 peer_stat_ge 2 received 3 "$A1" || test_fail "node 2: peer $A1 received=$PVAL, expected >= 3"
 peer_stat_ge 1 sent 3 "$A2" || test_fail "node 1: peer $A2 sent=$PVAL, expected >= 3"
@@ -37,12 +39,12 @@ stop_node 1 KILL
 wait_state 2 MASTER 10
 log_has 2 "Switching to state: MASTER (master down)" ||
     test_fail "node 2 took over for another reason: $(grep 'Switching to state: MASTER' "${NODE_LOG[2]}" | tail -n 1)"
-start_node 1 ours "${FAST[@]}" -k 20 --peer "$A2" -z
+start_node 1 ours "${FAST[@]}" -k 200 --peer "$A2" -z
 expect_master 2 1
 
 # A non-peer (host 3 lists host 1, host 1 does not list it): its unicast
 # adverts reach host 1 and are ignored, counted, logged once a second.
-start_node 3 ours "${FAST[@]}" -k 10 --peer "$A1"
+start_node 3 ours "${FAST[@]}" -k 250 --peer "$A1"
 wait_until 10 peer_stat_ge 1 not_peer 5 ||
     test_fail "node 1: not_peer=$PVAL, expected >= 5"
 log_has 1 "not a peer's unicast advert from $A3" ||
@@ -63,8 +65,8 @@ stop_node 1
 # Three hosts, each listing the two others.
 start_node 1 ours "${FAST[@]}" -k 20 --peer "$A2" --peer "$A3"
 wait_masters 1
-start_node 2 ours "${FAST[@]}" -k 40 --peer "$A1" --peer "$A3"
-start_node 3 ours "${FAST[@]}" -k 60 --peer "$A1" --peer "$A2"
+start_node 2 ours "${FAST[@]}" -k 100 --peer "$A1" --peer "$A3"
+start_node 3 ours "${FAST[@]}" -k 200 --peer "$A1" --peer "$A2"
 expect_master 1 2 3
 peer_stat_ge 3 received 3 "$A1" || test_fail "node 3: peer $A1 received=$PVAL"
 stop_node 1 KILL
