@@ -4,7 +4,8 @@
 # --peer elect one master, fail over on a crash and on a -z bow-out; a
 # third host whose adverts reach them by unicast but which they do not list
 # is ignored and counted as not_peer; three hosts that each list the two
-# others elect one master.  Fast timers: advbase 0, where a backup's
+# others elect one master; an IPv6 pair with IPv6 peers elects and fails
+# over (ff02::12 is dropped too; ND still passes).  Fast timers: advbase 0, where a backup's
 # master-down interval is its advskew/256 s, so backups get several of
 # the master's intervals (skews 20 against 100 and more).
 . "$(dirname "$0")/lib.sh"
@@ -73,4 +74,32 @@ stop_node 1 KILL
 wait_state 2 MASTER 10
 expect_master 2 3
 check_clean_logs 2 3
+stop_node 2
+stop_node 3
+
+# IPv6 peers: IPv6 srcip, an IPv6-only vhid.
+S6=(2001:db8::2 2001:db8::3)
+for i in 1 2; do
+	ip netns exec "${HOST_NS[i]}" sysctl -qw net.ipv6.conf.eth0.accept_dad=0 \
+	    net.ipv6.conf.all.disable_ipv6=0 net.ipv6.conf.eth0.disable_ipv6=0 ||
+	    test_skip "cannot enable IPv6 in a namespace"
+	ip -n "${HOST_NS[i]}" addr add "${S6[i - 1]}/64" dev eth0 nodad ||
+	    test_fail "cannot add ${S6[i - 1]}"
+done
+start6() {
+	start_node_raw "$1" ours -i eth0 -s "${S6[$1 - 1]}" -v "$VHID" \
+	    -p "$PASS" -a 2001:db8::10 -u "$TMPD/n$1.up.sh" \
+	    -d "$TMPD/n$1.down.sh" -D "${FAST[@]}" -k "$2" --peer "$3"
+}
+start6 1 20 "${S6[1]}"
+wait_state 1 MASTER 10
+start6 2 100 "${S6[0]}"
+wait_state 2 BACKUP 10
+wait_until 10 peer_stat_ge 2 received 5 "${S6[0]}" ||
+    test_fail "node 2: IPv6 peer ${S6[0]} received=$PVAL, expected >= 5"
+state_is 1 MASTER && [ "$(switch_count 2)" -eq 1 ] ||
+    test_fail "IPv6 peers: a node changed state: $(describe 1 2)"
+stop_node 1 KILL
+wait_state 2 MASTER 10
+check_clean_logs 2
 test_pass
