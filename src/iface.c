@@ -423,7 +423,8 @@ iface_running(const struct iface *ifp)
 }
 
 void
-iface_format_counters(const struct iface *ifp, char *buf, size_t len)
+iface_format_counters(const struct iface *ifp,
+    const uint64_t more[CARP_VERDICT_MAX], char *buf, size_t len)
 {
 	static const enum carp_verdict shown[] = {
 		CARP_TOO_SHORT, CARP_NOT_CARP, CARP_BAD_TTL, CARP_BAD_VERSION,
@@ -437,7 +438,8 @@ iface_format_counters(const struct iface *ifp, char *buf, size_t len)
 	for (i = 0; i < sizeof(shown) / sizeof(shown[0]) && off < len; i++) {
 		n = snprintf(buf + off, len - off, "%s%s=%llu", i ? " " : "",
 		    carp_verdict_name(shown[i]),
-		    (unsigned long long)ifp->counters[shown[i]]);
+		    (unsigned long long)(ifp->counters[shown[i]] +
+		    more[shown[i]]));
 		if (n < 0)
 			break;
 		off += (size_t)n;

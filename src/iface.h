@@ -63,8 +63,12 @@ int		 iface_send(struct iface *, const uint8_t *frame, size_t len);
 const uint8_t	*iface_mac(const struct iface *);
 bool		 iface_running(const struct iface *);
 
-/* "too_short=N not_carp=N ..." for the verdicts counted per interface. */
-void		 iface_format_counters(const struct iface *, char *, size_t);
+/*
+ * "too_short=N not_carp=N ..." for the verdicts counted per interface,
+ * plus an instance's own counts of them (more: unicast TTLs).
+ */
+void		 iface_format_counters(const struct iface *,
+		    const uint64_t more[CARP_VERDICT_MAX], char *, size_t);
 
 /* Name of the first capture device usable for CARP (ucarp's -i default). */
 char		*iface_default_name(void);

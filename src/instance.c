@@ -561,10 +561,12 @@ instance_log_status(const struct instance *inst)
 	/* ucarp printed MASTER for INIT too; we name the real state. */
 	log_info("%s%s on %s id %u", inst->prefix,
 	    carp_state_name(inst->fsm.state), inst->cfg->interface, inst->cfg->vhid);
-	iface_format_counters(inst->ifp, ifc, sizeof(ifc));
+	/* A unicast advert's TTL is judged here, not in iface.c: added. */
+	iface_format_counters(inst->ifp, inst->counters, ifc, sizeof(ifc));
 	log_info("%scounters: sent=%llu send_errors=%llu received=%llu "
 	    "transitions=%llu own=%llu bad_group=%llu bad_ip_cksum=%llu "
-	    "bad_carp_cksum=%llu bad_hmac=%llu replay=%llu %s", inst->prefix,
+	    "bad_carp_cksum=%llu bad_hmac=%llu replay=%llu not_peer=%llu %s",
+	    inst->prefix,
 	    (unsigned long long)inst->sent,
 	    (unsigned long long)inst->send_errors,
 	    (unsigned long long)inst->received,
@@ -574,7 +576,8 @@ instance_log_status(const struct instance *inst)
 	    (unsigned long long)inst->counters[CARP_BAD_IP_CKSUM],
 	    (unsigned long long)inst->counters[CARP_BAD_CARP_CKSUM],
 	    (unsigned long long)inst->counters[CARP_BAD_HMAC],
-	    (unsigned long long)inst->counters[CARP_REPLAY], ifc);
+	    (unsigned long long)inst->counters[CARP_REPLAY],
+	    (unsigned long long)inst->counters[CARP_NOT_PEER], ifc);
 	health_describe(inst, &lv, why, sizeof(why));
 	if (lv.demote != 0 || lv.held)
 		log_info("%shealth: demotion %u%s: %s", inst->prefix, lv.demote,
@@ -582,8 +585,7 @@ instance_log_status(const struct instance *inst)
 	if (inst->cfg->peer.n == 0)
 		return;
 	ucast_format(inst->uc, (int64_t)clock_wall_us(), peers, sizeof(peers));
-	log_info("%speers: not_peer=%llu %s", inst->prefix,
-	    (unsigned long long)inst->counters[CARP_NOT_PEER], peers);
+	log_info("%speers: %s", inst->prefix, peers);
 }
 
 /* The log prefix: "eth0 vhid 42 (web): ", empty on the command line. */

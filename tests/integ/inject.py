@@ -176,6 +176,9 @@ class Params:
         self.counter = a.counter
         self.wrong_vhid = a.wrong_vhid
         self.src_mac = mac_bytes(a.mac) if a.mac else bytes([0, 0, 0x5E, 0, 0, self.vhid])
+        # A unicast --group (a host's address) needs that host's MAC.
+        self.dst_mac = mac_bytes(a.dst_mac) if getattr(a, "dst_mac", None) \
+            else mcast_mac(self.group)
         check_addr_arg(self.src, "src", "--src")
         check_addr_arg(self.group, "dst", "--group")
         for v in self.vips:
@@ -198,7 +201,7 @@ def carp_frame(p, *, vhid=None, advbase=None, advskew=None, counter=None,
     options = b"\x01" * ((ihl - 5) * 4)	# NOP options
     ip = ipv4_header(p.src, dst, len(carp), ttl=ttl, bad_cksum=bad_ip,
                      frag=frag, ihl=ihl, options=options, version=ipver)
-    return ether(mcast_mac(p.group), p.src_mac, ip + carp)
+    return ether(p.dst_mac, p.src_mac, ip + carp)
 
 
 def vrrp2_frame(p, vrid, naddrs=1):
@@ -207,7 +210,7 @@ def vrrp2_frame(p, vrid, naddrs=1):
     body = struct.pack("!BBBBBBH", 0x21, vrid, 150, naddrs, 0, 1, 0) + addrs + b"\0" * 8
     body = body[:6] + struct.pack("!H", cksum(body)) + body[8:]
     ip = ipv4_header(p.src, p.group, len(body), tos=0xC0, frag=0)
-    return ether(mcast_mac(p.group), bytes([0, 0, 0x5E, 0, 1, vrid]), ip + body)
+    return ether(p.dst_mac, bytes([0, 0, 0x5E, 0, 1, vrid]), ip + body)
 
 
 def vrrp3_frame(p, vrid, naddrs=1):
@@ -218,7 +221,7 @@ def vrrp3_frame(p, vrid, naddrs=1):
         struct.pack("!BBH", 0, CARP_PROTO, len(body))
     body = body[:6] + struct.pack("!H", cksum(pseudo + body)) + body[8:]
     ip = ipv4_header(p.src, p.group, len(body), tos=0xC0, frag=0)
-    return ether(mcast_mac(p.group), bytes([0, 0, 0x5E, 0, 1, vrid]), ip + body)
+    return ether(p.dst_mac, bytes([0, 0, 0x5E, 0, 1, vrid]), ip + body)
 
 
 # Captured keepalived frames (tests/data/keepalived-vrrp*.pcap, frame 1),
@@ -694,6 +697,8 @@ def main():
         sp.add_argument("--counter", type=lambda x: int(x, 0), default=0xC6120001C6120002)
         sp.add_argument("--wrong-vhid", type=int, default=None)
         sp.add_argument("--mac", help="source MAC (default 00:00:5e:00:00:VHID)")
+        sp.add_argument("--dst-mac", help="destination MAC (default: the "
+                        "group's multicast MAC; give the host's for unicast)")
 
     sp = sub.add_parser("kinds")
     sp.set_defaults(fn=cmd_kinds)

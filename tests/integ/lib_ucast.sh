@@ -2,7 +2,7 @@
 #   mcast_drop [NS]: the bridge drops CARP multicast (224.0.0.0/4,
 #   ff02::12); NS: the bridges' namespace (default $BR_NS)
 #   peer_stat I KEY [ADDR]: sets PVAL from node I's SIGUSR1 "peers:" line
-#   (not_peer, or KEY of the peer ADDR)
+#   (KEY of the peer ADDR, or of the first peer)
 
 # mcast_drop: what a cloud network does to CARP's multicast; ARP, ND and
 # unicast still pass.  nftables (family bridge) in the bridge namespace;
@@ -26,8 +26,8 @@ uc_pid() { echo "${NODE_PID[$1]:-${D_PID[$1]:-}}"; }
 
 peers_answered() { [ "$(grep -c -- ' peers: ' "$(uc_log "$1")")" -gt "$2" ]; }
 
-# peer_stat I KEY [ADDR]: KEY (not_peer, or sent/received/drops/... of
-# peer ADDR) from a fresh SIGUSR1 of our node I, into PVAL.
+# peer_stat I KEY [ADDR]: KEY (sent/received/drops/... of peer ADDR)
+# from a fresh SIGUSR1 of our node I, into PVAL.
 PVAL=""
 peer_stat() {
 	local i=$1 key=$2 addr=${3:-} before line

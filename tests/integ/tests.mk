@@ -66,4 +66,5 @@ INTEG_TESTS = \
 	tests/integ/820-manage-faults.sh \
 	tests/integ/830-manage-storm.sh \
 	tests/integ/910-unicast.sh \
-	tests/integ/920-unicast-migrate.sh
+	tests/integ/920-unicast-migrate.sh \
+	tests/integ/930-unicast-hostile.sh
