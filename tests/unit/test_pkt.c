@@ -683,6 +683,55 @@ test_build(void)
 	carp_auth_free(&auth);
 }
 
+/*
+ * A unicast advert's TTL is the receiving instance's to judge (routed
+ * peers, unicast_ttl_check): parse passes it on, flagged unicast; to the
+ * group or broadcast the TTL stays a parse error (issue 18).
+ */
+static void
+test_unicast_ttl(void)
+{
+	static const struct {
+		const char		*dst;
+		uint8_t			 ttl;
+		bool			 unicast;
+		enum carp_verdict	 parse;
+	} cases[] = {
+		{ "198.18.0.12", 64, true, CARP_OK },
+		{ "198.18.0.12", 255, true, CARP_OK },
+		{ "224.0.0.18", 64, false, CARP_BAD_TTL },
+		{ "239.1.2.3", 1, false, CARP_BAD_TTL },
+		{ "255.255.255.255", 64, false, CARP_BAD_TTL },
+		{ "224.0.0.18", 255, false, CARP_OK },
+	};
+	struct carp_advert	 adv;
+	struct carp_auth	 auth = { 0 };
+	struct carp_tx		 tx;
+	uint8_t			 buf[CARP_FRAME_LEN];
+	enum carp_verdict	 v;
+	size_t			 i;
+
+	auth_make(&auth, "pw", 9, "198.18.0.7");
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		check_what = cases[i].dst;
+		memset(&tx, 0, sizeof(tx));
+		tx.vhid = 9;
+		tx.advbase = 1;
+		ip4("198.18.2.1", tx.src_ip);
+		ip4(cases[i].dst, tx.dst_ip);
+		CHECK(carp_pkt_build(buf, sizeof(buf), &tx, &auth) ==
+		    CARP_FRAME_LEN);
+		buf[CARP_ETH_LEN + 8] = cases[i].ttl;
+		memset(&adv, 0, sizeof(adv));
+		v = carp_pkt_parse(buf, sizeof(buf), &adv);
+		CHECKF(v == cases[i].parse, "ttl %u: %s", cases[i].ttl,
+		    carp_verdict_name(v));
+		CHECK(adv.unicast == cases[i].unicast);
+		CHECK(adv.ttl == cases[i].ttl);
+	}
+	carp_auth_free(&auth);
+}
+
 /* One change to a valid frame, and what parse and verify must say. */
 struct mutation {
 	const char		*what;
@@ -1296,6 +1345,7 @@ main(void)
 	test_hmac();
 	test_auth_lifetime();
 	test_build();
+	test_unicast_ttl();
 
 	/* Without the captures, report what ran; skip only if it passed. */
 	if (!find_datadir()) {
