@@ -21,6 +21,9 @@
 #   crashds   crash, the router holding an IPv4 and an IPv6 address (ours
 #             advertises over both): ours only; takeover4 and late4_ms
 #             time its IPv4 adverts, the others its IPv6 ones
+#   ucrash    crash with unicast adverts, the bridge dropping multicast
+#             (nftables): ours --peer, keepalived unicast_peer (VRRPv2 and
+#             v3); ucarp 1.5.2 has no unicast.  Captured on B's port.
 # Metrics (seconds unless named otherwise):
 #   takeover  A's last advert on the wire -> B's first advert
 #   late_ms   takeover minus the protocol's bound (advbase x 3 +
@@ -45,7 +48,7 @@ while [ $# -gt 0 ]; do
 	*) break ;;
 	esac
 done
-scenarios=${*:-crash fast handover linkloss crash6 crashds}
+scenarios=${*:-crash fast handover linkloss crash6 crashds ucrash}
 bench_require
 
 echo "eth0 198.18.1.1 7 198.18.0.7" > "$TMP/ra"
@@ -64,6 +67,7 @@ impls_of() {
 	fast) echo "${BENCH_IMPLS:-ours ucarp kav3}" | sed 's/kav2//' ;;
 	crash6) echo "${BENCH_IMPLS:-ours kav3}" | sed 's/kav2//; s/ucarp//' ;;
 	crashds) echo "${BENCH_IMPLS:-ours}" | sed 's/kav[23]//g; s/ucarp//' ;;
+	ucrash) echo "${BENCH_IMPLS:-ours kav2 kav3}" | sed 's/ucarp//' ;;
 	*) echo "${BENCH_IMPLS:-ours ucarp kav2 kav3}" ;;
 	esac
 }
@@ -83,7 +87,7 @@ fail() {	# SCENARIO IMPL REP WHY
 # one SCENARIO IMPL REP
 one() {
 	local sc=$1 impl=$2 rep=$3 timing=normal opt="" cap=$TMP/cap.pcap
-	local mre bre t_ev t0 c0 c1 last first up b r=""
+	local mre bre t_ev t0 c0 c1 last first up b r="" pa="" pb="" capif=br0
 	local sa=198.18.1.1 sb=198.18.1.2	# A's and B's adverts come from
 	[ "$sc" = fast ] && timing=fast
 	[ "$sc" = handover ] && opt=shutdown
@@ -97,12 +101,19 @@ one() {
 		net_v6 a b
 		sa=$(ll_of a); sb=$(ll_of b)
 		;;
+	ucrash)
+		# Unicast is forwarded port to port, never to br0: B's port
+		# sees A's adverts to B and B's own.
+		pa=peer=$sb; pb=peer=$sa; capif=pb
+		printf 'table bridge nomcast {\n chain forward {\n  type filter hook forward priority 0; policy accept;\n  ip daddr 224.0.0.0/4 drop\n }\n}\n' |
+		    ip netns exec ${TAG}br nft -f - || die "nft: cannot drop multicast (apt-get install nftables)"
+		;;
 	esac
-	node_start "$impl" ${TAG}a a master $timing "$TMP/ra$r" up="$TMP/upa" $opt
+	node_start "$impl" ${TAG}a a master $timing "$TMP/ra$r" up="$TMP/upa" $opt $pa
 	wait_for 20 at_least "$TMP/a.log" "$mre" 1 || { fail "$sc" "$impl" "$rep" "A never master"; return; }
-	node_start "$impl" ${TAG}b b backup $timing "$TMP/rb$r" up="$TMP/upb" $opt
+	node_start "$impl" ${TAG}b b backup $timing "$TMP/rb$r" up="$TMP/upb" $opt $pb
 	wait_for 20 at_least "$TMP/b.log" "$bre" 1 || { fail "$sc" "$impl" "$rep" "B never backup"; return; }
-	cap_start ${TAG}br br0 "$cap" "ip proto 112 or ip6 proto 112"
+	cap_start ${TAG}br $capif "$cap" "ip proto 112 or ip6 proto 112"
 	cap_pid=$CAP_PID
 	wait_for 10 cap_has "$cap" "$sa" 2 || { fail "$sc" "$impl" "$rep" "no adverts from A"; return; }
 	if [ "$sc" = fast ]; then
@@ -120,7 +131,7 @@ one() {
 	fi
 	t_ev=$(now_s)
 	case $sc in
-	crash|fast|crash6|crashds) node_kill a KILL ;;
+	crash|fast|crash6|crashds|ucrash) node_kill a KILL ;;
 	handover) node_kill a TERM ;;
 	linkloss) ip -n ${TAG}br link set pa down ;;
 	esac
@@ -148,8 +159,8 @@ one() {
 
 for sc in $scenarios; do
 	case $sc in
-	crash|fast|handover|linkloss|crash6|crashds) ;;
-	*) die "unknown scenario $sc (crash, fast, handover, linkloss, crash6, crashds)" ;;
+	crash|fast|handover|linkloss|crash6|crashds|ucrash) ;;
+	*) die "unknown scenario $sc (crash, fast, handover, linkloss, crash6, crashds, ucrash)" ;;
 	esac
 	for ((r = 1; r <= reps; r++)); do
 		for impl in $(impls_of "$sc"); do

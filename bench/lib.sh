@@ -266,11 +266,12 @@ at_least() { [ "$(count_in "$1" "$2")" -ge "$3" ]; }
 # 0.102 s, down after 0.305 s / VRRPv3 advert_int 0.1), and OPTIONS are
 # words: up=SCRIPT (run as master, argv "IFACE VIP"), shutdown (ucarp -z;
 # keepalived always resigns on SIGTERM), jobs=N (ours: script_jobs; the
-# IMPL ours_jN does the same).  The IMPL ours_addr is ours with
-# manage_addresses (keepalived always adds its addresses itself).  It sets
-# NODE_PIDS (the processes started; node_pids adds their children,
-# keepalived's VRRP child) and NODE_LOG, and keeps them under the node's
-# NAME.
+# IMPL ours_jN does the same), peer=ADDR (unicast adverts to ADDR: ours
+# --peer, keepalived unicast_src_ip and unicast_peer; one router only).
+# The IMPL ours_addr is ours with manage_addresses (keepalived always adds
+# its addresses itself).  It sets NODE_PIDS (the processes started;
+# node_pids adds their children, keepalived's VRRP child) and NODE_LOG,
+# and keeps them under the node's NAME.
 # node_master_re / node_backup_re IMPL: the log line of each transition.
 
 declare -A NODE_PIDS_OF NODE_LOG_OF
@@ -313,10 +314,11 @@ bound() {
 node_start() {
 	local impl=$1 ns=$2 name=$3 role=$4 timing=$5 routers=$6
 	shift 6
-	local up="" shutdown=0 jobs="" o ifc src vhid vip sep log=$TMP/$name.log
+	local up="" shutdown=0 jobs="" peer="" o ifc src vhid vip sep log=$TMP/$name.log
 	for o in "$@"; do
 		case $o in
 		up=*) up=${o#up=} ;;
+		peer=*) peer=${o#peer=} ;;
 		jobs=*) jobs=${o#jobs=} ;;
 		shutdown) shutdown=1 ;;
 		esac
@@ -364,6 +366,7 @@ node_start() {
 			[ -n "$up" ] && set -- "$@" -u "$up"
 			[ $shutdown -eq 1 ] && set -- "$@" -z
 			[ "$impl" = ours_addr ] && set -- "$@" --manage-addresses
+			[ -n "$peer" ] && set -- "$@" --peer "$peer"
 			BG_OUT=$log bg "$ns" "$OURS" "$@"
 		else
 			BG_OUT=$log bg "$ns" "$OURS" -c "$conf"
@@ -396,6 +399,7 @@ node_start() {
 				printf 'vrrp_instance %s_%s {\n  state BACKUP\n  interface %s\n' "$ifc" "$vhid" "$ifc"
 				printf '  virtual_router_id %s\n  priority %s\n  advert_int %s\n' "$vhid" "$prio" "$int"
 				[ -n "$up" ] && printf '  notify_master "%s %s %s"\n' "$up" "$ifc" "$vip"
+				[ -n "$peer" ] && printf '  unicast_src_ip %s\n  unicast_peer {\n    %s\n  }\n' "$src" "$peer"
 				printf '  virtual_ipaddress {\n'
 				for o in ${vip//,/ }; do
 					case $o in
