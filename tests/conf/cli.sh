@@ -231,6 +231,11 @@ done <<EOF
 --state-dir	good	@TMP@/state
 --replay-protect good
 --manage-addresses good
+--peer		good	198.18.1.3
+--peer		bad	198.18.1.2
+--peer		bad	198.18.1.3/24
+--peer		bad	2001:db8::3
+--peer		bad	bogus
 EOF
 
 # -a adds an address each time (the one option that does not replace).
@@ -240,6 +245,19 @@ if base --print-config -a 2001:db8::10/64 -a 198.18.0.99 2>"$tmp/err" |
 	pass
 else
 	fail "-a given three times: not three addresses in that order"
+fi
+
+# --peer adds a peer each time, as -a an address; twice the same is refused.
+if base --print-config --peer 198.18.1.3 --peer 198.18.1.4 2>"$tmp/err" |
+    grep -qxF '		peer = [ "198.18.1.3", "198.18.1.4" ];'; then
+	pass
+else
+	fail "--peer given twice: not two peers in that order"
+fi
+if base -t --peer 198.18.1.3 --peer 198.18.1.3 >/dev/null 2>&1; then
+	fail "--peer given twice with the same address: accepted"
+else
+	pass
 fi
 
 # -h, -t, -c and --print-config are the modes this test runs in.
