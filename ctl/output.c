@@ -50,6 +50,26 @@ show_daemon(const struct ctl_daemon *d)
 		    (unsigned long long)d->reloads_refused);
 }
 
+/* Unicast peers: what each sent, what we heard, when last. */
+static void
+show_peers(const struct ctl_instance *in)
+{
+	const struct ctl_peer	*p;
+	char			 a[CARP_ADDR_STRLEN], t[32];
+	size_t			 i;
+
+	for (i = 0; i < in->npeers; i++) {
+		p = &in->peers[i];
+		printf("  peer %s: sent %llu (send errors %llu), received %llu, "
+		    "dropped %llu, last heard %s\n", ctl_peer_fmt(p, a),
+		    (unsigned long long)p->sent,
+		    (unsigned long long)p->send_errors,
+		    (unsigned long long)p->received,
+		    (unsigned long long)p->drops,
+		    p->heard != 0 ? time_str(p->heard, t) : "never");
+	}
+}
+
 /* Every field of one instance. */
 static void
 show_detail(const struct ctl_instance *in)
@@ -97,6 +117,7 @@ show_detail(const struct ctl_instance *in)
 		printf("  health: demotion %u%s%s%s\n", in->demote,
 		    in->held ? ", held (may not be master)" : "",
 		    in->health[0] != '\0' ? ": " : "", in->health);
+	show_peers(in);
 }
 
 /* The checks and tracked interfaces: one line each. */

@@ -74,6 +74,32 @@ json_counters(const struct ctl_instance *in)
 	json_do_close();
 }
 
+/* Unicast peers, each with its counters; [] without peers. */
+static void
+json_peers(const struct ctl_instance *in)
+{
+	const struct ctl_peer	*p;
+	char			 a[CARP_ADDR_STRLEN];
+	size_t			 i;
+
+	json_do_array("peers");
+	for (i = 0; i < in->npeers; i++) {
+		p = &in->peers[i];
+		json_do_object(NULL);
+		json_do_string("address", ctl_peer_fmt(p, a));
+		json_do_uint("adverts_sent", p->sent);
+		json_do_uint("send_errors", p->send_errors);
+		json_do_uint("adverts_received", p->received);
+		json_do_uint("dropped", p->drops);
+		if (p->heard != 0)
+			json_time("last_heard", "last_heard_us", p->heard);
+		else
+			json_do_string("last_heard", NULL);
+		json_do_close();
+	}
+	json_do_close();
+}
+
 static void
 json_instance(const struct ctl_instance *in)
 {
@@ -114,6 +140,7 @@ json_instance(const struct ctl_instance *in)
 		json_do_uint("address_errors", in->addr_errors);
 	}
 	json_counters(in);
+	json_peers(in);
 	json_do_close();
 }
 

@@ -253,6 +253,39 @@ metrics_managed(const struct status *st)
 	}
 }
 
+/* Per unicast peer: adverts sent and received, drops, last heard. */
+static void
+metrics_peers(const struct status *st)
+{
+	static const char *const fam[] = { "ucarp_peer_adverts_sent_total",
+		"ucarp_peer_adverts_received_total",
+		"ucarp_peer_adverts_dropped_total",
+		"ucarp_peer_last_heard_timestamp_seconds" };
+	static const char *const help[] = { "Unicast adverts sent to the peer.",
+		"Adverts accepted from the peer.",
+		"Adverts from the peer's address dropped (HMAC, checksum, "
+		"replay).", "When the peer's last advert was accepted (Unix "
+		"time; 0: never)." };
+	const struct ctl_peer	*p;
+	char			 a[CARP_ADDR_STRLEN];
+	size_t			 f, i, j;
+	uint64_t		 v;
+
+	for (f = 0; f < 4; f++) {
+		family(fam[f], f == 3 ? GAUGE : COUNTER, help[f]);
+		for (i = 0; i < st->n; i++)
+			for (j = 0; j < st->inst[i].npeers; j++) {
+				p = &st->inst[i].peers[j];
+				v = f == 0 ? p->sent : f == 1 ? p->received :
+				    f == 2 ? p->drops : (uint64_t)(p->heard /
+				    1000000);
+				series(fam[f], &st->inst[i]);
+				printf(",peer=\"%s\"} %llu\n",
+				    ctl_peer_fmt(p, a), (unsigned long long)v);
+			}
+	}
+}
+
 void
 metrics_print(const struct status *st)
 {
@@ -278,4 +311,5 @@ metrics_print(const struct status *st)
 	metrics_drops_scripts(st);
 	metrics_checks(st);
 	metrics_managed(st);
+	metrics_peers(st);
 }

@@ -192,6 +192,29 @@ x_counters(struct xdr *x, struct ctl_instance *in)
 }
 
 static void
+x_peers(struct xdr *x, struct ctl_instance *in)
+{
+	struct ctl_peer	*p;
+	size_t		 i;
+
+	x_u8(x, &in->npeers);
+	if (in->npeers > CTL_PEERS_MAX)
+		x->err = true;
+	for (i = 0; !x->err && i < in->npeers; i++) {
+		p = &in->peers[i];
+		x_u8(x, &p->family);
+		if (p->family != 4 && p->family != 6)
+			x->err = true;
+		x_bytes(x, p->addr, 16);
+		x_u64(x, &p->sent);
+		x_u64(x, &p->send_errors);
+		x_u64(x, &p->received);
+		x_u64(x, &p->drops);
+		x_i64(x, &p->heard);
+	}
+}
+
+static void
 x_instance(struct xdr *x, struct ctl_instance *in)
 {
 	size_t	i;
@@ -213,6 +236,7 @@ x_instance(struct xdr *x, struct ctl_instance *in)
 	x_bool(x, &in->has_master);
 	x_addr(x, &in->master);
 	x_counters(x, in);
+	x_peers(x, in);
 	x_enum(x, &in->addr_state, CTL_AM_MAX);
 	x_u64(x, &in->addr_restores);
 	x_u64(x, &in->addr_errors);
@@ -461,6 +485,18 @@ const char *
 ctl_cause_key(unsigned v)
 {
 	return NAME(cause_keys, v);
+}
+
+char *
+ctl_peer_fmt(const struct ctl_peer *p, char buf[CARP_ADDR_STRLEN])
+{
+	struct carp_addr	a;
+
+	memset(&a, 0, sizeof(a));
+	a.family = p->family == 6 ? CARP_AF_INET6 : CARP_AF_INET;
+	a.prefix = CARP_PREFIX_NONE;
+	memcpy(a.a, p->addr, sizeof(a.a));
+	return carp_addr_fmt(&a, buf);
 }
 
 /* The order of enum carp_verdict (carp_pkt.h); test_ctl_msg checks. */

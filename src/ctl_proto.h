@@ -153,6 +153,15 @@ struct ctl_daemon {
 	uint32_t	in_maint;	/* instances in maintenance */
 };
 
+/* A unicast peer (issue 18) and its counters. */
+#define CTL_PEERS_MAX		16	/* in a status; more are left out */
+struct ctl_peer {
+	uint8_t		family;		/* 4 or 6 */
+	uint8_t		addr[16];	/* IPv4 in addr[0..3] */
+	uint64_t	sent, send_errors, received, drops;
+	int64_t		heard;		/* last advert, us, wall; 0: never */
+};
+
 struct ctl_instance {
 	char		name[CTL_NAME_MAX];	/* "" if unnamed */
 	char		interface[CTL_IFNAME_MAX];
@@ -181,6 +190,8 @@ struct ctl_instance {
 	uint8_t		addr_state;	/* CTL_AM_*: manage_addresses */
 	uint64_t	addr_restores;	/* removed behind our back */
 	uint64_t	addr_errors;	/* netlink requests that failed */
+	uint8_t		npeers;		/* entries of peers[] */
+	struct ctl_peer	peers[CTL_PEERS_MAX];
 };
 
 /* Health states of a check (enum health_state): names in ctl_msg.c. */
@@ -282,6 +293,8 @@ const char	*ctl_state_name(unsigned);	/* "MASTER" */
 const char	*ctl_cause_name(unsigned);	/* "master down" */
 const char	*ctl_cause_key(unsigned);	/* "master_down" */
 const char	*ctl_drop_name(unsigned);	/* "bad_hmac" */
+/* A peer's address as text ("198.18.0.12", "2001:db8::12"); buf returned. */
+char		*ctl_peer_fmt(const struct ctl_peer *, char buf[CARP_ADDR_STRLEN]);
 const char	*ctl_reload_name(unsigned);	/* "applied" */
 const char	*ctl_text_name(unsigned);	/* "error" */
 const char	*ctl_event_name(unsigned);	/* "transition" */

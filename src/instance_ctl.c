@@ -17,6 +17,26 @@
 #include "instance_priv.h"
 #include "maint.h"
 
+/* The unicast peers and their counters, at most CTL_PEERS_MAX. */
+static void
+instance_ctl_peers(const struct instance *inst, struct ctl_instance *in)
+{
+	const struct ucast_peer	*p;
+	size_t			 i, n;
+
+	n = ucast_peers(inst->uc, &p);
+	in->npeers = (uint8_t)(n < CTL_PEERS_MAX ? n : CTL_PEERS_MAX);
+	for (i = 0; i < in->npeers; i++) {
+		in->peers[i].family = p[i].a.family;
+		memcpy(in->peers[i].addr, p[i].a.a, 16);
+		in->peers[i].sent = p[i].sent;
+		in->peers[i].send_errors = p[i].send_errors;
+		in->peers[i].received = p[i].received;
+		in->peers[i].drops = p[i].drops;
+		in->peers[i].heard = p[i].heard_us;
+	}
+}
+
 void
 instance_to_ctl(const struct instance *inst, struct ctl_instance *in)
 {
@@ -60,6 +80,7 @@ instance_to_ctl(const struct instance *inst, struct ctl_instance *in)
 	in->demote = lv.demote;
 	in->held = lv.held;
 	instance_addrs_to_ctl(inst, in);
+	instance_ctl_peers(inst, in);
 }
 
 /* Who the event is about, then out to the monitors. */

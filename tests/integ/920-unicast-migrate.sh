@@ -5,9 +5,10 @@
 # adds a peer and removes it again.  Over all of it: no state change, no
 # script, no advert gap on the wire (A's adverts, captured on its bridge
 # port, at most the interval plus 300 ms apart), and B keeps hearing A.
+# ucarpctl shows the peers with their counters: text, JSON, metrics.
 # Then an empty peer list: the reload is refused (FILE:LINE), and so is
 # the file at -t.
-. "$(dirname "$0")/lib_reload.sh"
+. "$(dirname "$0")/lib_ctl.sh"
 . "$(dirname "$0")/lib_ucast.sh"
 test_init
 rl_init 1 1
@@ -60,6 +61,18 @@ rl_split || test_fail "not the preferred split after the migration: $(rl_describ
 mcap_stop cap
 rl_check_gaps cap "$AA" "$t0" "$t1" 1 1300000
 log "longest gap of A's adverts over the migration: ${RL_WORST#* } us"
+
+ctl_need
+ctl $B status a1 | grep -E "^  peer $AA: sent [0-9]+ \(send errors 0\), received [1-9][0-9]*, dropped 0, last heard " ||
+    test_fail "ucarpctl status on B: no line for peer $AA: $(ctl $B status a1)"
+ctl $B status -j | python3 -c '
+import json, sys
+p = json.load(sys.stdin)["instances"][0]["peers"]
+assert len(p) == 1 and p[0]["address"] == sys.argv[1], p
+assert p[0]["adverts_received"] > 0 and p[0]["last_heard"], p
+' "$AA" || test_fail "ucarpctl status -j on B: wrong peers"
+ctl $A metrics | grep -qE "^ucarp_peer_adverts_sent_total\{.*peer=\"$AB\"\} [1-9]" ||
+    test_fail "ucarpctl metrics on A: no sent counter for peer $AB"
 
 # An empty peer list: refused, nothing changes.
 rl_mark

@@ -108,6 +108,17 @@ test_instance(void)
 	i->demote = 1000000;
 	i->held = true;
 	memset(i->health, 'h', sizeof(i->health) - 1);
+	i->npeers = 2;
+	i->peers[0].family = 4;
+	memcpy(i->peers[0].addr, (uint8_t[4]){ 198, 18, 0, 13 }, 4);
+	i->peers[0].sent = 21;
+	i->peers[0].received = UINT64_MAX - 1;
+	i->peers[0].heard = 1765000000654321LL;
+	i->peers[1].family = 6;
+	memcpy(i->peers[1].addr, (uint8_t[16]){ 0x20, 0x01, 0x0d, 0xb8,
+	    [15] = 0x13 }, 16);
+	i->peers[1].send_errors = 4;
+	i->peers[1].drops = 6;
 	n = roundtrip(&in, &out);
 	CHECK(n <= CTL_MSG_MAX);
 	CHECK(memcmp(&in.u.inst, &out.u.inst, sizeof(in.u.inst)) == 0);
@@ -141,6 +152,14 @@ test_instance(void)
 	CHECK(ctl_msg_decode(buf, n, &out) == CTL_E_PAYLOAD);
 	buf[k] = CTL_AM_NOT_IN_PLACE;
 	CHECK(ctl_msg_decode(buf, n, &out) == CTL_OK);
+	/* A peer of family 5: peers[1], the last 57 bytes before addr_state. */
+	k -= 57;
+	buf[k] = 5;
+	CHECK(ctl_msg_decode(buf, n, &out) == CTL_E_PAYLOAD);
+	buf[k] = 6;
+	CHECK(ctl_msg_decode(buf, n, &out) == CTL_OK);
+	CHECK(strcmp(ctl_peer_fmt(&out.u.inst.peers[1], (char[CARP_ADDR_STRLEN]){
+	    0 }), "2001:db8::13") == 0);
 	buf[CTL_HDR_LEN + 2 + 3 + 2 + 4 + 1] = CTL_ST_MAX;
 	CHECK(ctl_msg_decode(buf, n, &out) == CTL_E_PAYLOAD);
 
