@@ -15,16 +15,9 @@ hostile_init
 mcast_drop "$MBR_NS"
 REJECT_KEYS="$REJECT_KEYS not_peer"
 
-ca=$(hpair_conf $HA 0 "peer=\"$ADDR_B\"")
-cb=$(hpair_conf $HB 100 "peer=\"$ADDR_A\"")
-mstart $HA "$ca" 1
-wait_until 10 mall_state $HA MASTER 1 || test_fail "A did not become MASTER"
-mstart $HB "$cb" 1
-wait_until 10 mall_state $HB BACKUP 1 || test_fail "B did not become BACKUP"
-mwait_counter $HB "$H_NAME" received 2 6
-wait_until 5 has_vip_h $HA || test_fail "A has no $H_VIP"
-H_SWITCHES[HA]=$(mlog_count $HA 'Switching to state')
-H_SWITCHES[HB]=$(mlog_count $HB 'Switching to state')
+HPAIR_A_KEYS=("peer=\"$ADDR_B\"")
+HPAIR_B_KEYS=("peer=\"$ADDR_A\"")
+hpair_start
 
 MAC_A=$(ip -n "${M_NS[HA]}" link show dev eth0 | awk '/link\/ether/ { print $2 }')
 TO_A=(--group "$ADDR_A" --dst-mac "$MAC_A" --vhid "$H_VHID" --pass "$H_PASS" --vip "$H_VIP")

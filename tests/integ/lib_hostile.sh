@@ -11,6 +11,7 @@
 #   hostile_init		prerequisites (python3, tcpdump), the network
 #   hpair_conf H SKEW [KEY=VALUE...]	configuration of host H's instance
 #   hpair_start [KEY=VALUE...]	A, then B, with A master and B backup
+#				(HPAIR_A_KEYS / HPAIR_B_KEYS: more for one)
 #   hinject NAME ARGS...	run inject.py in the attacker's namespace;
 #				its output in $TMPD/NAME.out, INJ_TOTAL
 #   inj_sent NAME KIND		frames of KIND it reports sent
@@ -40,7 +41,7 @@ ADDR_B=198.18.1.2
 ADDR_X=198.18.1.3
 # Counters that count rejected frames (SIGUSR1 "counters:" line).
 REJECT_KEYS="own bad_group bad_ip_cksum bad_carp_cksum bad_hmac replay too_short not_carp bad_ttl bad_version bad_type bad_vhid"
-declare -a H_SWITCHES
+declare -a H_SWITCHES HPAIR_A_KEYS=() HPAIR_B_KEYS=()
 PY=""
 
 hostile_init() {
@@ -86,8 +87,8 @@ hpair_conf() {
 # (advskew 100) until BACKUP having accepted 2 of A's adverts.
 hpair_start() {
 	local ca cb
-	ca=$(hpair_conf $HA 0 "$@")
-	cb=$(hpair_conf $HB 100 "$@")
+	ca=$(hpair_conf $HA 0 "$@" "${HPAIR_A_KEYS[@]}")
+	cb=$(hpair_conf $HB 100 "$@" "${HPAIR_B_KEYS[@]}")
 	mstart $HA "$ca" 1
 	wait_until 10 mall_state $HA MASTER 1 || test_fail "A did not become MASTER"
 	mstart $HB "$cb" 1
