@@ -21,6 +21,7 @@
 #     killed and ours takes over one master-down interval after the last
 #     advert on the wire (not before it).
 . "$(dirname "$0")/lib.sh"
+normal_build_only "advert timing on the wire"
 test_init
 make_net 198.18.1.2 198.18.1.3
 OURS=198.18.1.2

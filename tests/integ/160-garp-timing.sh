@@ -16,6 +16,7 @@
 #     the second GARP comes after the 2nd advert following the takeover
 #     advert and before the next one, and no other GARP follows.
 . "$(dirname "$0")/lib.sh"
+normal_build_only "GARP timing on the wire"
 test_init
 make_net 198.18.1.2
 OURS=198.18.1.2

@@ -23,6 +23,7 @@
 #     only), the longest gap between two of A's adverts over the flood is
 #     at most its interval (1 s) + 50 ms.
 . "$(dirname "$0")/lib_hostile.sh"
+normal_build_only "advert gaps under a flood"
 hostile_init
 hpair_start
 

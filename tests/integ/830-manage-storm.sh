@@ -9,6 +9,7 @@
 #      election it removes the 1000 stale addresses it left (the tag), so
 #      that every address is on B alone; all of A's instances are BACKUP.
 . "$(dirname "$0")/lib_multi.sh"
+normal_build_only "1000 instances; 810 and 820 run the same code"
 multi_init
 mnet_make 2 4
 A=1
