@@ -42,7 +42,7 @@ struct cli_opts {
 	struct cfg		*c;	/* globals, and the one instance */
 	struct cfg_instance	*cv;
 	const char		*pass, *passfile, *file;
-	bool			 test, print, help;
+	bool			 test, print, help, version;
 	int			 fac;	/* -f, or CFG_FACILITY_UNSET */
 	int			 ninst;	/* instance options given */
 };
@@ -272,6 +272,9 @@ cli_option(struct cli_opts *o, int opt, const char *arg)
 	case 'h':
 		o->help = true;
 		return true;
+	case CFG_OPT_VERSION:
+		o->version = true;
+		return true;
 	case 't':
 		o->test = true;
 		return true;
@@ -300,7 +303,7 @@ cli_scan(int argc, char **argv, struct cli_opts *o)
 	while ((opt = getopt_long(argc, argv, sopts, lopts, NULL)) != -1) {
 		if (!cli_option(o, opt, optarg))
 			return false;
-		if (o->help)
+		if (o->help || o->version)
 			return true;
 	}
 	if (optind < argc) {
@@ -573,6 +576,10 @@ cfg_cli_parse(int argc, char **argv, struct cfg **out)
 		rc = CLI_USAGE_HINT;
 	else if (o.help) {
 		cfg_cli_usage(stdout);
+		rc = CLI_EXIT_OK;
+	} else if (o.version) {
+		/* Scripts and packages tell us from ucarp 1.5.2 by this. */
+		puts("ucarp " PACKAGE_VERSION);
 		rc = CLI_EXIT_OK;
 	} else if (o.file != NULL || o.ninst == 0) {
 		if (o.ninst > 0) {

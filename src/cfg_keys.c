@@ -136,6 +136,9 @@ const struct cfg_key cfg_keys[] = {
 	    G(daemonize), 0, 1, 0, NULL, 0, NULL, "run in background" },
 	{ NULL, 'h', "help", NULL, CFG_T_NONE, CFG_S_CLI, CFG_F_NOFIELD, 0,
 	    0, 0, 0, NULL, 0, NULL, "summary of command-line options" },
+	{ NULL, CFG_OPT_VERSION, "version", NULL, CFG_T_NONE, CFG_S_CLI,
+	    CFG_F_NOFIELD, 0, 0, 0, 0, NULL, 0, NULL,
+	    "print the version and exit" },
 	{ NULL, 'c', "config", NULL, CFG_T_PATH, CFG_S_CLI, CFG_F_NOFIELD, 0,
 	    0, 0, 0, NULL, 0, "file", "run every instance of <file> "
 	    "(libconfig);\n    without instance options ucarp reads "

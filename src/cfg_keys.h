@@ -58,6 +58,7 @@ enum cfg_type {
 				   no value in a struct */
 
 /* Long-only options: values getopt_long returns for them. */
+#define CFG_OPT_VERSION		270
 #define CFG_OPT_PRINT_CONFIG	256
 #define CFG_OPT_PIDFILE		257
 #define CFG_OPT_REPLAY_PROTECT	258

@@ -260,8 +260,17 @@ else
 	pass
 fi
 
+# --version: one line, the version configure was given.
+if [ "$("$UCARP" --version)" = "ucarp $(sed -n 's/^AC_INIT(\[ucarp\], \[\([^]]*\)\].*/\1/p' \
+    "$top_srcdir/configure.ac")" ]; then
+	pass
+else
+	fail "--version does not print ucarp and configure.ac's version"
+fi
+
 # -h, -t, -c and --print-config are the modes this test runs in.
 covered="$covered -h --help -t --config-test -c --config --print-config "
+covered="$covered --version "
 "$UCARP" --help >"$tmp/help" 2>&1
 for o in $(grep -oE -- '(^|[ (])--?[a-zA-Z][a-zA-Z-]*' "$tmp/help" |
     sed 's/^[ (]//' | sort -u); do
