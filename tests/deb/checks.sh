@@ -70,13 +70,15 @@ zgrep -q 'Restart it yourself' /usr/share/doc/ucarp/NEWS.Debian.gz ||
 ok "files, group, conffile mode, unit not enabled"
 
 ucarp --help 2>&1 | grep -q -- '--config' || fail "ucarp --help"
+ucarp --version | grep -q "^ucarp ${newver%%~*}" ||
+    fail "ucarp --version: $(ucarp --version 2>&1) for package $newver"
 ucarpctl --help >/dev/null 2>&1 || ucarpctl 2>&1 | grep -qi usage ||
     fail "ucarpctl prints no usage"
 if command -v systemd-analyze >/dev/null; then
 	systemd-analyze verify /lib/systemd/system/ucarp.service ||
 	    fail "systemd-analyze verify ucarp.service"
 fi
-ok "ucarp --help, ucarpctl, systemd-analyze verify"
+ok "ucarp --help, --version, ucarpctl, systemd-analyze verify"
 
 # 3. Two hosts, one VIP, the stanzas of Debian's README (address with a
 # /len on one host, address + netmask on the other).
