@@ -319,8 +319,14 @@ check_rx6(const uint8_t *frame, size_t len)
 		fail("carp_pkt6_parse: verdict out of range or unnamed");
 	if (v != CARP_OK)
 		return;
+	/*
+	 * The hop limit of an advert to a unicast address (not ff00::/8) is
+	 * left to the instance (unicast_ttl_check); to a group it must be 255.
+	 */
 	if (len < CARP_FRAME6_LEN || frame[12] != 0x86 || frame[13] != 0xdd ||
-	    frame[20] != CARP_PROTO || adv.ttl != CARP_TTL ||
+	    frame[20] != CARP_PROTO ||
+	    (frame[21] != CARP_TTL && frame[38] == 0xff) ||
+	    adv.unicast != (frame[38] != 0xff) || adv.ttl != frame[21] ||
 	    (size_t)(frame[18] << 8 | frame[19]) + 54 > len)
 		fail("carp_pkt6_parse: CARP_OK for a frame that is not one");
 	v = carp_pkt_verify(frame, len, &adv, capture_auth_get());
