@@ -127,9 +127,13 @@ ucast_format(const struct ucast *uc, int64_t now_wall_us, char *buf,
 	}
 }
 
-/* A socket address for a, scoped to ifindex (link-local IPv6). */
+/*
+ * A socket address for a; a link-local IPv6 one is scoped to the interface,
+ * whose index is looked up then (it changes if the interface is recreated)
+ * and only then: the lookup costs three system calls.
+ */
 static socklen_t
-ucast_sockaddr(const struct carp_addr *a, unsigned ifindex,
+ucast_sockaddr(const struct carp_addr *a, const char *ifname,
     struct sockaddr_storage *ss)
 {
 	struct sockaddr_in	*s4 = (struct sockaddr_in *)ss;
@@ -144,7 +148,7 @@ ucast_sockaddr(const struct carp_addr *a, unsigned ifindex,
 	s6->sin6_family = AF_INET6;
 	memcpy(&s6->sin6_addr, a->a, 16);
 	if (carp_addr_is_ll6(a))
-		s6->sin6_scope_id = ifindex;
+		s6->sin6_scope_id = if_nametoindex(ifname);
 	return sizeof(*s6);
 }
 
@@ -169,8 +173,8 @@ ucast_open(struct ucast *uc, const struct carp_addr *src)
 	    sizeof(ttl)) : setsockopt(fd, IPPROTO_IP, IP_TTL, &ttl,
 	    sizeof(ttl)) | setsockopt(fd, IPPROTO_IP, IP_TOS, &tos,
 	    sizeof(tos))) == -1 ||
-	    bind(fd, (struct sockaddr *)&ss, ucast_sockaddr(src,
-	    if_nametoindex(uc->ifname), &ss)) == -1) {
+	    bind(fd, (struct sockaddr *)&ss, ucast_sockaddr(src, uc->ifname,
+	    &ss)) == -1) {
 		close(fd);
 		return -1;
 	}
@@ -184,7 +188,6 @@ ucast_send(struct ucast *uc, const struct carp_addr *src,
 	struct sockaddr_storage	 ss;
 	socklen_t		 sl;
 	int			*fd = &uc->fd[src->family == CARP_AF_INET6];
-	unsigned		 ifindex = if_nametoindex(uc->ifname);
 	size_t			 i, failed = 0;
 
 	for (i = 0; i < uc->n; i++) {
@@ -196,7 +199,7 @@ ucast_send(struct ucast *uc, const struct carp_addr *src,
 			failed++;
 			continue;
 		}
-		sl = ucast_sockaddr(&uc->v[i].a, ifindex, &ss);
+		sl = ucast_sockaddr(&uc->v[i].a, uc->ifname, &ss);
 		if (sendto(*fd, payload, len, 0, (struct sockaddr *)&ss,
 		    sl) != (ssize_t)len) {
 			*err = errno;
