@@ -156,6 +156,17 @@ carp_addr_eq(const struct carp_addr *x, const struct carp_addr *y)
 	return carp_addr_cmp(x, y) == 0;
 }
 
+size_t
+carp_addr_index(const struct carp_addr *v, size_t n,
+    const struct carp_addr *a)
+{
+	size_t	i;
+
+	for (i = 0; i < n && !carp_addr_eq(&v[i], a); i++)
+		;
+	return i;
+}
+
 bool
 carp_addr_is_ll6(const struct carp_addr *ca)
 {

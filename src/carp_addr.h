@@ -70,6 +70,10 @@ int	carp_addr_cmp(const struct carp_addr *, const struct carp_addr *);
 /* The same address, whatever the prefixes. */
 bool	carp_addr_eq(const struct carp_addr *, const struct carp_addr *);
 
+/* The index of the first of v[0..n) equal to a (carp_addr_eq), or n. */
+size_t	carp_addr_index(const struct carp_addr *v, size_t n,
+	    const struct carp_addr *a);
+
 /* fe80::/10 */
 bool	carp_addr_is_ll6(const struct carp_addr *);
 

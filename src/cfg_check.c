@@ -79,7 +79,7 @@ static void
 check_addr_twice(struct check *ck, const struct cfg_instance *cv)
 {
 	struct carp_addr	sorted[CARP_ADDRS_MAX];
-	size_t			i, j;
+	size_t			i;
 
 	memcpy(sorted, cv->addrs, cv->naddrs * sizeof(sorted[0]));
 	qsort(sorted, cv->naddrs, sizeof(sorted[0]), addr_cmp);
@@ -90,12 +90,8 @@ check_addr_twice(struct check *ck, const struct cfg_instance *cv)
 		return;
 	/* Name the first repeat in the order written, as before. */
 	for (i = 1; i < cv->naddrs; i++)
-		for (j = 0; j < i; j++)
-			if (carp_addr_eq(&cv->addrs[i], &cv->addrs[j])) {
-				report(ck, CFG_P_ADDR_TWICE, cv, "addr", NULL,
-				    i);
-				break;
-			}
+		if (carp_addr_index(cv->addrs, i, &cv->addrs[i]) < i)
+			report(ck, CFG_P_ADDR_TWICE, cv, "addr", NULL, i);
 }
 
 /*
@@ -128,18 +124,6 @@ check_addrs(struct check *ck, const struct cfg_instance *cv)
 	}
 }
 
-/* One of the instance's virtual addresses. */
-static bool
-addr_listed(const struct cfg_instance *cv, const struct carp_addr *a)
-{
-	size_t	i;
-
-	for (i = 0; i < cv->naddrs; i++)
-		if (carp_addr_eq(&cv->addrs[i], a))
-			return true;
-	return false;
-}
-
 /* True if the instance has an address or a peer of the family. */
 static bool
 has_family(const struct carp_addr *v, size_t n, uint8_t family)
@@ -169,7 +153,7 @@ check_peers(struct check *ck, const struct cfg_instance *cv)
 	for (i = 0; i < cv->peer.n; i++) {
 		pa = &cv->peer.v[i];
 		if (carp_addr_eq(pa, &cv->srcip) ||
-		    addr_listed(cv, pa))
+		    carp_addr_index(cv->addrs, cv->naddrs, pa) < cv->naddrs)
 			report(ck, CFG_P_PEER_OWN, cv, "peer", NULL, i);
 		else if (pa->family != cv->srcip.family &&
 		    !carp_addr_is_ll6(pa))

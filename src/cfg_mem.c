@@ -97,11 +97,8 @@ cfg_names_free(struct cfg_names *l)
 bool
 cfg_peers_add(struct cfg_peers *l, const struct carp_addr *a)
 {
-	size_t	i;
-
-	for (i = 0; i < l->n; i++)
-		if (carp_addr_eq(&l->v[i], a))
-			return false;
+	if (carp_addr_index(l->v, l->n, a) < l->n)
+		return false;
 	l->v = xreallocarray(l->v, l->n + 1, sizeof(*l->v));
 	l->v[l->n] = *a;
 	l->v[l->n++].prefix = CARP_PREFIX_NONE;

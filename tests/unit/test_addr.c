@@ -123,6 +123,28 @@ test_order(void)
 	CHECK(carp_addr_eq(&a, &b) && carp_addr_cmp(&a, &b) == 0);
 }
 
+/* carp_addr_index: the first equal one, whatever its prefix, or n. */
+static void
+test_index(void)
+{
+	static const char	*list[] = { "198.18.0.1", "2001:db8::1/64",
+	    "198.18.0.2/24", "2001:db8::1/128" };
+	struct carp_addr	 v[4], a;
+	size_t			 i;
+
+	check_what = "index";
+	for (i = 0; i < 4; i++)
+		CHECK(carp_addr_parse(list[i], &v[i]));
+	CHECK(carp_addr_index(v, 4, &v[0]) == 0);
+	CHECK(carp_addr_index(v, 4, &v[3]) == 1);
+	CHECK(carp_addr_index(v, 1, &v[1]) == 1);
+	CHECK(carp_addr_index(v, 0, &v[0]) == 0);
+	CHECK(carp_addr_parse("198.18.0.2", &a));
+	CHECK(carp_addr_index(v, 4, &a) == 2);
+	CHECK(carp_addr_parse("198.18.0.3", &a));
+	CHECK(carp_addr_index(v, 4, &a) == 4);
+}
+
 /* Link-local, zero, lengths. */
 static void
 test_kinds(void)
@@ -165,5 +187,6 @@ main(void)
 	test_parse();
 	test_order();
 	test_kinds();
+	test_index();
 	return check_done();
 }
