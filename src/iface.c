@@ -44,7 +44,18 @@
 #include "xmalloc.h"
 
 #define IFACE_SNAPLEN		256	/* Ethernet + IP with options + CARP */
-#define IFACE_BUFSIZE		(1024 * 1024)
+/*
+ * The capture ring, mapped into our memory whole (so counted in RSS):
+ * 128 KiB holds some 380 frames of IFACE_SNAPLEN with libpcap's headers
+ * (about 336 bytes each), one and a half seconds of the adverts of the
+ * most an interface can carry (255 vhids at advbase 1), or a burst of all
+ * of them at once (masters started together stay in step) with room to
+ * spare.  A ring drained at every wake-up needs no more; a flood beyond
+ * what we can read is dropped by the kernel however large the ring.  At
+ * 1 MiB, 40 interfaces took 41 MiB, most of a 10,000-vhid daemon's memory
+ * (issue 20).
+ */
+#define IFACE_BUFSIZE		(128 * 1024)
 #define IFACE_BATCH		256	/* frames per wake-up, then yield */
 #define IFACE_FILTER		"ip proto 112 or ip6 proto 112"
 #define IFACE_WARN_PERIOD_US	1000000
