@@ -174,7 +174,8 @@ hmac_prepare(struct carp_auth *auth)
 	auth->inner = EVP_MD_CTX_new();
 	auth->inner_ll = ll ? EVP_MD_CTX_new() : NULL;
 	auth->outer = EVP_MD_CTX_new();
-	auth->work = EVP_MD_CTX_new();
+	if (auth->work == NULL)		/* kept if shared */
+		auth->work = EVP_MD_CTX_new();
 	if ((md = EVP_MD_fetch(NULL, "SHA1", NULL)) == NULL)
 		return false;
 	ok = auth->inner != NULL && auth->outer != NULL &&
@@ -187,15 +188,21 @@ hmac_prepare(struct carp_auth *auth)
 	return ok;
 }
 
-/* Free the contexts (libcrypto wipes their states). */
+/*
+ * Free the contexts (libcrypto wipes their states); a shared work
+ * context is kept, it is not ours.
+ */
 static void
 contexts_free(struct carp_auth *auth)
 {
 	EVP_MD_CTX_free(auth->inner);
 	EVP_MD_CTX_free(auth->inner_ll);
 	EVP_MD_CTX_free(auth->outer);
-	EVP_MD_CTX_free(auth->work);
-	auth->inner = auth->inner_ll = auth->outer = auth->work = NULL;
+	if (!auth->work_shared) {
+		EVP_MD_CTX_free(auth->work);
+		auth->work = NULL;
+	}
+	auth->inner = auth->inner_ll = auth->outer = NULL;
 	auth->ready = false;
 }
 
@@ -262,6 +269,9 @@ carp_auth_init(struct carp_auth *auth, const uint8_t *pass, size_t passlen,
 	memcpy(auth->pass, pass, passlen);
 	auth->passlen = passlen;
 	auth->vhid = vhid;
+	/* Out of memory: an auth that verifies nothing, as documented. */
+	if ((auth->addrs = OPENSSL_zalloc(naddrs * sizeof(*addrs))) == NULL)
+		return true;
 	for (i = 0; i < naddrs; i++) {
 		auth->addrs[i] = addrs[i];
 		auth->addrs[i].prefix = CARP_PREFIX_NONE;	/* not hashed */
@@ -308,11 +318,36 @@ carp_auth_set_lladdr(struct carp_auth *auth, const uint8_t lladdr[6])
 	hmac_rebuild(auth);
 }
 
-/* Free the contexts and the key. */
+EVP_MD_CTX *
+carp_hmac_work_new(void)
+{
+	return EVP_MD_CTX_new();
+}
+
+void
+carp_hmac_work_free(EVP_MD_CTX *work)
+{
+	EVP_MD_CTX_free(work);
+}
+
+/* Use the caller's work context from now on; ours is freed. */
+void
+carp_auth_share_work(struct carp_auth *auth, EVP_MD_CTX *work)
+{
+	if (work == NULL || work == auth->work)
+		return;
+	if (!auth->work_shared)
+		EVP_MD_CTX_free(auth->work);
+	auth->work = work;
+	auth->work_shared = true;
+}
+
+/* Free the contexts, the addresses and the key. */
 void
 carp_auth_free(struct carp_auth *auth)
 {
 	contexts_free(auth);
+	OPENSSL_free(auth->addrs);
 	OPENSSL_cleanse(auth, sizeof(*auth));
 }
 

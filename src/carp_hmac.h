@@ -45,8 +45,12 @@ struct carp_auth {
 	size_t		passlen;
 	uint8_t		vhid;
 	size_t		naddrs;
-	/* Sorted (carp_addr_cmp), link-local scope zeroed, repeats kept. */
-	struct carp_addr addrs[CARP_ADDRS_MAX];
+	/*
+	 * Sorted (carp_addr_cmp), link-local scope zeroed, repeats kept;
+	 * naddrs of them in libcrypto's memory, as the contexts (most
+	 * vhids have one address, not CARP_ADDRS_MAX).
+	 */
+	struct carp_addr *addrs;
 	struct carp_addr ll6;		/* OpenBSD's carpN link-local, or
 					   family 0: none (see above) */
 	uint8_t		lladdr[6];	/* carpN's MAC, the virtual one ... */
@@ -57,12 +61,13 @@ struct carp_auth {
 	 * addresses; inner_ll: with them, NULL when that is the same
 	 * message), the outer one keyed.  An advert then costs two SHA-1
 	 * blocks, each started by a copy of a state into work.  Owned: see
-	 * carp_auth_free.
+	 * carp_auth_free; work only unless shared (carp_auth_share_work).
 	 */
 	EVP_MD_CTX	*inner;
 	EVP_MD_CTX	*inner_ll;
 	EVP_MD_CTX	*outer;
 	EVP_MD_CTX	*work;
+	bool		 work_shared;
 	bool		 ready;
 };
 
@@ -93,6 +98,18 @@ bool	carp_auth_set_ll6(struct carp_auth *auth, const struct carp_addr *ll6);
  * hashed (OpenBSD hashes only another one).
  */
 void	carp_auth_set_lladdr(struct carp_auth *auth, const uint8_t lladdr[6]);
+
+/*
+ * The work context holds nothing between two HMACs, so one can serve
+ * every auth of a single-threaded process instead of one each (200
+ * bytes per auth, 2 MB at 10,000 instances).  carp_hmac_work_new makes
+ * one (NULL if libcrypto fails); carp_auth_share_work makes auth use it
+ * instead of its own (which it frees; NULL: no change).  The caller
+ * frees it with carp_hmac_work_free after every auth sharing it.
+ */
+EVP_MD_CTX *carp_hmac_work_new(void);
+void	carp_hmac_work_free(EVP_MD_CTX *work);
+void	carp_auth_share_work(struct carp_auth *auth, EVP_MD_CTX *work);
 
 /* Free the contexts and wipe the key; *auth is then empty (all zero). */
 void	carp_auth_free(struct carp_auth *auth);
