@@ -32,6 +32,12 @@ static bool			 instance_legacy;
  * interface every advert of every instance on it fails.
  */
 static struct log_rate		 instance_send_rate;
+/*
+ * One HMAC work context for every key (carp_auth_share_work), made with
+ * the first instance and freed with the last.
+ */
+static EVP_MD_CTX		*instance_hmac_work;
+static size_t			 instance_count;
 
 void
 instance_init(struct event_base *base, bool legacy)
@@ -75,8 +81,34 @@ instance_timer_cb(int fd UNUSED, short what UNUSED, void *arg)
 void
 instance_rekey_close(struct instance *inst, int64_t now)
 {
-	if (carp_rekey_close(&inst->rekey, now))
-		carp_auth_free(&inst->auth_old);
+	if (carp_rekey_close(&inst->rekey, now) && inst->auth_old != NULL) {
+		carp_auth_free(inst->auth_old);
+		free(inst->auth_old);
+		inst->auth_old = NULL;
+	}
+}
+
+/* The key of cv, finished in the daemon's one work context. */
+bool
+instance_auth_init(struct carp_auth *auth, const struct cfg_instance *cv)
+{
+	if (!carp_auth_init(auth, cv->pass, cv->passlen, cv->vhid, cv->addrs,
+	    cv->naddrs))
+		return false;
+	if (instance_hmac_work == NULL)
+		instance_hmac_work = carp_hmac_work_new();
+	carp_auth_share_work(auth, instance_hmac_work);
+	return true;
+}
+
+/* An instance is gone: the last one takes the work context with it. */
+static void
+instance_count_down(void)
+{
+	if (--instance_count > 0)
+		return;
+	carp_hmac_work_free(instance_hmac_work);
+	instance_hmac_work = NULL;
 }
 
 /* The key adverts go out with now (carp_rekey.h). */
@@ -92,7 +124,8 @@ instance_tx_auth(struct instance *inst)
 		log_info("%snow advertising with the new password and "
 		    "addresses", inst->prefix);
 	instance_rekey_close(inst, now);
-	return k == CARP_REKEY_OLD ? &inst->auth_old : &inst->auth;
+	return k == CARP_REKEY_OLD && inst->auth_old != NULL ? inst->auth_old :
+	    &inst->auth;
 }
 
 /*
@@ -451,10 +484,10 @@ instance_new(struct cfg_instance *cv)
 	struct carp_params	 p;
 
 	inst = xcalloc(1, sizeof(*inst));
+	instance_count++;
 	inst->cfg = cv;
 	inst->prefix = instance_make_prefix(cv);
-	if (!carp_auth_init(&inst->auth, cv->pass, cv->passlen, cv->vhid,
-	    cv->addrs, cv->naddrs)) {
+	if (!instance_auth_init(&inst->auth, cv)) {
 		log_msg(LOG_ERR, "%sPassword too long (at most %d bytes)",
 		    inst->prefix, CARP_PASS_MAX);
 		goto fail;
@@ -486,6 +519,7 @@ fail:
 	carp_auth_free(&inst->auth);
 	free(inst->prefix);
 	free(inst);
+	instance_count_down();
 	return NULL;
 }
 
@@ -508,9 +542,13 @@ instance_free(struct instance *inst)
 	instance_script_rec_clear(&inst->queued);
 	free(inst->prefix);
 	carp_auth_free(&inst->auth);
-	carp_auth_free(&inst->auth_old);
+	if (inst->auth_old != NULL)
+		carp_auth_free(inst->auth_old);
+	free(inst->auth_old);
+	instance_rx_free(inst);
 	cfg_instance_free(inst->cfg);
 	free(inst);
+	instance_count_down();
 }
 
 void

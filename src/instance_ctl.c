@@ -137,7 +137,8 @@ instance_ctl_drops(struct instance *inst, enum carp_verdict v)
 	memset(&ev, 0, sizeof(ev));
 	ev.kind = CTL_EV_DROPS;
 	ev.reason = (uint8_t)v;
-	ev.count = inst->counters[v] - inst->drops_told[v];
-	inst->drops_told[v] = inst->counters[v];
+	/* Called as a drop is logged: instance_rx_drop_ok made drops. */
+	ev.count = inst->counters[v] - inst->drops->told[v];
+	inst->drops->told[v] = inst->counters[v];
 	instance_ctl_send(inst, &ev);
 }

@@ -65,13 +65,29 @@ struct instance_addrs {
 	uint64_t		 errors;	/* failed requests */
 };
 
+/*
+ * What only a dropped advert needs, made at the first drop logged (most
+ * instances never see one): a log rate limiter per verdict, and what
+ * the control socket's monitors were told of.
+ */
+struct instance_drops {
+	uint64_t		 told[CARP_VERDICT_MAX]; /* monitor */
+	struct log_rate		 rate[CARP_VERDICT_MAX];
+};
+
+/*
+ * One per vhid, 10,000 in a daemon: what most instances never use is
+ * made when first needed (auth_old, replay, drops).
+ */
 struct instance {
 	struct cfg_instance	*cfg;
 	struct carp_fsm		 fsm;
 	struct carp_auth	 auth;
-	struct carp_auth	 auth_old;	/* before a reload changed it */
+	struct carp_auth	*auth_old;	/* before a reload changed it:
+						   while a rekey window is open */
 	struct carp_rekey	 rekey;		/* when auth_old is used */
-	struct carp_replay	 replay;	/* per-peer counters (opt-in) */
+	struct carp_replay	*replay;	/* per-peer counters (opt-in),
+						   at the first advert checked */
 	struct iface		*ifp;
 	struct ucast		*uc;		/* unicast peers, sockets */
 	struct event		*timer;
@@ -85,12 +101,11 @@ struct instance {
 	uint64_t		 received;
 	uint64_t		 transitions;
 	uint64_t		 counters[CARP_VERDICT_MAX];
-	uint64_t		 drops_told[CARP_VERDICT_MAX]; /* monitor */
+	struct instance_drops	*drops;
 	uint64_t		 garps;		/* GARP rounds sent */
 	int64_t			 since_us;	/* wall clock, last change */
 	bool			 heard;		/* master holds an address */
 	struct carp_addr	 master;	/* last peer heard from */
-	struct log_rate		 rate[CARP_VERDICT_MAX];
 	struct log_rate		 rate_nonpref;
 	size_t			 hidx;		/* in the health model */
 	struct health_level	 hl;		/* as last pushed */
@@ -111,11 +126,13 @@ void	 instance_event(struct instance *, enum carp_event_type);
 void	 instance_exec(struct instance *, const struct carp_actions *, int depth);
 void	 instance_arm(struct instance *);
 void	 instance_rekey_close(struct instance *, int64_t now);
+bool	 instance_auth_init(struct carp_auth *, const struct cfg_instance *);
 struct event_base *instance_event_base(void);
 
 /* instance_rx.c: the interface's input callback. */
 void	 instance_rx_input(void *arg, const uint8_t *frame, size_t len,
 	    const struct carp_advert *adv);
+void	 instance_rx_free(struct instance *);
 
 /* instance_script.c */
 char	*instance_addrs_str(char *const *addrs, size_t naddrs, int family);

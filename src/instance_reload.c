@@ -14,6 +14,7 @@
 #include "iface.h"
 #include "instance.h"
 #include "instance_priv.h"
+#include "xmalloc.h"
 
 #define INSTANCE_REASON_ADDRS	"addresses changed (reload)"
 
@@ -78,14 +79,16 @@ instance_rekey(struct instance *inst, const struct cfg_instance *cv)
 {
 	struct carp_auth	na;
 
-	if (!carp_auth_init(&na, cv->pass, cv->passlen, cv->vhid,
-	    cv->addrs, cv->naddrs)) {
+	if (!instance_auth_init(&na, cv)) {
 		log_msg(LOG_ERR, "%sreload: unusable password or addresses; "
 		    "kept the old ones", inst->prefix);
 		return false;
 	}
-	if (carp_rekey_start(&inst->rekey, clock_mono_us()))
-		carp_auth_move(&inst->auth_old, &inst->auth);
+	if (carp_rekey_start(&inst->rekey, clock_mono_us())) {
+		if (inst->auth_old == NULL)
+			inst->auth_old = xcalloc(1, sizeof(*inst->auth_old));
+		carp_auth_move(inst->auth_old, &inst->auth);
+	}
 	carp_auth_move(&inst->auth, &na);
 	return true;
 }

@@ -9,11 +9,38 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "carp_pkt6.h"
 #include "clock.h"
 #include "instance_priv.h"
+#include "xmalloc.h"
+
+/* What the first drop or the first replay check made. */
+void
+instance_rx_free(struct instance *inst)
+{
+	free(inst->drops);
+	free(inst->replay);
+	inst->drops = NULL;
+	inst->replay = NULL;
+}
+
+/*
+ * Whether a drop of verdict v may be logged now (once a second per
+ * verdict); the first one makes the drop bookkeeping.
+ */
+static bool
+instance_rx_drop_ok(struct instance *inst, enum carp_verdict v, int64_t now)
+{
+	unsigned	held;
+
+	if (inst->drops == NULL)
+		inst->drops = xcalloc(1, sizeof(*inst->drops));
+	return log_rate_ok(&inst->drops->rate[v], now,
+	    INSTANCE_WARN_PERIOD_US, &held);
+}
 
 /* The advert's source (or destination) address, either family. */
 static void
@@ -75,7 +102,8 @@ instance_rx_verify(struct instance *inst, const uint8_t *frame, size_t len,
 	v = carp_pkt_verify(frame, len, adv, &inst->auth);
 	instance_rekey_close(inst, now);
 	if (v != CARP_BAD_HMAC || !carp_rekey_accepts_old(&inst->rekey, now) ||
-	    carp_pkt_verify(frame, len, adv, &inst->auth_old) != CARP_OK)
+	    inst->auth_old == NULL ||
+	    carp_pkt_verify(frame, len, adv, inst->auth_old) != CARP_OK)
 		return v;
 	if (carp_rekey_heard_old(&inst->rekey))
 		log_info("%speer %s still uses the previous password or "
@@ -117,11 +145,9 @@ instance_rx_reject(struct instance *inst, enum carp_verdict v,
     const struct carp_advert *adv, int64_t now)
 {
 	char		ip[CARP_ADDR_STRLEN];
-	unsigned	held;
 
 	inst->counters[v < CARP_VERDICT_MAX ? v : CARP_BAD_HMAC]++;
-	if (v >= CARP_VERDICT_MAX || !log_rate_ok(&inst->rate[v], now,
-	    INSTANCE_WARN_PERIOD_US, &held))
+	if (v >= CARP_VERDICT_MAX || !instance_rx_drop_ok(inst, v, now))
 		return;
 	instance_ctl_drops(inst, v);
 	if (v == CARP_BAD_HMAC)
@@ -139,16 +165,17 @@ instance_rx_fresh(struct instance *inst, const struct carp_advert *adv,
     const uint8_t key[4], int64_t now)
 {
 	char		ip[CARP_ADDR_STRLEN];
-	unsigned	held;
 
 	/* Peers are told apart by their tie-break key (4 bytes). */
-	if (!inst->cfg->replay_protect || carp_replay_accept(&inst->replay,
-	    key, adv->counter, now, clock_wall_us(),
-	    carp_fsm_down_us(&inst->fsm)))
+	if (!inst->cfg->replay_protect)
+		return true;
+	if (inst->replay == NULL)
+		inst->replay = xcalloc(1, sizeof(*inst->replay));
+	if (carp_replay_accept(inst->replay, key, adv->counter, now,
+	    clock_wall_us(), carp_fsm_down_us(&inst->fsm)))
 		return true;
 	inst->counters[CARP_REPLAY]++;
-	if (!log_rate_ok(&inst->rate[CARP_REPLAY], now,
-	    INSTANCE_WARN_PERIOD_US, &held))
+	if (!instance_rx_drop_ok(inst, CARP_REPLAY, now))
 		return false;
 	instance_ctl_drops(inst, CARP_REPLAY);
 	log_msg(LOG_WARNING, "%sreplayed or stale advert from %s: its "
@@ -189,10 +216,9 @@ instance_rx_unicast_drop(struct instance *inst, enum carp_verdict v,
     const struct carp_advert *adv, int64_t now)
 {
 	char		ip[CARP_ADDR_STRLEN];
-	unsigned	held;
 
 	inst->counters[v]++;
-	if (!log_rate_ok(&inst->rate[v], now, INSTANCE_WARN_PERIOD_US, &held))
+	if (!instance_rx_drop_ok(inst, v, now))
 		return;
 	instance_ctl_drops(inst, v);
 	if (v == CARP_BAD_GROUP)
@@ -220,7 +246,6 @@ instance_rx_input(void *arg, const uint8_t *frame, size_t len,
 	enum carp_verdict	 v;
 	char			 ip[CARP_ADDR_STRLEN];
 	uint8_t			 key[4];
-	unsigned		 held;
 	int64_t			 now = clock_mono_us();
 
 	if (instance_rx_own(inst, adv)) {
@@ -234,8 +259,7 @@ instance_rx_input(void *arg, const uint8_t *frame, size_t len,
 		}
 	} else if (!instance_rx_group(inst, adv)) {
 		inst->counters[CARP_BAD_GROUP]++;
-		if (log_rate_ok(&inst->rate[CARP_BAD_GROUP], now,
-		    INSTANCE_WARN_PERIOD_US, &held)) {
+		if (instance_rx_drop_ok(inst, CARP_BAD_GROUP, now)) {
 			instance_ctl_drops(inst, CARP_BAD_GROUP);
 			log_debug("%sIgnoring different multicast ip: [%s]",
 			    inst->prefix, instance_rx_fmt(adv, true, ip));
