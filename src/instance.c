@@ -595,12 +595,14 @@ instance_log_status(const struct instance *inst)
 {
 	struct health_level	lv;
 	char			ifc[384], why[1024], peers[1024];
+	uint64_t		c[CARP_VERDICT_MAX];
 
 	/* ucarp printed MASTER for INIT too; we name the real state. */
 	log_info("%s%s on %s id %u", inst->prefix,
 	    carp_state_name(inst->fsm.state), inst->cfg->interface, inst->cfg->vhid);
 	/* A unicast advert's TTL is judged here, not in iface.c: added. */
-	iface_format_counters(inst->ifp, inst->counters, ifc, sizeof(ifc));
+	instance_counters(inst, c);
+	iface_format_counters(inst->ifp, c, ifc, sizeof(ifc));
 	log_info("%scounters: sent=%llu send_errors=%llu received=%llu "
 	    "transitions=%llu own=%llu bad_group=%llu bad_ip_cksum=%llu "
 	    "bad_carp_cksum=%llu bad_hmac=%llu replay=%llu not_peer=%llu %s",
@@ -609,13 +611,13 @@ instance_log_status(const struct instance *inst)
 	    (unsigned long long)inst->send_errors,
 	    (unsigned long long)inst->received,
 	    (unsigned long long)inst->transitions,
-	    (unsigned long long)inst->counters[CARP_OWN],
-	    (unsigned long long)inst->counters[CARP_BAD_GROUP],
-	    (unsigned long long)inst->counters[CARP_BAD_IP_CKSUM],
-	    (unsigned long long)inst->counters[CARP_BAD_CARP_CKSUM],
-	    (unsigned long long)inst->counters[CARP_BAD_HMAC],
-	    (unsigned long long)inst->counters[CARP_REPLAY],
-	    (unsigned long long)inst->counters[CARP_NOT_PEER], ifc);
+	    (unsigned long long)c[CARP_OWN],
+	    (unsigned long long)c[CARP_BAD_GROUP],
+	    (unsigned long long)c[CARP_BAD_IP_CKSUM],
+	    (unsigned long long)c[CARP_BAD_CARP_CKSUM],
+	    (unsigned long long)c[CARP_BAD_HMAC],
+	    (unsigned long long)c[CARP_REPLAY],
+	    (unsigned long long)c[CARP_NOT_PEER], ifc);
 	health_describe(inst, &lv, why, sizeof(why));
 	if (lv.demote != 0 || lv.held)
 		log_info("%shealth: demotion %u%s: %s", inst->prefix, lv.demote,

@@ -73,8 +73,7 @@ instance_to_ctl(const struct instance *inst, struct ctl_instance *in)
 	in->scripts_failed = ss.failed;
 	in->scripts_queued = ss.queued;
 	in->ndrops = CARP_VERDICT_MAX;
-	for (i = 0; i < CARP_VERDICT_MAX; i++)
-		in->drops[i] = inst->counters[i];
+	instance_counters(inst, in->drops);
 	in->maint = maint_get(inst, &in->maint_since);
 	health_describe(inst, &lv, in->health, sizeof(in->health));
 	in->demote = lv.demote;
@@ -137,8 +136,8 @@ instance_ctl_drops(struct instance *inst, enum carp_verdict v)
 	memset(&ev, 0, sizeof(ev));
 	ev.kind = CTL_EV_DROPS;
 	ev.reason = (uint8_t)v;
-	/* Called as a drop is logged: instance_rx_drop_ok made drops. */
-	ev.count = inst->counters[v] - inst->drops->told[v];
-	inst->drops->told[v] = inst->counters[v];
+	/* Called as a drop is logged: counting it made drops. */
+	ev.count = inst->drops->count[v] - inst->drops->told[v];
+	inst->drops->told[v] = inst->drops->count[v];
 	instance_ctl_send(inst, &ev);
 }

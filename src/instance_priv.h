@@ -66,11 +66,13 @@ struct instance_addrs {
 };
 
 /*
- * What only a dropped advert needs, made at the first drop logged (most
- * instances never see one): a log rate limiter per verdict, and what
- * the control socket's monitors were told of.
+ * What only a dropped frame needs, made at the first one (most instances
+ * never see one): the counters per verdict (but CARP_OK's: received), a
+ * log rate limiter per verdict, and what the control socket's monitors
+ * were told of.
  */
 struct instance_drops {
+	uint64_t		 count[CARP_VERDICT_MAX];
 	uint64_t		 told[CARP_VERDICT_MAX]; /* monitor */
 	struct log_rate		 rate[CARP_VERDICT_MAX];
 };
@@ -100,8 +102,7 @@ struct instance {
 	uint64_t		 send_errors;
 	uint64_t		 received;
 	uint64_t		 transitions;
-	uint64_t		 counters[CARP_VERDICT_MAX];
-	struct instance_drops	*drops;
+	struct instance_drops	*drops;		/* see instance_counters */
 	uint64_t		 garps;		/* GARP rounds sent */
 	int64_t			 since_us;	/* wall clock, last change */
 	bool			 heard;		/* master holds an address */
@@ -133,6 +134,8 @@ struct event_base *instance_event_base(void);
 void	 instance_rx_input(void *arg, const uint8_t *frame, size_t len,
 	    const struct carp_advert *adv);
 void	 instance_rx_free(struct instance *);
+void	 instance_counters(const struct instance *,
+	    uint64_t out[CARP_VERDICT_MAX]);
 
 /* instance_script.c */
 char	*instance_addrs_str(char *const *addrs, size_t naddrs, int family);

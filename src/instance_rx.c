@@ -27,17 +27,39 @@ instance_rx_free(struct instance *inst)
 	inst->replay = NULL;
 }
 
+/* The verdict counters: the adverts taken, and the drops if any. */
+void
+instance_counters(const struct instance *inst,
+    uint64_t out[CARP_VERDICT_MAX])
+{
+	if (inst->drops != NULL)
+		memcpy(out, inst->drops->count, sizeof(inst->drops->count));
+	else
+		memset(out, 0, CARP_VERDICT_MAX * sizeof(out[0]));
+	out[CARP_OK] = inst->received;
+}
+
 /*
- * Whether a drop of verdict v may be logged now (once a second per
- * verdict); the first one makes the drop bookkeeping.
+ * Count a frame of verdict v that we do not take; the first one makes
+ * the drop bookkeeping.  Returns the count so far.
+ */
+static uint64_t
+instance_rx_count(struct instance *inst, enum carp_verdict v)
+{
+	if (inst->drops == NULL)
+		inst->drops = xcalloc(1, sizeof(*inst->drops));
+	return ++inst->drops->count[v];
+}
+
+/*
+ * Whether a drop of verdict v, counted (instance_rx_count), may be
+ * logged now: once a second per verdict.
  */
 static bool
 instance_rx_drop_ok(struct instance *inst, enum carp_verdict v, int64_t now)
 {
 	unsigned	held;
 
-	if (inst->drops == NULL)
-		inst->drops = xcalloc(1, sizeof(*inst->drops));
 	return log_rate_ok(&inst->drops->rate[v], now,
 	    INSTANCE_WARN_PERIOD_US, &held);
 }
@@ -135,7 +157,7 @@ instance_rx_log_bad_digest(struct instance *inst, const struct carp_advert *adv)
 	    "%s's; check vhid, password and virtual addresses on both hosts "
 	    "(from %s; %llu so far)", inst->prefix, adv->hmac[0],
 	    adv->hmac[1], adv->hmac[2], adv->hmac[3], md[0], md[1], md[2],
-	    md[3], ip, ip, (unsigned long long)inst->counters[CARP_BAD_HMAC]);
+	    md[3], ip, ip, (unsigned long long)inst->drops->count[CARP_BAD_HMAC]);
 	explicit_bzero(md, sizeof(md));
 }
 
@@ -146,7 +168,7 @@ instance_rx_reject(struct instance *inst, enum carp_verdict v,
 {
 	char		ip[CARP_ADDR_STRLEN];
 
-	inst->counters[v < CARP_VERDICT_MAX ? v : CARP_BAD_HMAC]++;
+	instance_rx_count(inst, v < CARP_VERDICT_MAX ? v : CARP_BAD_HMAC);
 	if (v >= CARP_VERDICT_MAX || !instance_rx_drop_ok(inst, v, now))
 		return;
 	instance_ctl_drops(inst, v);
@@ -156,7 +178,7 @@ instance_rx_reject(struct instance *inst, enum carp_verdict v,
 		log_msg(LOG_WARNING, "%s%s from %s (%llu so far)", inst->prefix,
 		    v == CARP_BAD_IP_CKSUM ? "Bad IP checksum" :
 		    "Bad CARP checksum", instance_rx_src(adv, ip),
-		    (unsigned long long)inst->counters[v]);
+		    (unsigned long long)inst->drops->count[v]);
 }
 
 /* Replay protection (opt-in): true if the advert's counter advances. */
@@ -174,7 +196,7 @@ instance_rx_fresh(struct instance *inst, const struct carp_advert *adv,
 	if (carp_replay_accept(inst->replay, key, adv->counter, now,
 	    clock_wall_us(), carp_fsm_down_us(&inst->fsm)))
 		return true;
-	inst->counters[CARP_REPLAY]++;
+	instance_rx_count(inst, CARP_REPLAY);
 	if (!instance_rx_drop_ok(inst, CARP_REPLAY, now))
 		return false;
 	instance_ctl_drops(inst, CARP_REPLAY);
@@ -183,7 +205,7 @@ instance_rx_fresh(struct instance *inst, const struct carp_advert *adv,
 	    "after a silence; dropped (%llu so far; check both clocks, NTP)",
 	    inst->prefix, instance_rx_src(adv, ip),
 	    (int)(CARP_REPLAY_SKEW_US / 1000000),
-	    (unsigned long long)inst->counters[CARP_REPLAY]);
+	    (unsigned long long)inst->drops->count[CARP_REPLAY]);
 	return false;
 }
 
@@ -217,7 +239,7 @@ instance_rx_unicast_drop(struct instance *inst, enum carp_verdict v,
 {
 	char		ip[CARP_ADDR_STRLEN];
 
-	inst->counters[v]++;
+	instance_rx_count(inst, v);
 	if (!instance_rx_drop_ok(inst, v, now))
 		return;
 	instance_ctl_drops(inst, v);
@@ -229,7 +251,7 @@ instance_rx_unicast_drop(struct instance *inst, enum carp_verdict v,
 		    "dropped (%llu so far%s)", inst->prefix, v == CARP_NOT_PEER ?
 		    "not a peer's" : "bad TTL or hop limit in a",
 		    instance_rx_src(adv, ip), adv->ttl,
-		    (unsigned long long)inst->counters[v], v == CARP_NOT_PEER ?
+		    (unsigned long long)inst->drops->count[v], v == CARP_NOT_PEER ?
 		    "; list it in peer if it is one" : "; set "
 		    "unicast_ttl_check = false for routed peers");
 }
@@ -249,7 +271,7 @@ instance_rx_input(void *arg, const uint8_t *frame, size_t len,
 	int64_t			 now = clock_mono_us();
 
 	if (instance_rx_own(inst, adv)) {
-		inst->counters[CARP_OWN]++;
+		instance_rx_count(inst, CARP_OWN);
 		return;
 	}
 	if (adv->unicast) {
@@ -258,7 +280,7 @@ instance_rx_input(void *arg, const uint8_t *frame, size_t len,
 			return;
 		}
 	} else if (!instance_rx_group(inst, adv)) {
-		inst->counters[CARP_BAD_GROUP]++;
+		instance_rx_count(inst, CARP_BAD_GROUP);
 		if (instance_rx_drop_ok(inst, CARP_BAD_GROUP, now)) {
 			instance_ctl_drops(inst, CARP_BAD_GROUP);
 			log_debug("%sIgnoring different multicast ip: [%s]",
@@ -283,8 +305,7 @@ instance_rx_input(void *arg, const uint8_t *frame, size_t len,
 		peer->received++;
 		peer->heard_us = (int64_t)clock_wall_us();
 	}
-	inst->received++;
-	inst->counters[CARP_OK]++;
+	inst->received++;		/* CARP_OK's counter too */
 	inst->heard = true;
 	/*
 	 * The last master heard (ctl_proto.h): its IPv4 source if the vhid
