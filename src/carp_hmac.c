@@ -29,6 +29,14 @@
 #define SHA1_BLOCK	64
 #define SHA1_LEN	20
 
+/* H(K ^ opad) and the password it was keyed with, counted references. */
+struct carp_hmac_outer {
+	EVP_MD_CTX	*ctx;
+	unsigned	 refs;
+	uint8_t		 passlen;
+	uint8_t		 pass[CARP_PASS_MAX];
+};
+
 /*
  * Sort the addresses in the BSD order (carp_addr_cmp); n is at most
  * CARP_ADDRS_MAX, so insertion sort is enough.
@@ -157,6 +165,34 @@ inner_build(EVP_MD_CTX *ctx, const EVP_MD *md, const struct carp_auth *auth,
 	    addrs_update(ctx, set, n, ll);
 }
 
+void
+carp_hmac_outer_put(struct carp_hmac_outer *o)
+{
+	if (o == NULL || --o->refs > 0)
+		return;
+	EVP_MD_CTX_free(o->ctx);
+	OPENSSL_clear_free(o, sizeof(*o));
+}
+
+/* A new outer state for auth's password, one reference; NULL on failure. */
+static struct carp_hmac_outer *
+outer_new(const struct carp_auth *auth, const EVP_MD *md)
+{
+	struct carp_hmac_outer	*o;
+
+	if ((o = OPENSSL_zalloc(sizeof(*o))) == NULL)
+		return NULL;
+	o->refs = 1;
+	o->passlen = auth->passlen;
+	memcpy(o->pass, auth->pass, auth->passlen);
+	if ((o->ctx = EVP_MD_CTX_new()) == NULL ||
+	    !keyed_block(o->ctx, md, auth, 0x5c)) {
+		carp_hmac_outer_put(o);
+		return NULL;
+	}
+	return o;
+}
+
 /*
  * The keyed states: the inner ones up to the counter, H(K ^ opad ...) up
  * to the inner digest.  The key is at most 19 bytes, so it is used as is,
@@ -173,16 +209,15 @@ hmac_prepare(struct carp_auth *auth)
 		return false;
 	auth->inner = EVP_MD_CTX_new();
 	auth->inner_ll = ll ? EVP_MD_CTX_new() : NULL;
-	auth->outer = EVP_MD_CTX_new();
 	if (auth->work == NULL)		/* kept if shared */
 		auth->work = EVP_MD_CTX_new();
 	if ((md = EVP_MD_fetch(NULL, "SHA1", NULL)) == NULL)
 		return false;
+	auth->outer = outer_new(auth, md);
 	ok = auth->inner != NULL && auth->outer != NULL &&
 	    auth->work != NULL && inner_build(auth->inner, md, auth, false) &&
 	    (!ll || (auth->inner_ll != NULL &&
 	    inner_build(auth->inner_ll, md, auth, true))) &&
-	    keyed_block(auth->outer, md, auth, 0x5c) &&
 	    EVP_MD_get_size(md) == SHA1_LEN;
 	EVP_MD_free(md);
 	return ok;
@@ -197,12 +232,13 @@ contexts_free(struct carp_auth *auth)
 {
 	EVP_MD_CTX_free(auth->inner);
 	EVP_MD_CTX_free(auth->inner_ll);
-	EVP_MD_CTX_free(auth->outer);
+	carp_hmac_outer_put(auth->outer);
 	if (!auth->work_shared) {
 		EVP_MD_CTX_free(auth->work);
 		auth->work = NULL;
 	}
-	auth->inner = auth->inner_ll = auth->outer = NULL;
+	auth->inner = auth->inner_ll = NULL;
+	auth->outer = NULL;
 	auth->ready = false;
 }
 
@@ -267,7 +303,7 @@ carp_auth_init(struct carp_auth *auth, const uint8_t *pass, size_t passlen,
 			return false;
 
 	memcpy(auth->pass, pass, passlen);
-	auth->passlen = passlen;
+	auth->passlen = (uint8_t)passlen;
 	auth->vhid = vhid;
 	/* Out of memory: an auth that verifies nothing, as documented. */
 	if ((auth->addrs = OPENSSL_zalloc(naddrs * sizeof(*addrs))) == NULL)
@@ -279,7 +315,7 @@ carp_auth_init(struct carp_auth *auth, const uint8_t *pass, size_t passlen,
 		if (carp_addr_is_ll6(&auth->addrs[i]))
 			auth->addrs[i].a[2] = auth->addrs[i].a[3] = 0;
 	}
-	auth->naddrs = naddrs;
+	auth->naddrs = (uint8_t)naddrs;
 	/* The BSDs hash the addresses sorted; ucarp 1.5.2 has only one. */
 	addrs_sort(auth->addrs, naddrs);
 	/* OpenBSD's default carpN: the virtual MAC, not hashed. */
@@ -328,6 +364,29 @@ void
 carp_hmac_work_free(EVP_MD_CTX *work)
 {
 	EVP_MD_CTX_free(work);
+}
+
+struct carp_hmac_outer *
+carp_auth_outer_get(const struct carp_auth *auth)
+{
+	if (auth->outer != NULL)
+		auth->outer->refs++;
+	return auth->outer;
+}
+
+/* Use o, keyed with our password, instead of our own outer state. */
+bool
+carp_auth_share_outer(struct carp_auth *auth, struct carp_hmac_outer *o)
+{
+	if (o == NULL || !auth->ready || o->passlen != auth->passlen ||
+	    CRYPTO_memcmp(o->pass, auth->pass, auth->passlen) != 0)
+		return false;
+	if (o == auth->outer)
+		return true;
+	o->refs++;
+	carp_hmac_outer_put(auth->outer);
+	auth->outer = o;
+	return true;
 }
 
 /* Use the caller's work context from now on; ours is freed. */
@@ -390,7 +449,7 @@ hmac_calc(const struct carp_auth *auth, const EVP_MD_CTX *state,
 	for (shift = 56; shift >= 0; shift -= 8)
 		ctr[len++] = (uint8_t)(counter >> shift);
 	ok = hmac_finish(auth, state, ctr, sizeof(ctr), inner) &&
-	    hmac_finish(auth, auth->outer, inner, sizeof(inner), out);
+	    hmac_finish(auth, auth->outer->ctx, inner, sizeof(inner), out);
 	OPENSSL_cleanse(inner, sizeof(inner));
 	return ok;
 }

@@ -40,11 +40,14 @@
 #define CARP_PASS_MAX	19	/* bytes; ucarp's key is 20 bytes with the NUL */
 #define CARP_ADDRS_MAX	64	/* addresses one vhid may carry */
 
+/* A keyed outer state, shared by keys of one password (carp_hmac.c). */
+struct carp_hmac_outer;
+
 struct carp_auth {
 	uint8_t		pass[CARP_PASS_MAX];
-	size_t		passlen;
+	uint8_t		passlen;
 	uint8_t		vhid;
-	size_t		naddrs;
+	uint8_t		naddrs;
 	/*
 	 * Sorted (carp_addr_cmp), link-local scope zeroed, repeats kept;
 	 * naddrs of them in libcrypto's memory, as the contexts (most
@@ -61,11 +64,12 @@ struct carp_auth {
 	 * addresses; inner_ll: with them, NULL when that is the same
 	 * message), the outer one keyed.  An advert then costs two SHA-1
 	 * blocks, each started by a copy of a state into work.  Owned: see
-	 * carp_auth_free; work only unless shared (carp_auth_share_work).
+	 * carp_auth_free; work only unless shared (carp_auth_share_work),
+	 * outer counted (carp_auth_share_outer).
 	 */
 	EVP_MD_CTX	*inner;
 	EVP_MD_CTX	*inner_ll;
-	EVP_MD_CTX	*outer;
+	struct carp_hmac_outer *outer;
 	EVP_MD_CTX	*work;
 	bool		 work_shared;
 	bool		 ready;
@@ -110,6 +114,20 @@ void	carp_auth_set_lladdr(struct carp_auth *auth, const uint8_t lladdr[6]);
 EVP_MD_CTX *carp_hmac_work_new(void);
 void	carp_hmac_work_free(EVP_MD_CTX *work);
 void	carp_auth_share_work(struct carp_auth *auth, EVP_MD_CTX *work);
+
+/*
+ * The outer state depends on the password only, so keys of one password
+ * can share it (200 bytes per key; a daemon's 10,000 keys often have one
+ * password).  carp_auth_outer_get returns a counted reference to auth's
+ * (NULL if it has none), to give back with carp_hmac_outer_put.
+ * carp_auth_share_outer makes a ready auth use outer instead of its own
+ * if outer was keyed with auth's password; false (nothing changed) if not
+ * or if outer is NULL.  Counted without locks: one thread only.
+ */
+struct carp_hmac_outer *carp_auth_outer_get(const struct carp_auth *auth);
+void	carp_hmac_outer_put(struct carp_hmac_outer *outer);
+bool	carp_auth_share_outer(struct carp_auth *auth,
+	    struct carp_hmac_outer *outer);
 
 /* Free the contexts and wipe the key; *auth is then empty (all zero). */
 void	carp_auth_free(struct carp_auth *auth);

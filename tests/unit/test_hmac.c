@@ -278,11 +278,64 @@ test_ll6(void)
 	carp_auth_free(&moved);
 }
 
+/*
+ * One work context and one outer state shared by many keys (issue 20):
+ * the HMACs are V1's whoever shares what, the shared states outlive the
+ * keys that hand them out, and a key of another password keeps its own.
+ */
+static void
+test_shared(void)
+{
+	struct carp_auth	 k[3];
+	struct carp_hmac_outer	*o;
+	struct carp_addr	 a;
+	EVP_MD_CTX		*work;
+	uint8_t			 v1[CARP_HMAC_LEN], mac[CARP_HMAC_LEN];
+	int			 i;
+
+	unhex("847f4237b1d2cdbd096eac1b20854483dca75c26", v1, CARP_HMAC_LEN);
+	CHECK(carp_addr_parse("198.18.0.100", &a));
+	CHECK((work = carp_hmac_work_new()) != NULL);
+	for (i = 0; i < 3; i++) {
+		CHECK(carp_auth_init(&k[i], (const uint8_t *)(i < 2 ? "love" :
+		    "hate"), 4, 42, &a, 1));
+		carp_auth_share_work(&k[i], work);
+	}
+	check_what = "shared: an outer state of the same password only";
+	o = carp_auth_outer_get(&k[0]);
+	CHECK(o != NULL && o == k[0].outer);
+	CHECK(carp_auth_share_outer(&k[1], o) && k[1].outer == o);
+	CHECK(!carp_auth_share_outer(&k[2], o) && k[2].outer != o);
+	CHECK(!carp_auth_share_outer(&k[2], NULL) && k[2].outer != NULL);
+	check_what = "shared: every key still makes V1's HMAC, in turn";
+	for (i = 0; i < 2; i++) {
+		carp_hmac_compute(&k[i], ctr_of(CTR), mac);
+		CHECK(memcmp(mac, v1, CARP_HMAC_LEN) == 0);
+		CHECK(carp_hmac_verify(&k[i], ctr_of(CTR), v1));
+		CHECK(!carp_hmac_verify(&k[2], ctr_of(CTR), v1));
+	}
+	check_what = "shared: the states outlive the key they came from";
+	carp_auth_free(&k[0]);
+	carp_hmac_outer_put(o);
+	CHECK(k[1].outer == o && k[1].work == work);
+	CHECK(carp_hmac_verify(&k[1], ctr_of(CTR), v1));
+	check_what = "shared: moved with the key, work kept by a rebuild";
+	carp_auth_move(&k[0], &k[1]);
+	CHECK(k[0].outer == o && k[0].work == work);
+	CHECK(carp_auth_set_ll6(&k[0], NULL) && k[0].work == work);
+	CHECK(carp_hmac_verify(&k[0], ctr_of(CTR), v1));
+	carp_auth_free(&k[0]);
+	carp_auth_free(&k[1]);
+	carp_auth_free(&k[2]);
+	carp_hmac_work_free(work);
+}
+
 int
 main(void)
 {
 	test_vectors();
 	test_rejected();
 	test_ll6();
+	test_shared();
 	return check_done();
 }
