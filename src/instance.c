@@ -33,10 +33,13 @@ static bool			 instance_legacy;
  */
 static struct log_rate		 instance_send_rate;
 /*
- * One HMAC work context for every key (carp_auth_share_work), made with
- * the first instance and freed with the last.
+ * One HMAC work context for every key (carp_auth_share_work), and the
+ * outer state of the last password keyed, for the next keys of that
+ * password (carp_auth_share_outer: most have the defaults' one): made
+ * with the first instance, freed with the last.
  */
 static EVP_MD_CTX		*instance_hmac_work;
+static struct carp_hmac_outer	*instance_hmac_outer;
 static size_t			 instance_count;
 
 void
@@ -98,10 +101,14 @@ instance_auth_init(struct carp_auth *auth, const struct cfg_instance *cv)
 	if (instance_hmac_work == NULL)
 		instance_hmac_work = carp_hmac_work_new();
 	carp_auth_share_work(auth, instance_hmac_work);
+	if (!carp_auth_share_outer(auth, instance_hmac_outer)) {
+		carp_hmac_outer_put(instance_hmac_outer);
+		instance_hmac_outer = carp_auth_outer_get(auth);
+	}
 	return true;
 }
 
-/* An instance is gone: the last one takes the work context with it. */
+/* An instance is gone: the last one takes the shared HMAC states along. */
 static void
 instance_count_down(void)
 {
@@ -109,6 +116,8 @@ instance_count_down(void)
 		return;
 	carp_hmac_work_free(instance_hmac_work);
 	instance_hmac_work = NULL;
+	carp_hmac_outer_put(instance_hmac_outer);
+	instance_hmac_outer = NULL;
 }
 
 /* The key adverts go out with now (carp_rekey.h). */
