@@ -78,7 +78,8 @@ ucast_set_peers(struct ucast *uc, const struct cfg_peers *l)
 	struct ucast_peer	*nv, *old;
 	size_t			 i;
 
-	nv = xcalloc(l->n > 0 ? l->n : 1, sizeof(*nv));
+	/* Most instances have no peers: no array (80 bytes each). */
+	nv = l->n > 0 ? xcalloc(l->n, sizeof(*nv)) : NULL;
 	for (i = 0; i < l->n; i++) {
 		if ((old = ucast_find(uc, &l->v[i])) != NULL)
 			nv[i] = *old;
