@@ -14,11 +14,13 @@ and failover only, where SRC, OLD and NEW may be IPv6 addresses.
                                  last advert, the new one's first
   takeover FILE OLD NEW INTERVAL per router that moved from host byte OLD
                                  to NEW: "ROUTERS MOVED MAX_TAKEOVER_GAP
-                                 MAX_LATE_GAP LAST_FIRST": the longest
-                                 silence at takeover, the longest gap
-                                 beyond INTERVAL s between two adverts of
-                                 the new master, the new masters' last
-                                 first advert
+                                 MAX_LATE_GAP LAST_FIRST WORST MEDIAN_GAP
+                                 LATEST": the longest silence at takeover
+                                 (and its router, WORST; the median), the
+                                 longest gap beyond INTERVAL s between two
+                                 adverts of the new master (its router,
+                                 LATEST), the new masters' last first
+                                 advert
   gaps FILE T [SKIP...]          across time T, for every router but the
                                  SKIP ones: "MAX_GAP ROUTER BASE SILENT":
                                  the longest gap between the last advert
@@ -26,10 +28,13 @@ and failover only, where SRC, OLD and NEW may be IPv6 addresses.
                                  gap between two adverts before T, and the
                                  routers silent after T
   rate FILE                      adverts per second over the capture
-  settled FILE N MASTER BACKUP NOW WINDOW
+  settled FILE N MASTER BACKUP NOW WINDOW [STATE]
                                  "yes" when in the last WINDOW s before NOW
                                  the host byte MASTER advertised N routers
-                                 and BACKUP none, else "no COVERED BACKUP_ADVERTS"
+                                 and BACKUP none, else "no COVERED
+                                 BACKUP_ADVERTS"; with STATE (a file kept
+                                 between calls) each call reads only what
+                                 the capture gained since the last
   window FILE FROM TO            adverts in [FROM, TO) and routers seen
   gapwin FILE FROM TO [SKIP...]  between two adverts of one router, both in
                                  [FROM, TO], for every router but SKIP:
@@ -41,76 +46,99 @@ and failover only, where SRC, OLD and NEW may be IPv6 addresses.
 Times are seconds since the epoch, as the capture stamped them.
 """
 import ipaddress
+import mmap
 import signal
 import struct
 import sys
 
 
-def packets(path, families=(4,)):
-    """Yield (time, ip_header_bytes_and_payload) of each IPv4 (and, if
-    asked, IPv6) packet."""
+def adverts(path, families=(4,), start=0):
+    """Yield (time, src, id, byte2, byte5, offset) of each protocol-112
+    packet: src the sender's address as bytes (4, or 16 for IPv6, if
+    asked), offset where its record starts in the file.  The file is
+    mapped, not read, and a record still being written ends the walk:
+    captures of 10,000 routers hold a million frames, and tcpdump is
+    still writing them."""
     with open(path, 'rb') as f:
-        head = f.read(24)
-        if len(head) < 24:
+        try:
+            mm = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+        except ValueError:		# empty
             return
-        magic = struct.unpack('<I', head[:4])[0]
-        if magic in (0xa1b2c3d4, 0xa1b23c4d):
-            end = '<'
+    size = len(mm)
+    if size < 24:
+        return
+    magic = struct.unpack_from('<I', mm, 0)[0]
+    if magic in (0xa1b2c3d4, 0xa1b23c4d):
+        end = '<'
+    else:
+        end = '>'
+        magic = struct.unpack_from('>I', mm, 0)[0]
+    div = 1e9 if magic == 0xa1b23c4d else 1e6
+    linktype = struct.unpack_from(end + 'I', mm, 20)[0] & 0xffff
+    if linktype == 1:			# Ethernet
+        off, eth = 14, 12
+    elif linktype == 113:		# Linux cooked (SLL)
+        off, eth = 16, 14
+    elif linktype == 276:		# Linux cooked v2 (SLL2)
+        off, eth = 20, 0
+    elif linktype in (101, 228):	# raw IPv4
+        off, eth = 0, None
+    else:
+        raise SystemExit('%s: link type %d not handled' % (path, linktype))
+    v6 = 6 in families
+    rec = struct.Struct(end + 'IIII').unpack_from
+    pos = max(24, start)
+    while pos + 16 <= size:
+        sec, frac, incl, _ = rec(mm, pos)
+        d = pos + 16
+        nxt = d + incl
+        if nxt > size:
+            return
+        if eth is None:
+            et = 0x0800
         else:
-            end = '>'
-            magic = struct.unpack('>I', head[:4])[0]
-        nano = magic == 0xa1b23c4d
-        linktype = struct.unpack(end + 'I', head[20:24])[0] & 0xffff
-        while True:
-            rec = f.read(16)
-            if len(rec) < 16:
-                return
-            sec, frac, incl, _ = struct.unpack(end + 'IIII', rec)
-            data = f.read(incl)
-            if len(data) < incl:
-                return
-            t = sec + frac / (1e9 if nano else 1e6)
-            if linktype == 1:		# Ethernet
-                off, etype = 14, data[12:14]
-            elif linktype == 113:	# Linux cooked (SLL)
-                off, etype = 16, data[14:16]
-            elif linktype == 276:	# Linux cooked v2 (SLL2)
-                off, etype = 20, data[0:2]
-            elif linktype in (101, 228):	# raw IPv4
-                off, etype = 0, b'\x08\x00'
-            else:
-                raise SystemExit('%s: link type %d not handled' % (path, linktype))
-            if etype == b'\x08\x00' or (etype == b'\x86\xdd' and 6 in families):
-                yield t, data[off:]
-
-
-def adverts(path, families=(4,)):
-    """Yield (time, src, id, byte2, byte5) of each protocol-112 packet."""
-    for t, ip in packets(path, families):
-        if len(ip) >= 40 and ip[0] >> 4 == 6 and ip[6] == 112:
-            p = ip[40:]
-            src = str(ipaddress.IPv6Address(ip[8:24]))
-        elif len(ip) >= 20 and ip[0] >> 4 == 4 and ip[9] == 112:
-            p = ip[(ip[0] & 15) * 4:]
-            src = '.'.join(str(b) for b in ip[12:16])
+            et = mm[d + eth] << 8 | mm[d + eth + 1]
+        o = d + off
+        if et == 0x0800 and incl - off >= 26 and mm[o] >> 4 == 4 and mm[o + 9] == 112:
+            src = mm[o + 12:o + 16]
+            p = o + (mm[o] & 15) * 4
+        elif v6 and et == 0x86dd and incl - off >= 46 and mm[o] >> 4 == 6 and mm[o + 6] == 112:
+            src = mm[o + 8:o + 24]
+            p = o + 40
         else:
+            pos = nxt
             continue
-        if len(p) < 6:
-            continue
-        yield t, src, p[1], p[2], p[5]
+        if p + 6 <= nxt:
+            yield sec + frac / div, src, mm[p + 1], mm[p + 2], mm[p + 5], pos
+        pos = nxt
 
 
 def canon(a):
-    """An address as adverts() writes it (IPv6 compressed)."""
-    return str(ipaddress.ip_address(a))
+    """An address as adverts() gives it (bytes)."""
+    return ipaddress.ip_address(a).packed
+
+
+def text(src):
+    return str(ipaddress.ip_address(bytes(src)))
 
 
 def router(src, rid):
-    return '%s/%d' % (src.split('.')[2], rid)
+    """A router's key: its link (the sender's third byte) and id."""
+    return src[2] << 8 | rid
+
+
+def name(r):
+    return '%d/%d' % (r >> 8, r & 255) if isinstance(r, int) else r
+
+
+def key(r):
+    """A router named "L/ID" as router() keys it."""
+    l, _, i = r.partition('/')
+    return int(l) << 8 | int(i)
 
 
 def host(src):
-    return int(src.split('.')[3])
+    return src[3]
 
 
 def cmd_count(path, src):
@@ -119,48 +147,56 @@ def cmd_count(path, src):
 
 
 def cmd_dump(path):
-    for t, src, rid, b2, b5 in adverts(path):
-        print('%.6f %s %d %d %d' % (t, src, rid, b2, b5))
+    for t, src, rid, b2, b5, _ in adverts(path):
+        print('%.6f %s %d %d %d' % (t, text(src), rid, b2, b5))
 
 
 def cmd_failover(path, old, new):
     last = first = None
     old, new = canon(old), canon(new)
-    for t, src, _, _, _ in adverts(path, (4, 6)):
+    for t, src, _, _, _, _ in adverts(path, (4, 6)):
         if src == old:
             last = t
         elif src == new and first is None:
             first = t
     if last is None or first is None:
-        raise SystemExit('failover: no advert from %s' % (old if last is None else new))
+        raise SystemExit('failover: no advert from %s' % text(old if last is None else new))
     print('%.6f %.6f' % (last, first))
 
 
 def cmd_takeover(path, old, new, interval):
     old, new, interval = int(old), int(new), float(interval)
     last_old, seq_new = {}, {}
-    for t, src, rid, _, _ in adverts(path):
-        r = router(src, rid)
-        if host(src) == old:
-            last_old[r] = t
-        elif host(src) == new:
-            seq_new.setdefault(r, []).append(t)
+    for t, src, rid, _, _, _ in adverts(path):
+        h = src[3]
+        if h == old:
+            last_old[router(src, rid)] = t
+        elif h == new:
+            r = router(src, rid)
+            s = seq_new.get(r)
+            if s is None:
+                seq_new[r] = [t]
+            else:
+                s.append(t)
     moved = [r for r in seq_new if r in last_old]
-    take = max((seq_new[r][0] - last_old[r] for r in moved), default=float('nan'))
-    late = 0.0
+    gaps = sorted((seq_new[r][0] - last_old[r], r) for r in moved)
+    take, worst = gaps[-1] if gaps else (float('nan'), '-')
+    med = gaps[len(gaps) // 2][0] if gaps else float('nan')
+    late, lr = 0.0, '-'
     for r in moved:
         s = seq_new[r]
-        for a, b in zip(s, s[1:]):
-            late = max(late, b - a - interval)
+        for x, y in zip(s, s[1:]):
+            if y - x - interval > late:
+                late, lr = y - x - interval, r
     last_first = max((seq_new[r][0] for r in moved), default=float('nan'))
-    print('%d %d %.6f %.6f %.6f' % (len(set(last_old) | set(seq_new)), len(moved),
-                                    take, late, last_first))
+    print('%d %d %.6f %.6f %.6f %s %.6f %s' % (len(set(last_old) | set(seq_new)), len(moved),
+                                               take, late, last_first, name(worst), med, name(lr)))
 
 
 def cmd_gaps(path, t, *skip):
-    t = float(t)
+    t, skip = float(t), {key(r) for r in skip}
     last, first, prev, base = {}, {}, {}, 0.0
-    for ts, src, rid, _, _ in adverts(path):
+    for ts, src, rid, _, _, _ in adverts(path):
         r = router(src, rid)
         if r in skip:
             continue
@@ -177,7 +213,7 @@ def cmd_gaps(path, t, *skip):
             continue
         if first[r] - last[r] > worst:
             worst, wr = first[r] - last[r], r
-    print('%.6f %s %.6f %d' % (worst, wr, base, silent))
+    print('%.6f %s %.6f %d' % (worst, name(wr), base, silent))
 
 
 def cmd_rate(path):
@@ -188,24 +224,41 @@ def cmd_rate(path):
         print('%.3f' % ((len(ts) - 1) / (ts[-1] - ts[0])))
 
 
-def cmd_settled(path, n, master, backup, now, window):
+def cmd_settled(path, n, master, backup, now, window, state=None):
+    """With STATE (a file), the walk starts where the last call's window
+    began (less a second for time stamps out of order across CPUs), and
+    leaves the same for the next call: polling a growing capture then
+    costs its new frames only."""
     n, master, backup = int(n), int(master), int(backup)
     since = float(now) - float(window)
+    start, mark = 0, None
+    if state:
+        try:
+            with open(state) as f:
+                start = int(f.read().split()[0])
+        except (OSError, ValueError, IndexError):
+            start = 0
     seen, bad = set(), 0
-    for t, src, rid, _, _ in adverts(path):
+    for t, src, rid, _, _, pos in adverts(path, start=start):
+        if mark is None and t >= since - 1:
+            mark = pos
         if t < since:
             continue
-        if host(src) == master:
+        h = src[3]
+        if h == master:
             seen.add(router(src, rid))
-        elif host(src) == backup:
+        elif h == backup:
             bad += 1
+    if state and mark is not None:
+        with open(state, 'w') as f:
+            f.write('%d\n' % mark)
     print('yes' if len(seen) >= n and bad == 0 else 'no %d %d' % (len(seen), bad))
 
 
 def cmd_window(path, t0, t1):
     t0, t1 = float(t0), float(t1)
     seen, count = set(), 0
-    for t, src, rid, _, _ in adverts(path):
+    for t, src, rid, _, _, _ in adverts(path):
         if t0 <= t < t1:
             count += 1
             seen.add(router(src, rid))
@@ -213,18 +266,20 @@ def cmd_window(path, t0, t1):
 
 
 def cmd_gapwin(path, t0, t1, *skip):
-    t0, t1 = float(t0), float(t1)
+    t0, t1, skip = float(t0), float(t1), {key(r) for r in skip}
     prev, hi, lo = {}, (0.0, '-'), (float('inf'), '-')
-    for t, src, rid, _, _ in adverts(path):
+    for t, src, rid, _, _, _ in adverts(path):
         r = router(src, rid)
         if r in skip or not t0 <= t <= t1:
             continue
         if r in prev:
             g = t - prev[r]
-            hi = max(hi, (g, r))
-            lo = min(lo, (g, r))
+            if g > hi[0]:
+                hi = (g, r)
+            if g < lo[0]:
+                lo = (g, r)
         prev[r] = t
-    print('%.6f %s %.6f %s %d' % (hi[0], hi[1], lo[0], lo[1], len(prev)))
+    print('%.6f %s %.6f %s %d' % (hi[0], name(hi[1]), lo[0], name(lo[1]), len(prev)))
 
 
 def cmd_addrlate(path, old, mon, bound):
@@ -235,7 +290,7 @@ def cmd_addrlate(path, old, mon, bound):
     import datetime
     old, bound = int(old), float(bound)
     last_old, added = {}, {}
-    for t, src, rid, _, _ in adverts(path):
+    for t, src, rid, _, _, _ in adverts(path):
         if host(src) == old:
             last_old[router(src, rid)] = t
     for line in open(mon):
@@ -243,7 +298,7 @@ def cmd_addrlate(path, old, mon, bound):
             continue
         t = datetime.datetime.fromisoformat(line[1:line.index(']')]).timestamp()
         a = line.split(' inet ')[1].split('/')[0].split('.')
-        r = '%d/%d' % (10 + int(a[2]), int(a[3]))
+        r = (10 + int(a[2])) << 8 | int(a[3])
         added.setdefault(r, t)
     worst, wr, n = float('-inf'), '-', 0
     for r, t in added.items():
@@ -251,7 +306,7 @@ def cmd_addrlate(path, old, mon, bound):
             n += 1
             if t - last_old[r] - bound > worst:
                 worst, wr = t - last_old[r] - bound, r
-    print('%.1f %s %d' % (worst * 1000 if n else float('nan'), wr, n))
+    print('%.1f %s %d' % (worst * 1000 if n else float('nan'), name(wr), n))
 
 
 def main(argv):

@@ -12,13 +12,23 @@
 #   rss_mib   resident memory of every process of both hosts (MiB)
 #   pss_mib   the same, shared pages divided among their users (MiB)
 #   cpu_pct   CPU of both hosts together, % of one core
+#   rss_a_mib, pss_a_mib, cpu_a_pct   the same for host A's daemon alone
+#             (the master of every router; keepalived: its two processes)
+#   rss_b_mib, pss_b_mib, cpu_b_pct   host B's daemon (every backup)
 #   adv_rate  adverts per second on the wire (expected: N)
 #   settle    start of both hosts -> settled (s)
 #   procs     processes of both hosts
+#   cap_drops frames the capture lost (expected: 0; adv_rate is short by
+#             as many)
 # A pair that has not settled within the deadline is recorded as
 # unsettled and measured as it is; one whose daemon died, as failed.
+# ucarp 1.5.2 is not run above BENCH_UCARP_MAX routers (default 1000: one
+# process per router and host; see too_many in bench/lib.sh), and is
+# recorded as skipped.
 #
 # usage: bench/scale.sh [-n REPS] [-w SECONDS] [N...]   (default N: 1 100 1000)
+# Takes about (settle + window + 10 s) per daemon and N; at N = 10,000
+# with -w 10 about 30 s for ours and a minute for keepalived.
 # Writes raw results (see bench/lib.sh) to $BENCH_RAW, default stdout.
 . "$(dirname "$0")/lib.sh"
 
@@ -40,13 +50,15 @@ all_alive() {
 	for p in "$@"; do alive "$p" || return 1; done
 }
 
-settled() {	# CAP N
-	[ "$(pcap settled "$1" "$2" 1 2 "$(now_s)" 1.5)" = yes ]
-}
+# pct CPU_NS T_US: CPU time as % of one core.
+pct() { awk -v c="$1" -v t="$2" 'BEGIN { printf "%.3f", c / (t * 10) }'; }
+# mib KIB
+mib() { awk -v m="$1" 'BEGIN { printf "%.2f", m / 1024 }'; }
 
 one() {	# IMPL N REP
 	local impl=$1 n=$2 rep=$3 k cap=$TMP/scale.pcap t0 t1 c0 c1 mem sc=scale_$2 ok=1
-	local deadline=${BENCH_SETTLE:-$((60 + n / 10))} all
+	local deadline=${BENCH_SETTLE:-$((60 + n / 10))} all pa pb a0 a1 b0 b1 ma mb
+	too_many "$sc" "$impl" "$n" "$rep" && return
 	# Unsettled once: the later repetitions are measured after 30 s.
 	gave_up "$impl" "$n" && deadline=30
 	# (ucarp 1.5.2 gets no longer: one that has not settled by then is
@@ -62,24 +74,25 @@ one() {	# IMPL N REP
 	node_start "$impl" ${TAG}a a master normal "$TMP/ra"
 	node_start "$impl" ${TAG}b b backup normal "$TMP/rb"
 	# Poll every half second: parsing the growing capture costs CPU.
-	until settled "$cap" "$n"; do
+	until cap_settled "$cap" "$n"; do
 		if [ $(( $(now_us) - t0 )) -gt $((deadline * 1000000)) ]; then
 			ok=0
 			break
 		fi
 		sleep 0.5
 	done
-	all="$(node_pids a) $(node_pids b)"
+	pa=$(node_pids a); pb=$(node_pids b)
+	all="$pa $pb"
 	if [ $ok -eq 1 ]; then
 		result "$sc" "$impl" settle "$rep" \
 		    "$(awk -v d=$(( $(now_us) - t0 )) 'BEGIN { printf "%.3f", d / 1e6 }')"
 	elif all_alive $all; then
 		# Still running, just not settled: measured as it is.
-		note "$impl N=$n rep $rep: not settled after $deadline s ($(pcap settled "$cap" "$n" 1 2 "$(now_s)" 1.5)); measured as it is"
+		note "$impl N=$n rep $rep: not settled after $deadline s ($(cap_why "$cap" "$n")); measured as it is"
 		result "$sc" "$impl" unsettled "$rep" 1
 		give_up "$impl" "$n"
 	else
-		note "$impl N=$n rep $rep: a process died before settling ($(pcap settled "$cap" "$n" 1 2 "$(now_s)" 1.5)); last lines of its logs:"
+		note "$impl N=$n rep $rep: a process died before settling ($(cap_why "$cap" "$n")); last lines of its logs:"
 		tail -n 5 "$TMP/a.log" "$TMP/b.log" >&2
 		result "$sc" "$impl" failed "$rep" 1
 		node_stop a
@@ -88,20 +101,29 @@ one() {	# IMPL N REP
 		return
 	fi
 	t0=$(now_us)
-	c0=$(cpu_ns $all)
+	a0=$(cpu_ns $pa); b0=$(cpu_ns $pb)
 	sleep "$window"
-	c1=$(cpu_ns $all)
+	a1=$(cpu_ns $pa); b1=$(cpu_ns $pb)
 	t1=$(now_us)
-	mem=$(mem_kib $all)
+	ma=$(mem_kib $pa); mb=$(mem_kib $pb)
+	c0=$((a0 + b0)) c1=$((a1 + b1))
+	mem="$(( ${ma% *} + ${mb% *} )) $(( ${ma#* } + ${mb#* } ))"
 	# Daemons first, so that nothing they do while exiting holds up the
 	# capture's exit (tcpdump once took minutes behind a keepalived
 	# writing to the serial console).
 	node_stop a
 	node_stop b
 	cap_stop "$cpid"
-	result "$sc" "$impl" cpu_pct "$rep" "$(awk -v c=$((c1 - c0)) -v t=$((t1 - t0)) 'BEGIN { printf "%.3f", c / (t * 10) }')"
-	result "$sc" "$impl" rss_mib "$rep" "$(awk -v m="${mem% *}" 'BEGIN { printf "%.2f", m / 1024 }')"
-	result "$sc" "$impl" pss_mib "$rep" "$(awk -v m="${mem#* }" 'BEGIN { printf "%.2f", m / 1024 }')"
+	result "$sc" "$impl" cpu_pct "$rep" "$(pct $((c1 - c0)) $((t1 - t0)))"
+	result "$sc" "$impl" rss_mib "$rep" "$(mib "${mem% *}")"
+	result "$sc" "$impl" pss_mib "$rep" "$(mib "${mem#* }")"
+	result "$sc" "$impl" cpu_a_pct "$rep" "$(pct $((a1 - a0)) $((t1 - t0)))"
+	result "$sc" "$impl" cpu_b_pct "$rep" "$(pct $((b1 - b0)) $((t1 - t0)))"
+	result "$sc" "$impl" rss_a_mib "$rep" "$(mib "${ma% *}")"
+	result "$sc" "$impl" rss_b_mib "$rep" "$(mib "${mb% *}")"
+	result "$sc" "$impl" pss_a_mib "$rep" "$(mib "${ma#* }")"
+	result "$sc" "$impl" pss_b_mib "$rep" "$(mib "${mb#* }")"
+	result "$sc" "$impl" cap_drops "$rep" "$(cap_drops "$cap")"
 	result "$sc" "$impl" procs "$rep" "$(echo $all | wc -w)"
 	result "$sc" "$impl" adv_rate "$rep" "$(pcap window "$cap" "$(awk -v t=$t0 'BEGIN { printf "%.6f", t / 1e6 }')" \
 	    "$(awk -v t=$t1 'BEGIN { printf "%.6f", t / 1e6 }')" |
