@@ -24,6 +24,10 @@
 #   ucrash    crash with unicast adverts, the bridge dropping multicast
 #             (nftables): ours --peer, keepalived unicast_peer (VRRPv2 and
 #             v3); ucarp 1.5.2 has no unicast.  Captured on B's port.
+#   crashmany SIGKILL of host A holding N routers (-N, default 1000; not
+#             among the default scenarios), the layout of bench/scale.sh:
+#             ceil(N/250) veth links, every router master on A and backup
+#             on B; a capture on B (all links).  Recorded as crashmany_N.
 # Metrics (seconds unless named otherwise):
 #   takeover  A's last advert on the wire -> B's first advert
 #   late_ms   takeover minus the protocol's bound (advbase x 3 +
@@ -34,15 +38,29 @@
 #   up_event  the kill, SIGTERM or cut -> B's up script started
 #   cpu_pct   (fast) CPU of A and B together, % of one core
 #   adv_rate  (fast) adverts per second on the wire
+# crashmany, over every router (s unless named):
+#   moved     routers B took over (expected: N)
+#   late_ms   the worst router's takeover (A's last advert -> B's first)
+#             minus the bound, in ms (target: 50 at most)
+#   med_late_ms  the median router's
+#   adv_late_ms  the longest gap between two adverts of one new master,
+#             beyond its interval, until WINDOW s after the last takeover
+#             (ms; target: 20 at most)
+#   event     the kill -> the last router's first advert from B
+#   cpu_b_pct B's daemon from the kill to the end of the window, % of one
+#             core
+#   cap_drops frames the capture lost (a lost frame is a gap; expected 0)
 #
-# usage: bench/failover.sh [-n REPS] [-w SECONDS] [SCENARIO...]
+# usage: bench/failover.sh [-n REPS] [-w SECONDS] [-N N] [SCENARIO...]
+# crashmany at N = 10,000 with -w 10 takes about 40 s per daemon.
 # Writes raw results (see bench/lib.sh) to $BENCH_RAW, default stdout.
 . "$(dirname "$0")/lib.sh"
 
-reps=5 window=10
+reps=5 window=10 many=1000
 while [ $# -gt 0 ]; do
 	case $1 in
 	-n) reps=$2; shift 2 ;;
+	-N) many=$2; shift 2 ;;
 	-w) window=$2; shift 2 ;;
 	-h|--help) sed -n '2,/^\. /p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
 	*) break ;;
@@ -68,6 +86,7 @@ impls_of() {
 	crash6) echo "${BENCH_IMPLS:-ours kav3}" | sed 's/kav2//; s/ucarp//' ;;
 	crashds) echo "${BENCH_IMPLS:-ours}" | sed 's/kav[23]//g; s/ucarp//' ;;
 	ucrash) echo "${BENCH_IMPLS:-ours kav2 kav3}" | sed 's/ucarp//' ;;
+	crashmany) echo "${BENCH_IMPLS:-ours ucarp kav2 kav3}" ;;
 	*) echo "${BENCH_IMPLS:-ours ucarp kav2 kav3}" ;;
 	esac
 }
@@ -157,14 +176,66 @@ one() {
 	node_stop a; node_stop b
 }
 
+# one_many IMPL REP: crashmany (see the top).  B's MASTER lines tell
+# when every router has moved: polling the capture would compete with
+# the takeover for the CPU.
+one_many() {
+	local impl=$1 rep=$2 n=$many sc=crashmany_$many cap=$TMP/many.pcap cpid
+	local t_kill t0 c0 c1 b interval=1.390625 pb
+	local routers moved take late lastfirst worst med latest
+	case $impl in kav*) interval=1 ;; esac
+	too_many "$sc" "$impl" "$n" "$rep" && return
+	skip_given_up "$sc" "$impl" "$n" "$rep" && return
+	net_pair "$(links_for "$n")"
+	routers_pair "$n" 1 > "$TMP/ma"
+	routers_pair "$n" 2 > "$TMP/mb"
+	cap_start ${TAG}b any "$cap"
+	cpid=$CAP_PID cap_pid=$CAP_PID
+	node_start "$impl" ${TAG}a a master normal "$TMP/ma"
+	node_start "$impl" ${TAG}b b backup normal "$TMP/mb"
+	if ! wait_for $((60 + n / 10)) cap_settled "$cap" "$n"; then
+		give_up "$impl" "$n"
+		fail "$sc" "$impl" "$rep" "not settled ($(cap_why "$cap" "$n"))"
+		return
+	fi
+	pb=$(node_pids b)
+	t_kill=$(now_s) t0=$(now_us)
+	c0=$(cpu_ns $pb)
+	node_kill a KILL
+	if ! wait_for $((30 + n / 100)) at_least "$TMP/b.log" "$(node_master_re "$impl")" "$n"; then
+		fail "$sc" "$impl" "$rep" "$(count_in "$TMP/b.log" "$(node_master_re "$impl")") of $n routers moved"
+		return
+	fi
+	sleep "$window"
+	c1=$(cpu_ns $pb)
+	result "$sc" "$impl" cpu_b_pct "$rep" "$(awk -v c=$((c1 - c0)) -v t=$(( $(now_us) - t0 )) \
+	    'BEGIN { printf "%.3f", c / (t * 10) }')"
+	node_stop b
+	cap_stop "$cpid"
+	node_stop a
+	read -r routers moved take late lastfirst worst med latest <<< "$(pcap takeover "$cap" 1 2 "$interval")"
+	b=$(bound "$impl" normal)
+	note "$impl rep $rep: worst takeover $worst, longest advert gap $latest"
+	result "$sc" "$impl" moved "$rep" "$moved"
+	result "$sc" "$impl" late_ms "$rep" "$(awk -v t="$take" -v b="$b" 'BEGIN { printf "%.1f", (t - b) * 1000 }')"
+	result "$sc" "$impl" med_late_ms "$rep" "$(awk -v t="$med" -v b="$b" 'BEGIN { printf "%.1f", (t - b) * 1000 }')"
+	result "$sc" "$impl" adv_late_ms "$rep" "$(awk -v l="$late" 'BEGIN { printf "%.1f", l * 1000 }')"
+	result "$sc" "$impl" event "$rep" "$(awk -v a="$t_kill" -v b="$lastfirst" 'BEGIN { printf "%.3f", b - a }')"
+	result "$sc" "$impl" cap_drops "$rep" "$(cap_drops "$cap")"
+}
+
 for sc in $scenarios; do
 	case $sc in
-	crash|fast|handover|linkloss|crash6|crashds|ucrash) ;;
-	*) die "unknown scenario $sc (crash, fast, handover, linkloss, crash6, crashds, ucrash)" ;;
+	crash|fast|handover|linkloss|crash6|crashds|ucrash|crashmany) ;;
+	*) die "unknown scenario $sc (crash, fast, handover, linkloss, crash6, crashds, ucrash, crashmany)" ;;
 	esac
 	for ((r = 1; r <= reps; r++)); do
 		for impl in $(impls_of "$sc"); do
-			one "$sc" "$impl" "$r"
+			if [ "$sc" = crashmany ]; then
+				one_many "$impl" "$r"
+			else
+				one "$sc" "$impl" "$r"
+			fi
 		done
 	done
 done
