@@ -13,7 +13,7 @@ and failover only, where SRC, OLD and NEW may be IPv6 addresses.
   failover FILE OLD NEW          "LAST_OLD FIRST_NEW": the old master's
                                  last advert, the new one's first
   takeover FILE OLD NEW INTERVAL per router that moved from host byte OLD
-                                 to NEW: "ROUTERS MOVED MAX_TAKEOVER_GAP
+                                 to NEW (NEW's adverts after OLD's last): "ROUTERS MOVED MAX_TAKEOVER_GAP
                                  MAX_LATE_GAP LAST_FIRST WORST MEDIAN_GAP
                                  LATEST": the longest silence at takeover
                                  (and its router, WORST; the median), the
@@ -178,7 +178,13 @@ def cmd_takeover(path, old, new, interval):
                 seq_new[r] = [t]
             else:
                 s.append(t)
-    moved = [r for r in seq_new if r in last_old]
+    # Only what NEW sent after OLD's last advert is the takeover: a
+    # backup that advertised while the pair was starting (both daemons
+    # start at once) would otherwise show a gap from then to now.
+    for r in seq_new:
+        if r in last_old:
+            seq_new[r] = [t for t in seq_new[r] if t > last_old[r]]
+    moved = [r for r in seq_new if r in last_old and seq_new[r]]
     gaps = sorted((seq_new[r][0] - last_old[r], r) for r in moved)
     take, worst = gaps[-1] if gaps else (float('nan'), '-')
     med = gaps[len(gaps) // 2][0] if gaps else float('nan')
