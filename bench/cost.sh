@@ -87,7 +87,7 @@ one() {	# N REP
 	read -r _ _ loop_b < <(python3 "$BENCH_DIR/callgrind.py" "$TMP/cg.b.2" TOTAL)
 	[ "$sent" -gt 0 ] && [ "$recv" -gt 0 ] || die "N=$n: no advert sent ($sent) or received ($recv)"
 	# Adverts a second: N at advbase 1, 1 / 0.102 at advbase 0 advskew 26.
-	awk -v s="$sent" -v n="$n" -v w="$window" -v f=$([ $timing = fast ] && echo 9.8 || echo 1) \
+	awk -v s="$sent" -v n="$n" -v w="$window" -v f="$([ $timing = fast ] && echo 9.8 || echo 1)" \
 	    'BEGIN { exit !(s < 0.9 * n * w * f) }' &&
 	    note "N=$n: the master sent $sent adverts in $window s, under 90 % of its timers' (it fell behind under callgrind)"
 	result cost_$n ours sent "$rep" "$sent"

@@ -247,8 +247,14 @@ pcap() { python3 "$BENCH_DIR/pcap.py" "$@"; }
 
 # cap_settled FILE N: true once in the last 1.5 s host 1 (A) advertised
 # all N routers and host 2 (B) none.  It keeps its place in FILE.state,
-# so that polling a capture of 10,000 routers reads only its new frames.
-cap_settled() { [ "$(pcap settled "$1" "$2" 1 2 "$(now_s)" 1.5 "$1.state")" = yes ]; }
+# so that polling a capture of 10,000 routers reads only its new frames,
+# and when false it sleeps 0.3 s: polled by wait_for (every 20 ms), the
+# analyser would take a core from the daemons while they settle.
+cap_settled() {
+	[ "$(pcap settled "$1" "$2" 1 2 "$(now_s)" 1.5 "$1.state")" = yes ] && return 0
+	sleep 0.3
+	return 1
+}
 cap_why() { pcap settled "$1" "$2" 1 2 "$(now_s)" 1.5; }
 
 # cap_count FILE SRC: adverts from SRC so far.

@@ -331,9 +331,9 @@ def scale_targets(d, targets):
             m = [st[0] for st in (d.stat('scale_%d' % n, 'ours', x)
                                   for x in ('cpu_a_pct', 'cpu_b_pct')) if st]
             m = max(m) if m else d.stat('scale_%d' % n, 'ours', 'cpu_pct')[0] / 2
-            targets.append(target(m <= was, '%d routers: no worse than before issue 20 '
-                                  '(%s per daemon): %s (median of the worse host)'
-                                  % (n, fmt(was, '%'), fmt(m, '%'))))
+            targets.append(target(m <= was, '{:,} router{}: no worse than before issue 20 '
+                                  '({} per daemon): {} (median of the worse host)'.format(
+                                      n, 's' if n > 1 else '', fmt(was, '%'), fmt(m, '%'))))
 
 
 def crash_targets(d, targets):
