@@ -74,6 +74,8 @@ struct ctl_conn {
 	struct event		*rev, *wev;
 	struct event		*more;	/* the next status chunk */
 	bool			 streaming; /* a status of all under way */
+	bool			 reloading; /* waits for its reload */
+	uint32_t		 rl_seq;	/* its request's seq */
 	uint32_t		 st_seq;	/* its request's seq */
 	size_t			 st_next; /* its next instance */
 	STAILQ_HEAD(, ctl_out)	 outq;
@@ -210,6 +212,8 @@ conn_close(struct ctl_conn *c)
 	event_free(c->rev);
 	event_free(c->wev);
 	event_free(c->more);
+	if (c->reloading)
+		reload_cancel(c);
 	close(c->fd);
 	TAILQ_REMOVE(&ctl_conns, c, entry);
 	ctl_nconns--;
@@ -450,14 +454,43 @@ send_texts(struct ctl_conn *c, uint32_t seq, enum ctl_text_kind kind,
 	return true;
 }
 
-/* reload: reload_run(), then its counts, every message, the verdict. */
+/*
+ * A reload's result to the client that asked: its counts, every message,
+ * the verdict; then its next request is read.
+ */
+static void
+conn_reloaded(void *arg, const struct reload_result *r)
+{
+	static struct ctl_msg	 m;
+	struct ctl_conn		*c = arg;
+
+	c->reloading = false;
+	memset(&m, 0, sizeof(m));
+	m.hdr.type = CTL_RELOAD;
+	m.hdr.seq = c->rl_seq;
+	stats_counts(reload_stats(), &m.u.reload);
+	if (!conn_send(c, &m) ||
+	    !send_texts(c, c->rl_seq, CTL_TX_ERROR, r->errors, r->nerrors) ||
+	    !send_texts(c, c->rl_seq, CTL_TX_WARNING, r->warnings,
+	    r->nwarnings) ||
+	    !send_texts(c, c->rl_seq, CTL_TX_FAILURE, r->failures,
+	    r->nfailures) ||
+	    !conn_result(c, c->rl_seq, r->applied ? CTL_RES_OK :
+	    CTL_RES_REFUSED, "%s", r->summary))
+		return;
+	if (!c->closing)
+		event_add(c->rev, NULL);
+}
+
+/*
+ * reload: reload_request(); the answer comes when it is applied
+ * (conn_reloaded), the loop running meanwhile, the connection's next
+ * request unread.
+ */
 static bool
 do_reload(struct ctl_conn *c, const struct ctl_msg *req)
 {
-	static struct ctl_msg	m;
-	struct reload_result	r;
-	char			who[64];
-	bool			ok, alive;
+	char	who[64];
 
 	if (c->ro)
 		return conn_result(c, req->hdr.seq, CTL_RES_DENIED,
@@ -469,21 +502,11 @@ do_reload(struct ctl_conn *c, const struct ctl_msg *req)
 		    "instance from the command line");
 	snprintf(who, sizeof(who), "ucarpctl (uid %lu)",
 	    (unsigned long)c->uid);
-	ok = reload_run(ctl_config, who, &r);
-	memset(&m, 0, sizeof(m));
-	m.hdr.type = CTL_RELOAD;
-	m.hdr.seq = req->hdr.seq;
-	stats_counts(reload_stats(), &m.u.reload);
-	alive = conn_send(c, &m) &&
-	    send_texts(c, req->hdr.seq, CTL_TX_ERROR, r.errors, r.nerrors) &&
-	    send_texts(c, req->hdr.seq, CTL_TX_WARNING, r.warnings,
-	    r.nwarnings) &&
-	    send_texts(c, req->hdr.seq, CTL_TX_FAILURE, r.failures,
-	    r.nfailures) &&
-	    conn_result(c, req->hdr.seq, ok ? CTL_RES_OK : CTL_RES_REFUSED,
-	    "%s", r.summary);
-	reload_result_free(&r);
-	return alive;
+	c->reloading = true;
+	c->rl_seq = req->hdr.seq;
+	event_del(c->rev);
+	reload_request(ctl_config, who, conn_reloaded, c);
+	return true;
 }
 
 /* A verb the read-only socket refuses: the reply, then true. */
@@ -624,7 +647,8 @@ conn_read_cb(int fd, short what UNUSED, void *arg)
 	ssize_t			 n;
 	int			 i;
 
-	for (i = 0; i < CTL_BATCH && !c->closing && !c->streaming; i++) {
+	for (i = 0; i < CTL_BATCH && !c->closing && !c->streaming &&
+	    !c->reloading; i++) {
 		n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT | MSG_TRUNC);
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK ||
 		    errno == EINTR))

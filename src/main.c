@@ -74,16 +74,6 @@ begin_exit(int sig)
 		script_on_idle(exit_when_idle);
 }
 
-/* SIGHUP with a configuration file: the same call as ucarpctl reload. */
-static void
-reload(void)
-{
-	struct reload_result	r;
-
-	reload_run(cfg->path, "SIGHUP", &r);
-	reload_result_free(&r);
-}
-
 static void
 status_cb(struct instance *inst, void *arg UNUSED)
 {
@@ -99,6 +89,12 @@ stepdown_cb(struct instance *inst, void *arg UNUSED)
 static void
 signal_cb(int sig, short what UNUSED, void *arg UNUSED)
 {
+	/*
+	 * Signals act in the order sent: one after SIGHUP sees the reload
+	 * applied (the file is loaded off the loop meanwhile).
+	 */
+	if (sig != SIGHUP && sig != SIGCHLD)
+		reload_drain();
 	switch (sig) {
 	case SIGCHLD:
 		proc_reap();
@@ -119,8 +115,8 @@ signal_cb(int sig, short what UNUSED, void *arg UNUSED)
 		/* ucarp 1.5.2 had no reload: HUP means exit, as TERM. */
 		if (cfg->legacy)
 			begin_exit(sig);
-		else if (!exiting)
-			reload();
+		else if (!exiting)	/* the same call as ucarpctl reload */
+			reload_request(cfg->path, "SIGHUP", NULL, NULL);
 		break;
 	default:
 		begin_exit(sig);
@@ -227,6 +223,7 @@ main(int argc, char **argv)
 	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		event_free(sigev[i]);
 out:
+	reload_shutdown();
 	control_shutdown();
 	health_shutdown();
 	registry_free_all();
@@ -240,7 +237,7 @@ out:
 early:
 	pidfile_remove();
 	cfg_free(cfg);
-	reload_stats_free();
+	reload_shutdown();
 	log_close();
 	return status;
 }

@@ -1,5 +1,5 @@
 /*
- * reload.h: reload_file() loads a configuration file, checks it, diffs
+ * reload.h: reload_request() loads a configuration file, checks it, diffs
  * it against the running instances (registry.c) and applies it, one
  * instance at a time: unchanged instances are not touched at all.  Its
  * result says what happened: to SIGHUP's log line, systemd's status and
@@ -37,17 +37,9 @@ struct reload_result {
  */
 void	reload_init(const struct cfg *boot);
 
-/*
- * Load path; if it has any problem, change nothing; else apply it to
- * the registry's instances and the globals (script limits, debug,
- * facility).  Every message is logged as it comes, in the order of
- * events, and also kept in *r (reload_result_free() it).  True if
- * applied.
- */
-bool	reload_file(const char *path, struct reload_result *r);
 void	reload_result_free(struct reload_result *);
 
-/* What the last reload_run() did, for SIGUSR1, status and metrics. */
+/* What the last reload did, for SIGUSR1, status and metrics. */
 struct reload_stats {
 	uint64_t	 applied;	/* reloads applied since start-up */
 	uint64_t	 refused;
@@ -58,16 +50,32 @@ struct reload_stats {
 	char		*summary;	/* the "last reload ..." line */
 };
 
+/* A reload's end, for whoever asked: r is valid during the call. */
+typedef void	(*reload_done_fn)(void *arg, const struct reload_result *r);
+
 /*
- * One reload, whoever asked (who: "SIGHUP", "ucarpctl (uid 0)"): tells
- * systemd, logs who asked, reload_file(), remembers the result and
- * sends it to the control socket's monitors.  The same call for the
- * signal and the socket.
+ * A reload of path, whoever asked (who: "SIGHUP", "ucarpctl (uid 0)"):
+ * logs who asked and tells systemd; the file is loaded, checked and
+ * compared with the running configuration off the loop, which goes on
+ * sending adverts; then the loop applies it (if it has any problem,
+ * nothing changes: every message is logged, in the order of events),
+ * remembers the result, sends it to the control socket's monitors and
+ * calls fn(arg, r) if fn is not NULL.  A request while a reload is under
+ * way is answered by one more reload after it (the file may have changed
+ * since it was read); every request made meanwhile shares that one.
  */
-bool	reload_run(const char *path, const char *who,
-	    struct reload_result *r);
+void	reload_request(const char *path, const char *who, reload_done_fn fn,
+	    void *arg);
+/* Forget every fn(arg, ...) still to come (its client has gone). */
+void	reload_cancel(void *arg);
+bool	reload_busy(void);
+/*
+ * Finish every reload asked for, now, on the loop: a signal after SIGHUP
+ * sees its effect, as it did when reloads blocked the loop.
+ */
+void	reload_drain(void);
 const struct reload_stats *reload_stats(void);
-/* Exit: what reload_run() kept. */
-void	reload_stats_free(void);
+/* Exit: wait for a reload under way (not applied), free the rest. */
+void	reload_shutdown(void);
 
 #endif /* RELOAD_H */

@@ -26,6 +26,7 @@ src_libucarp_shell_a_SOURCES = \
 	src/registry.c src/registry.h \
 	src/ucast.c src/ucast.h \
 	src/reload.c src/reload.h \
+	src/reload_job.c src/reload_job.h \
 	src/script.c src/script.h \
 	src/instance.c src/instance.h src/instance_priv.h \
 	src/instance_ctl.c src/instance_reload.c src/instance_rx.c \
