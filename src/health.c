@@ -116,12 +116,124 @@ own_level(const struct health *h, const struct health_inst *in, bool *held)
 }
 
 void
+health_space(const struct health *h, struct health_space *sp)
+{
+	const struct health_inst	*in;
+	size_t				 i;
+
+	memset(sp, 0, sizeof(*sp));
+	for (i = 0; i < h->ninsts; i++) {
+		in = &h->insts[i];
+		sp->members += in->ngroups;
+		/* At most a list per track and maintenance, per group. */
+		sp->glists += in->ngroups * (in->ntracks + 1);
+		sp->gents += in->ngroups * (in->ntracks + 1);
+	}
+	sp->tscratch = 2 * (h->ntracks + 1);
+}
+
+void
+health_index(struct health *h)
+{
+	const struct health_inst	*in;
+	struct health_group		*g;
+	size_t				 i, k, at = 0;
+
+	for (k = 0; k < h->ngroups; k++)
+		h->groups[k].nmembers = 0;
+	for (i = 0; i < h->ninsts; i++)
+		for (k = 0; k < h->insts[i].ngroups; k++)
+			h->groups[h->insts[i].groups[k]].nmembers++;
+	for (k = 0; k < h->ngroups; k++) {
+		g = &h->groups[k];
+		g->members = h->members + at;
+		at += g->nmembers;
+		g->nmembers = 0;
+	}
+	/* In instance order: each group's list comes out ascending. */
+	for (i = 0; i < h->ninsts; i++) {
+		in = &h->insts[i];
+		for (k = 0; k < in->ngroups; k++) {
+			g = &h->groups[in->groups[k]];
+			((uint32_t *)g->members)[g->nmembers++] = (uint32_t)i;
+		}
+	}
+}
+
+/*
+ * One entry of track t (or HEALTH_GLIST_MAINT) for member m at pos, in
+ * group g: counted (fill false) or written.  tscratch says, per track
+ * (and maintenance after them), whether g has its list (stamp) and
+ * where (slot).
+ */
+static void
+glist_put(struct health *h, struct health_group *g, uint32_t t, uint32_t m,
+    uint32_t pos, bool fill)
+{
+	uint32_t		*stamp = h->tscratch;
+	uint32_t		*slot = h->tscratch + h->ntracks + 1;
+	uint32_t		 k = t == HEALTH_GLIST_MAINT ? (uint32_t)h->ntracks : t;
+	struct health_glist	*l;
+
+	if (!stamp[k]) {
+		stamp[k] = 1;
+		slot[k] = (uint32_t)g->nlists;
+		g->lists[g->nlists++] = (struct health_glist){ .track = t };
+	}
+	l = &g->lists[slot[k]];
+	if (fill)
+		l->v[l->n] = (struct health_gent){ m, pos };
+	l->n++;
+}
+
+/*
+ * Group g's lists, from its members in order (so each list is sorted):
+ * counted, then written; *nl and *ne are the storage used so far.
+ */
+static void
+group_lists(struct health *h, struct health_group *g, size_t *nl,
+    size_t *ne)
+{
+	const struct health_inst	*in;
+	struct health_glist		*l;
+	uint32_t			 m;
+	size_t				 i, k;
+	int				 fill;
+
+	g->lists = h->glists + *nl;
+	g->nlists = 0;
+	for (fill = 0; fill < 2; fill++) {
+		for (i = 0; i < g->nmembers; i++) {
+			m = g->members[i];
+			in = &h->insts[m];
+			for (k = 0; k < in->ntracks; k++)
+				if (health_track_failing(&h->tracks[in->tracks[k]]))
+					glist_put(h, g, in->tracks[k], m,
+					    (uint32_t)k, fill);
+			if (in->maint)
+				glist_put(h, g, HEALTH_GLIST_MAINT, m,
+				    (uint32_t)in->ntracks, fill);
+		}
+		for (k = 0; k < g->nlists && !fill; k++) {
+			l = &g->lists[k];
+			l->v = h->gents + *ne;
+			*ne += l->n;
+			l->n = 0;
+		}
+	}
+	for (k = 0; k < g->nlists; k++)
+		h->tscratch[g->lists[k].track == HEALTH_GLIST_MAINT ?
+		    h->ntracks : g->lists[k].track] = 0;
+	*nl += g->nlists;
+}
+
+void
 health_update(struct health *h)
 {
 	struct health_group		*g;
 	const struct health_inst	*in;
 	uint32_t			 own;
-	size_t				 i, k;
+	size_t				 i, k, nl = 0, ne = 0;
 	bool				 held;
 
 	for (k = 0; k < h->ngroups; k++) {
@@ -142,6 +254,8 @@ health_update(struct health *h)
 			g->maint |= in->maint;
 		}
 	}
+	for (k = 0; k < h->ngroups; k++)
+		group_lists(h, &h->groups[k], &nl, &ne);
 }
 
 void
@@ -196,18 +310,6 @@ tracks(const struct health_inst *in, uint32_t t)
 	return false;
 }
 
-/* Whether instance in belongs to group g. */
-static bool
-member_of(const struct health_inst *in, uint32_t g)
-{
-	size_t	k;
-
-	for (k = 0; k < in->ngroups; k++)
-		if (in->groups[k] == g)
-			return true;
-	return false;
-}
-
 /* A track's share: its weight, or HEALTH_FATAL. */
 static int32_t
 amount(const struct health_track *t)
@@ -215,38 +317,94 @@ amount(const struct health_track *t)
 	return t->weight == HEALTH_FATAL ? HEALTH_FATAL : (int32_t)t->weight;
 }
 
-/* Group g's members' failing tracks and maintenance, as seen by self. */
+/* Does entry e come after (member, pos) a? */
+static bool
+gent_after(const struct health_gent *e, const struct health_gent *a)
+{
+	return e->member > a->member ||
+	    (e->member == a->member && e->pos > a->pos);
+}
+
+/*
+ * The first entry of l after *a (from the start if a is NULL), skipping
+ * member self (at most one entry of a member in a list), or NULL.
+ */
+static const struct health_gent *
+glist_next(const struct health_glist *l, const struct health_gent *a,
+    uint32_t self)
+{
+	size_t	lo = 0, hi = l->n, mid;
+
+	while (a != NULL && lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (gent_after(&l->v[mid], a))
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	if (lo < l->n && l->v[lo].member == self)
+		lo++;
+	return lo < l->n ? &l->v[lo] : NULL;
+}
+
+/* Does self see list l of a group: a track of its own is its own share. */
+static bool
+glist_seen(const struct health_inst *me, const struct health_glist *l)
+{
+	return l->track == HEALTH_GLIST_MAINT || !tracks(me, l->track);
+}
+
+/* One member's share in a group, from the list it was found in. */
+static struct health_contrib
+glist_contrib(const struct health *h, const struct health_glist *l,
+    uint32_t g, uint32_t m)
+{
+	if (l->track == HEALTH_GLIST_MAINT)
+		return (struct health_contrib){ .why = HEALTH_WHY_MEMBER_MAINT,
+		    .group = g, .member = m, .amount = HEALTH_FATAL };
+	return (struct health_contrib){ .why = HEALTH_WHY_MEMBER,
+	    .track = l->track, .group = g, .member = m,
+	    .amount = amount(&h->tracks[l->track]) };
+}
+
+/*
+ * Group g's members' failing tracks and maintenance, as seen by self: in
+ * the order of the members and their lists, merged from the group's
+ * lists; counted whole, written while there is room.
+ */
 static void
 explain_group(const struct health *h, size_t self, uint32_t g,
     struct health_contrib *out, size_t max, size_t *n)
 {
-	const struct health_inst	*me = &h->insts[self], *in;
-	const struct health_track	*t;
-	size_t				 i, k;
+	const struct health_inst	*me = &h->insts[self];
+	const struct health_group	*gr = &h->groups[g];
+	const struct health_glist	*l, *bl = NULL;
+	const struct health_gent	*e, *best, *last = NULL;
+	size_t				 k, total = 0, written = 0;
 
-	for (i = 0; i < h->ninsts; i++) {
-		in = &h->insts[i];
-		if (i == self || !member_of(in, g))
-			continue;
-		for (k = 0; k < in->ntracks; k++) {
-			t = &h->tracks[in->tracks[k]];
-			if (!health_track_failing(t) ||
-			    tracks(me, in->tracks[k]))
-				continue;
-			put(out, max, n, (struct health_contrib){
-			    .why = HEALTH_WHY_MEMBER, .track = in->tracks[k],
-			    .group = g, .member = (uint32_t)i,
-			    .amount = amount(t) });
+	for (k = 0; k < gr->nlists; k++)
+		if (glist_seen(me, &gr->lists[k]))
+			total += gr->lists[k].n - (me->maint &&
+			    gr->lists[k].track == HEALTH_GLIST_MAINT);
+	while (*n + written < max && written < total) {
+		best = NULL;
+		for (k = 0; k < gr->nlists; k++) {
+			l = &gr->lists[k];
+			if (glist_seen(me, l) &&
+			    (e = glist_next(l, last, (uint32_t)self)) != NULL &&
+			    (best == NULL || gent_after(best, e))) {
+				best = e;
+				bl = l;
+			}
 		}
-		if (in->maint)
-			put(out, max, n, (struct health_contrib){
-			    .why = HEALTH_WHY_MEMBER_MAINT, .group = g,
-			    .member = (uint32_t)i, .amount = HEALTH_FATAL });
+		out[*n + written++] = glist_contrib(h, bl, g, best->member);
+		last = best;
 	}
-	if (h->groups[g].manual != 0)
+	*n += total;
+	if (gr->manual != 0)
 		put(out, max, n, (struct health_contrib){
 		    .why = HEALTH_WHY_MANUAL, .group = g,
-		    .amount = h->groups[g].manual });
+		    .amount = gr->manual });
 }
 
 size_t

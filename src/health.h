@@ -57,14 +57,40 @@ struct health_track {
 	bool			 passed;	/* one success seen */
 };
 
+/*
+ * What a group's members have to explain, for health_explain(): the
+ * members with one failing track (or in maintenance), each with the
+ * track's place in its own list, so that an explanation visits only
+ * them, in the order of the members and their lists.
+ */
+#define HEALTH_GLIST_MAINT	UINT32_MAX	/* track: in maintenance */
+
+struct health_gent {
+	uint32_t	member;		/* instance index */
+	uint32_t	pos;		/* the track's place in its list;
+					   maintenance: after them all */
+};
+
+struct health_glist {
+	uint32_t		 track;	/* or HEALTH_GLIST_MAINT */
+	uint32_t		 n;
+	struct health_gent	*v;	/* by member, then pos */
+};
+
 /* A named group of instances that fail over together. */
 struct health_group {
 	const char	*name;
 	int32_t		 manual;	/* ucarpctl demote, 0..MANUAL_MAX */
+	/* Its members, ascending (health_index()): */
+	const uint32_t	*members;
+	size_t		 nmembers;
 	/* Derived by health_update() from the members: */
 	uint32_t	 own_max;	/* highest own level of a member */
 	bool		 held;		/* a member is held by a track */
 	bool		 maint;		/* a member is in maintenance */
+	struct health_glist *lists;	/* one per failing track, and one
+					   for maintenance, if any */
+	size_t		 nlists;
 };
 
 /* One instance as the model sees it. */
@@ -85,6 +111,22 @@ struct health {
 	struct health_inst	*insts;
 	size_t			 ninsts;
 	bool			 startup_hold;	/* every instance held */
+	/*
+	 * The shell's storage for the groups' indexes, as health_space()
+	 * sizes it for the instances, tracks and groups above.
+	 */
+	uint32_t		*members;
+	struct health_glist	*glists;
+	struct health_gent	*gents;
+	uint32_t		*tscratch;
+};
+
+/* How many of each the storage of struct health needs. */
+struct health_space {
+	size_t	members;	/* uint32_t */
+	size_t	glists;		/* struct health_glist */
+	size_t	gents;		/* struct health_gent */
+	size_t	tscratch;	/* uint32_t */
 };
 
 /* What the state machine gets for one instance (CARP_EV_HEALTH). */
@@ -135,10 +177,19 @@ bool	health_track_carry(struct health_track *to,
 /* The track counts against its instances now. */
 bool	health_track_failing(const struct health_track *);
 
+/* The storage a model needs (its insts set, tracks and groups counted). */
+void	health_space(const struct health *, struct health_space *);
+
+/*
+ * Each group's members, into the storage: once the instances are set,
+ * before the first health_update().
+ */
+void	health_index(struct health *);
+
 /*
  * Derive the groups' shared state from their members: after any change
- * of a result, maintenance flag or membership, before health_eval().
- * Linear in the instances and their groups.
+ * of a result or maintenance flag, before health_eval() and
+ * health_explain().  Linear in the memberships and their tracks.
  */
 void	health_update(struct health *);
 
@@ -149,7 +200,8 @@ void	health_eval(const struct health *, size_t i, struct health_level *);
  * The contributions to instance i's level, in order: own tracks, then per
  * group its members' tracks and maintenance and its manual demotion, then
  * maintenance and the startup hold.  Writes at most max, returns how many
- * there are.
+ * there are.  A group's share costs its failing tracks and max, not its
+ * size: status explains thousands of members of one group.
  */
 size_t	health_explain(const struct health *, size_t i,
 	    struct health_contrib *out, size_t max);

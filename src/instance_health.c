@@ -27,6 +27,7 @@
 #include "instance_health.h"
 #include "instance_priv.h"
 #include "log.h"
+#include "name_index.h"
 #include "registry.h"
 #include "track_link.h"
 #include "xmalloc.h"
@@ -52,44 +53,89 @@ model_free(struct health *h, uint32_t *idx)
 	free(h->tracks);
 	free(h->groups);
 	free(h->insts);
+	free(h->members);
+	free(h->glists);
+	free(h->gents);
+	free(h->tscratch);
 	free(idx);
+}
+
+/*
+ * Tracks and groups by name while a model is built: the new model's, to
+ * add each once, and the old one's, to carry its state over.
+ */
+struct model_ix {
+	struct name_index	 tr, gr, otr, ogr;
+	struct name_slot	*slots;
+};
+
+#define IX_GROUP	0	/* name_index kind of a group */
+
+static void
+ix_init(struct model_ix *ix, const struct health *old, size_t ntr,
+    size_t ngr)
+{
+	size_t	c[4], i, at = 0;
+	struct name_index *v[4] = { &ix->tr, &ix->gr, &ix->otr, &ix->ogr };
+
+	c[0] = name_index_cap(ntr);
+	c[1] = name_index_cap(ngr);
+	c[2] = name_index_cap(old->ntracks);
+	c[3] = name_index_cap(old->ngroups);
+	ix->slots = xcalloc(c[0] + c[1] + c[2] + c[3], sizeof(*ix->slots));
+	for (i = 0; i < 4; i++) {
+		name_index_init(v[i], ix->slots + at, c[i]);
+		at += c[i];
+	}
+	for (i = 0; i < old->ntracks; i++)
+		name_index_add(&ix->otr, old->tracks[i].kind,
+		    old->tracks[i].name, (uint32_t)i);
+	for (i = 0; i < old->ngroups; i++)
+		name_index_add(&ix->ogr, IX_GROUP, old->groups[i].name,
+		    (uint32_t)i);
 }
 
 /* The index of a group named name, added if new (manual kept from old). */
 static uint32_t
-group_index(struct health *h, const struct health *old, const char *name)
+group_index(struct health *h, const struct health *old, struct model_ix *ix,
+    const char *name)
 {
 	long	k;
 
-	if ((k = health_group_find(h, name)) >= 0)
+	if ((k = name_index_find(&ix->gr, IX_GROUP, name)) >= 0)
 		return (uint32_t)k;
 	h->groups[h->ngroups] = (struct health_group){ .name = xstrdup(name) };
-	if ((k = health_group_find(old, name)) >= 0)
+	if ((k = name_index_find(&ix->ogr, IX_GROUP, name)) >= 0)
 		h->groups[h->ngroups].manual = old->groups[k].manual;
+	name_index_add(&ix->gr, IX_GROUP, h->groups[h->ngroups].name,
+	    (uint32_t)h->ngroups);
 	return (uint32_t)h->ngroups++;
 }
 
 /* The index of tracked interface name, added if new (state kept). */
 static uint32_t
-iface_index(struct health *h, const struct health *old, const char *name)
+iface_index(struct health *h, const struct health *old, struct model_ix *ix,
+    const char *name)
 {
 	struct health_track	*t;
 	long			 k;
 
-	if ((k = health_track_find(h, HEALTH_IFACE, name)) >= 0)
+	if ((k = name_index_find(&ix->tr, HEALTH_IFACE, name)) >= 0)
 		return (uint32_t)k;
 	t = &h->tracks[h->ntracks];
 	health_track_init(t, xstrdup(name), HEALTH_IFACE, HEALTH_FATAL, 1, 1);
-	if ((k = health_track_find(old, HEALTH_IFACE, name)) >= 0)
+	if ((k = name_index_find(&ix->otr, HEALTH_IFACE, name)) >= 0)
 		health_track_carry(t, &old->tracks[k]);
 	else
 		health_track_result(t, track_link_up(name));
+	name_index_add(&ix->tr, HEALTH_IFACE, t->name, (uint32_t)h->ntracks);
 	return (uint32_t)h->ntracks++;
 }
 
 /* The checks of c, in order, each keeping its old state by name. */
 static void
-build_checks(struct health *h, const struct health *old, const struct cfg *c)
+build_checks(struct health *h, const struct health *old, struct model_ix *ix,
+    const struct cfg *c)
 {
 	const struct cfg_hcheck	*hc;
 	struct health_track	*t;
@@ -98,18 +144,21 @@ build_checks(struct health *h, const struct health *old, const struct cfg *c)
 
 	for (i = 0; i < c->nchecks; i++) {
 		hc = &c->checks[i];
-		t = &h->tracks[h->ntracks++];
+		t = &h->tracks[h->ntracks];
 		health_track_init(t, xstrdup(hc->name), HEALTH_CHECK,
 		    hc->weight, hc->rise, hc->fall);
-		if ((k = health_track_find(old, HEALTH_CHECK, hc->name)) >= 0)
+		if ((k = name_index_find(&ix->otr, HEALTH_CHECK,
+		    hc->name)) >= 0)
 			health_track_carry(t, &old->tracks[k]);
+		name_index_add(&ix->tr, HEALTH_CHECK, t->name,
+		    (uint32_t)h->ntracks++);
 	}
 }
 
 /* One instance's lists into the model (idx has room for them). */
 static void
-build_inst(struct health *h, const struct health *old, struct instance *inst,
-    uint32_t **idx)
+build_inst(struct health *h, const struct health *old, struct model_ix *ix,
+    struct instance *inst, uint32_t **idx)
 {
 	const struct cfg_instance	*cv = inst->cfg;
 	struct health_inst		*in = &h->insts[h->ninsts];
@@ -120,16 +169,31 @@ build_inst(struct health *h, const struct health *old, struct instance *inst,
 	in->maint_since = (int64_t)inst->maint_since;
 	in->tracks = *idx;
 	for (k = 0; k < cv->track_check.n; k++)
-		(*idx)[in->ntracks++] = (uint32_t)health_track_find(h,
+		(*idx)[in->ntracks++] = (uint32_t)name_index_find(&ix->tr,
 		    HEALTH_CHECK, cv->track_check.v[k]);
 	for (k = 0; k < cv->track_interface.n; k++)
-		(*idx)[in->ntracks++] = iface_index(h, old,
+		(*idx)[in->ntracks++] = iface_index(h, old, ix,
 		    cv->track_interface.v[k]);
 	*idx += in->ntracks;
 	in->groups = *idx;
 	for (k = 0; k < cv->groups.n; k++)
-		(*idx)[in->ngroups++] = group_index(h, old, cv->groups.v[k]);
+		(*idx)[in->ngroups++] = group_index(h, old, ix,
+		    cv->groups.v[k]);
 	*idx += in->ngroups;
+}
+
+/* The storage of the groups' indexes, and their members. */
+static void
+model_index(struct health *h)
+{
+	struct health_space	sp;
+
+	health_space(h, &sp);
+	h->members = xcalloc(sp.members + 1, sizeof(*h->members));
+	h->glists = xcalloc(sp.glists + 1, sizeof(*h->glists));
+	h->gents = xcalloc(sp.gents + 1, sizeof(*h->gents));
+	h->tscratch = xcalloc(sp.tscratch + 1, sizeof(*h->tscratch));
+	health_index(h);
 }
 
 /* The model for c and the registry; old's state carried over by name. */
@@ -139,6 +203,7 @@ model_build(struct health *h, uint32_t **pool, const struct health *old,
 {
 	struct instance *const	*list;
 	const struct cfg_instance *cv;
+	struct model_ix		 ix;
 	size_t			 n, i, ntr = c->nchecks, ngr = 0, nidx = 0;
 	uint32_t		*idx;
 
@@ -155,9 +220,12 @@ model_build(struct health *h, uint32_t **pool, const struct health *old,
 	h->groups = xcalloc(ngr + 1, sizeof(*h->groups));
 	h->insts = xcalloc(n + 1, sizeof(*h->insts));
 	*pool = idx = xcalloc(nidx + 1, sizeof(*idx));
-	build_checks(h, old, c);
+	ix_init(&ix, old, ntr, ngr);
+	build_checks(h, old, &ix, c);
 	for (i = 0; i < n; i++)
-		build_inst(h, old, list[i], &idx);
+		build_inst(h, old, &ix, list[i], &idx);
+	free(ix.slots);
+	model_index(h);
 }
 
 /* The name of instance i of the model, for "group fw: web ..." lines. */

@@ -4,6 +4,7 @@
  */
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
@@ -20,6 +21,11 @@ struct world {
 	struct health_group	groups[2];
 	struct health_inst	insts[4];
 	struct health		h;
+	/* The groups' indexes (health_space() says how many). */
+	uint32_t		members[8];
+	struct health_glist	glists[32];
+	struct health_gent	gents[32];
+	uint32_t		tscratch[16];
 };
 
 static const uint32_t	t0[] = { 0, 1 }, t1[] = { 2 }, t2[] = { 3 },
@@ -43,7 +49,8 @@ world_init(struct world *w)
 	w->insts[2] = (struct health_inst){ t2, 1, NULL, 0, false, 0 };
 	w->insts[3] = (struct health_inst){ t3, 1, g_both, 2, false, 0 };
 	w->h = (struct health){ w->tracks, 4, w->groups, 2, w->insts, 4,
-	    false };
+	    false, w->members, w->glists, w->gents, w->tscratch };
+	health_index(&w->h);
 	health_update(&w->h);
 }
 
@@ -226,7 +233,7 @@ test_groups(void)
 static void
 test_adjust(void)
 {
-	struct health_group	g = { "fw", 0, 0, false, false };
+	struct health_group	g = { .name = "fw" };
 
 	check_what = "manual demotion";
 	CHECK(health_group_adjust(&g, '+', 50) && g.manual == 50);
@@ -292,6 +299,232 @@ test_explain(void)
 	CHECK(c[2].why == (enum health_why)0xeeeeeeee);
 }
 
+/*
+ * The reference: explanations as health.c gave them before the groups had
+ * indexes, by a walk of every instance for every group.
+ */
+static void
+ref_put(struct health_contrib *out, size_t max, size_t *n,
+    struct health_contrib c)
+{
+	if (*n < max)
+		out[*n] = c;
+	(*n)++;
+}
+
+static bool
+ref_has(const uint32_t *v, size_t n, uint32_t x)
+{
+	size_t	k;
+
+	for (k = 0; k < n; k++)
+		if (v[k] == x)
+			return true;
+	return false;
+}
+
+static int32_t
+ref_amount(const struct health_track *t)
+{
+	return t->weight == HEALTH_FATAL ? HEALTH_FATAL : (int32_t)t->weight;
+}
+
+static size_t
+ref_explain(const struct health *h, size_t self, struct health_contrib *out,
+    size_t max)
+{
+	const struct health_inst	*me = &h->insts[self], *in;
+	const struct health_track	*t;
+	size_t				 i, k, q, n = 0;
+	uint32_t			 g;
+
+	for (k = 0; k < me->ntracks; k++)
+		if (health_track_failing(&h->tracks[me->tracks[k]]))
+			ref_put(out, max, &n, (struct health_contrib){
+			    .why = HEALTH_WHY_TRACK, .track = me->tracks[k],
+			    .amount = ref_amount(&h->tracks[me->tracks[k]]) });
+	for (q = 0; q < me->ngroups; q++) {
+		g = me->groups[q];
+		for (i = 0; i < h->ninsts; i++) {
+			in = &h->insts[i];
+			if (i == self || !ref_has(in->groups, in->ngroups, g))
+				continue;
+			for (k = 0; k < in->ntracks; k++) {
+				t = &h->tracks[in->tracks[k]];
+				if (!health_track_failing(t) ||
+				    ref_has(me->tracks, me->ntracks,
+				    in->tracks[k]))
+					continue;
+				ref_put(out, max, &n, (struct health_contrib){
+				    .why = HEALTH_WHY_MEMBER,
+				    .track = in->tracks[k], .group = g,
+				    .member = (uint32_t)i,
+				    .amount = ref_amount(t) });
+			}
+			if (in->maint)
+				ref_put(out, max, &n, (struct health_contrib){
+				    .why = HEALTH_WHY_MEMBER_MAINT, .group = g,
+				    .member = (uint32_t)i,
+				    .amount = HEALTH_FATAL });
+		}
+		if (h->groups[g].manual != 0)
+			ref_put(out, max, &n, (struct health_contrib){
+			    .why = HEALTH_WHY_MANUAL, .group = g,
+			    .amount = h->groups[g].manual });
+	}
+	if (me->maint)
+		ref_put(out, max, &n, (struct health_contrib){
+		    .why = HEALTH_WHY_MAINT, .amount = HEALTH_FATAL });
+	if (h->startup_hold)
+		ref_put(out, max, &n, (struct health_contrib){
+		    .why = HEALTH_WHY_STARTUP, .amount = HEALTH_FATAL });
+	return n;
+}
+
+/* A random world: up to 40 instances, 6 tracks, 5 groups. */
+#define RW_INSTS	40
+#define RW_TRACKS	6
+#define RW_GROUPS	5
+
+struct rworld {
+	struct health_track	tracks[RW_TRACKS];
+	struct health_group	groups[RW_GROUPS];
+	struct health_inst	insts[RW_INSTS];
+	uint32_t		tv[RW_INSTS][RW_TRACKS];
+	uint32_t		gv[RW_INSTS][RW_GROUPS];
+	uint32_t		members[RW_INSTS * RW_GROUPS];
+	struct health_glist	glists[RW_INSTS * RW_GROUPS * (RW_TRACKS + 1)];
+	struct health_gent	gents[RW_INSTS * RW_GROUPS * (RW_TRACKS + 1)];
+	uint32_t		tscratch[2 * (RW_TRACKS + 1)];
+	struct health		h;
+};
+
+static uint32_t	rnd_state = 12345;
+
+static uint32_t
+rnd(uint32_t n)
+{
+	rnd_state = rnd_state * 1103515245u + 12345u;
+	return (rnd_state >> 8) % n;
+}
+
+/* Each instance takes distinct tracks and groups, as the file allows. */
+static void
+rworld_init(struct rworld *w)
+{
+	struct health_space	sp;
+	size_t			i, k, nt = 1 + rnd(RW_TRACKS);
+	size_t			ng = 1 + rnd(RW_GROUPS), ni = 1 + rnd(RW_INSTS);
+
+	memset(w, 0, sizeof(*w));
+	for (k = 0; k < nt; k++)
+		health_track_init(&w->tracks[k], "t", HEALTH_CHECK,
+		    rnd(3) == 0 ? HEALTH_FATAL : (int)(1 + rnd(100)), 1, 1);
+	for (k = 0; k < ng; k++) {
+		w->groups[k].name = "g";
+		w->groups[k].manual = rnd(4) == 0 ? (int32_t)rnd(50) : 0;
+	}
+	for (i = 0; i < ni; i++) {
+		for (k = 0; k < nt; k++)
+			if (rnd(3) == 0)
+				w->tv[i][w->insts[i].ntracks++] = (uint32_t)k;
+		for (k = 0; k < ng; k++)
+			if (rnd(2) == 0)
+				w->gv[i][w->insts[i].ngroups++] = (uint32_t)k;
+		w->insts[i].tracks = w->tv[i];
+		w->insts[i].groups = w->gv[i];
+	}
+	w->h = (struct health){ w->tracks, nt, w->groups, ng, w->insts, ni,
+	    rnd(5) == 0, w->members, w->glists, w->gents, w->tscratch };
+	health_space(&w->h, &sp);
+	CHECK(sp.members <= RW_INSTS * RW_GROUPS &&
+	    sp.glists <= RW_INSTS * RW_GROUPS * (RW_TRACKS + 1) &&
+	    sp.gents <= RW_INSTS * RW_GROUPS * (RW_TRACKS + 1) &&
+	    sp.tscratch <= 2 * (RW_TRACKS + 1));
+	health_index(&w->h);
+}
+
+/* Random results and maintenance, then every explanation as before. */
+static void
+rworld_compare(struct rworld *w)
+{
+	struct health_contrib	a[48], b[48];
+	size_t			i, k, max, na, nb;
+
+	for (k = 0; k < w->h.ntracks; k++)
+		(void)health_track_result(&w->tracks[k], rnd(2) == 0);
+	for (i = 0; i < w->h.ninsts; i++)
+		w->insts[i].maint = rnd(4) == 0;
+	health_update(&w->h);
+	for (i = 0; i < w->h.ninsts; i++)
+		for (max = 0; max <= 48; max += 1 + max / 2) {
+			memset(a, 0, sizeof(a));
+			memset(b, 0, sizeof(b));
+			na = health_explain(&w->h, i, a, max);
+			nb = ref_explain(&w->h, i, b, max);
+			CHECKF(na == nb, "instance %zu: %zu contributions, "
+			    "the reference %zu", i, na, nb);
+			CHECKF(memcmp(a, b, sizeof(a)) == 0, "instance %zu, "
+			    "max %zu: not the reference's", i, max);
+		}
+}
+
+/* The groups' indexes explain exactly as a walk of every member did. */
+static void
+test_explain_indexed(void)
+{
+	struct rworld	*w = calloc(1, sizeof(*w));
+	int		 round, step;
+
+	check_what = "explanations through the groups' indexes";
+	for (round = 0; round < 300; round++) {
+		rworld_init(w);
+		for (step = 0; step < 4; step++)
+			rworld_compare(w);
+	}
+	free(w);
+}
+
+/* Thousands of members: every one explained without a walk of the rest. */
+static void
+test_explain_big_group(void)
+{
+	enum { N = 5000 };
+	static struct health_track	t[1];
+	static struct health_group	g[1];
+	static struct health_inst	in[N];
+	static uint32_t			members[N];
+	static struct health_glist	gl[2 * N];
+	static struct health_gent	ge[2 * N];
+	static uint32_t			ts[4];
+	static const uint32_t		tk[] = { 0 }, gk[] = { 0 };
+	struct health			h = { t, 1, g, 1, in, N, false,
+					    members, gl, ge, ts };
+	struct health_contrib		c[8];
+	size_t				i, n;
+
+	check_what = "one group of 5000, all tracking a failing check";
+	health_track_init(&t[0], "uplink", HEALTH_CHECK, HEALTH_FATAL, 1, 1);
+	g[0].name = "all";
+	for (i = 0; i < N; i++)
+		in[i] = (struct health_inst){ tk, 1, gk, 1, i % 2 == 0, 0 };
+	health_index(&h);
+	(void)health_track_result(&t[0], false);
+	health_update(&h);
+	/* Own track, 2499 or 2500 members in maintenance, own maintenance. */
+	n = health_explain(&h, 0, c, 8);
+	CHECKF(n == 1 + 2499 + 1, "%zu", n);
+	CHECK(c[0].why == HEALTH_WHY_TRACK && c[1].member == 2 &&
+	    c[1].why == HEALTH_WHY_MEMBER_MAINT && c[7].member == 14);
+	n = health_explain(&h, 1, c, 8);
+	CHECKF(n == 1 + 2500, "%zu", n);
+	CHECK(c[1].member == 0 && c[2].member == 2);
+	for (i = 0; i < N; i++)
+		if (health_explain(&h, i, c, 8) != 1 + 2500)
+			break;
+	CHECKF(i == N, "instance %zu", i);
+}
+
 static void
 test_lookup(void)
 {
@@ -323,6 +556,8 @@ main(void)
 	test_groups();
 	test_adjust();
 	test_explain();
+	test_explain_indexed();
+	test_explain_big_group();
 	test_lookup();
 	return check_done();
 }
