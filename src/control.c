@@ -9,8 +9,8 @@
  * queue overflows, or that reads nothing for CTL_STALL_SEC while replies
  * wait, is disconnected, so no client can make the daemon wait or grow
  * without bound.  A status of every instance is paced (bgpd's XOFF): at
- * most CTL_CHUNK instances a turn of the loop, and only while the socket
- * takes them, the connection's next request unread meanwhile; each read
+ * most CTL_CHUNK instances (and CTL_CHUNK_US) a turn of the loop, and only
+ * while the socket takes them, the connection's next request unread meanwhile; each read
  * callback handles at most CTL_BATCH requests.  So adverts' timers are
  * never held back for long, whatever the number of instances.
  *
@@ -53,7 +53,8 @@
 #define CTL_OUTQ_MAX	(16u << 20)	/* queued bytes per connection */
 #define CTL_STALL_SEC	5		/* a client that reads nothing */
 #define CTL_BATCH	16		/* requests per read callback */
-#define CTL_CHUNK	64		/* status replies per turn */
+#define CTL_CHUNK	64		/* status replies per turn, at most */
+#define CTL_CHUNK_US	250		/* and no longer than this */
 #define CTL_CONN_MAX	1024
 #define CTL_LOG_PERIOD	1000000		/* bad clients: a line a second */
 
@@ -329,19 +330,25 @@ send_end(struct ctl_conn *c, uint32_t seq)
 }
 
 /*
- * The next instances of a status of all, while the socket takes them and
- * at most CTL_CHUNK; then END, and requests are read again.  A reload in
- * between changes the list: the reply goes on from the same position.
- * False if the connection is gone.
+ * The next instances of a status of all, while the socket takes them, at
+ * most CTL_CHUNK and CTL_CHUNK_US (an instance in a big group costs more
+ * to explain); then END, and requests are read again.  The rest waits for
+ * the next turn of the loop through a timer due now, so that the adverts
+ * due meanwhile go first: an event made active would run in this same
+ * turn.  A reload in between changes the list: the reply goes on from the
+ * same position.  False if the connection is gone.
  */
 static bool
 conn_more(struct ctl_conn *c)
 {
-	struct instance *const	*list;
-	size_t			 n, sent = 0;
+	static const struct timeval	 now_tv = { 0, 0 };
+	struct instance *const		*list;
+	int64_t				 t0 = clock_mono_us();
+	size_t				 n, sent = 0;
 
 	list = registry_list(&n);
-	while (c->streaming && STAILQ_EMPTY(&c->outq) && sent < CTL_CHUNK) {
+	while (c->streaming && STAILQ_EMPTY(&c->outq) && sent < CTL_CHUNK &&
+	    (sent % 8 != 0 || clock_mono_us() - t0 < CTL_CHUNK_US)) {
 		if (c->st_next >= n) {
 			c->streaming = false;
 			event_add(c->rev, NULL);
@@ -354,7 +361,7 @@ conn_more(struct ctl_conn *c)
 	}
 	/* A full socket resumes it from the write callback. */
 	if (c->streaming && STAILQ_EMPTY(&c->outq))
-		event_active(c->more, EV_TIMEOUT, 1);
+		event_add(c->more, &now_tv);
 	return true;
 }
 

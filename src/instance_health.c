@@ -39,6 +39,7 @@ static uint32_t		*hm_idx;	/* every instance's index lists */
 static struct event	*hm_hold_ev;	/* the startup hold's end */
 static int64_t		 hm_hold_from;	/* when it began (monotonic) */
 static bool		 hm_stopped;	/* exiting: no more changes */
+static struct event	*hm_apply_ev;	/* results of this turn: one apply */
 
 /* The model's strings are its own: free them with the arrays. */
 static void
@@ -393,6 +394,26 @@ health_apply(void)
 	registry_foreach(health_push_cb, NULL);
 }
 
+static void
+apply_cb(int fd UNUSED, short what UNUSED, void *arg UNUSED)
+{
+	health_apply();
+}
+
+/*
+ * Results come in bursts (check scripts reaped together, links going
+ * down together): one apply at the end of this turn of the loop for all
+ * of them, not one each, since an apply walks every instance.
+ */
+static void
+health_apply_soon(void)
+{
+	if (hm_apply_ev == NULL)
+		hm_apply_ev = event_new(instance_event_base(), -1, 0,
+		    apply_cb, NULL);
+	event_active(hm_apply_ev, EV_TIMEOUT, 1);
+}
+
 /* The startup hold is over: by time, or every check passed once. */
 static void
 hold_end(const char *why)
@@ -463,6 +484,9 @@ health_shutdown(void)
 	if (hm_hold_ev != NULL)
 		event_free(hm_hold_ev);
 	hm_hold_ev = NULL;
+	if (hm_apply_ev != NULL)
+		event_free(hm_apply_ev);
+	hm_apply_ev = NULL;
 	model_free(&hm, hm_idx);
 	hm = (struct health){ 0 };
 	hm_idx = NULL;
@@ -588,7 +612,7 @@ health_result(size_t t, bool ok, const char *why)
 			    ok ? tr->ok_run : tr->fail_run, ok ? "passed" :
 			    "failed", why);
 		health_ctl_event(tr, why);
-		health_apply();
+		health_apply_soon();
 	}
 	if (first_pass && hm.startup_hold && health_checks_passed(&hm))
 		hold_end("every check has passed once");
