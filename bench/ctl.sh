@@ -5,6 +5,9 @@
 #   status_ms   ucarpctl status -j, connect to last byte (median of 5)
 #   metrics_ms  ucarpctl metrics, the same
 #   status_kib  the size of status -j's output
+#   turn_ms     with perf: the longest turn of the daemon's event loop
+#               while status -j runs 5 times (bench/turns.py: no advert
+#               fires during a turn; the target is 1 ms)
 #   gap_ms      the longest gap between two adverts of one router while
 #               10 clients run ucarpctl status -j in a loop for WINDOW s
 #               (undisturbed: the 1000 ms interval; target: under 1020)
@@ -33,6 +36,8 @@ done
 [ -x "$UCARPCTL" ] || die "no ucarpctl at $UCARPCTL (build first, or set UCARPCTL)"
 [ "$(id -u)" -eq 0 ] || die "needs root (network namespaces)"
 command -v tcpdump >/dev/null || die "no tcpdump (apt-get install tcpdump)"
+turns=0
+perf list syscalls:sys_enter_epoll_wait 2>/dev/null | grep -q sys_enter_epoll_wait && turns=1
 
 conf() {
 	local i l v
@@ -82,7 +87,18 @@ for n in "$@"; do
 	cap_start ${TAG}s any "$cap"
 	cpid=$CAP_PID
 	sleep 2		# two rounds of adverts before measuring
+	turn_ms=-
+	if [ $turns -eq 1 ]; then
+		rm -f "$TMP/turns.data"
+		ppid=$(python3 "$BENCH_DIR/turns.py" start "$pid" "$TMP/turns.data")
+		PIDS+=("$ppid")
+	fi
 	status_ms=$(ms "$UCARPCTL" -s "$SOCK" status -j)
+	if [ $turns -eq 1 ]; then
+		kill -INT "$ppid" 2>/dev/null
+		wait_for 30 gone "$ppid"
+		turn_ms=$(python3 "$BENCH_DIR/turns.py" longest "$TMP/turns.data")
+	fi
 	metrics_ms=$(ms "$UCARPCTL" -s "$SOCK" metrics)
 	kib=$("$UCARPCTL" -s "$SOCK" status -j | wc -c | awk '{ printf "%.0f", $1 / 1024 }')
 	t0=$(now_s)
@@ -100,8 +116,8 @@ for n in "$@"; do
 	read -r base _ _ _ nb <<< "$(pcap gapwin "$cap" "$t0" "$t1")"
 	read -r hi hr _ _ nr <<< "$(pcap gapwin "$cap" "$t1" "$t2")"
 	polls=$(cat "$TMP"/poll.* | awk '{ s += $1 } END { print s }')
-	printf 'N=%d  status -j %s ms (%s KiB)  metrics %s ms  longest gap with 10 pollers %.1f ms (%s; %d routers), without %.1f ms (%d routers)  polls %d in %d s\n' \
-	    "$n" "$status_ms" "$kib" "$metrics_ms" "$(awk -v g="$hi" 'BEGIN { print g * 1000 }')" "$hr" "$nr" \
+	printf 'N=%d  status -j %s ms (%s KiB, longest loop turn %s ms)  metrics %s ms  longest gap with 10 pollers %.1f ms (%s; %d routers), without %.1f ms (%d routers)  polls %d in %d s\n' \
+	    "$n" "$status_ms" "$kib" "$turn_ms" "$metrics_ms" "$(awk -v g="$hi" 'BEGIN { print g * 1000 }')" "$hr" "$nr" \
 	    "$(awk -v g="$base" 'BEGIN { print g * 1000 }')" "$nb" "$polls" "$window"
 	rm -f "$TMP"/poll.*
 	kill -TERM "$pid" 2>/dev/null

@@ -22,14 +22,23 @@
 #   base_ms     the longest gap in the 2 s before the SIGHUP (the jitter)
 #   extra       adverts in the 1 s after the SIGHUP beyond one per router
 #   changes     state changes logged after the SIGHUP (target: 0)
+#   turn_ms     ours, with perf: the longest turn of the daemon's event
+#               loop from the SIGHUP to 1 s after its verdict (bench/
+#               turns.py: no advert can fire during a turn, so this is how
+#               late the reload made one; target: under 20)
 #
-# usage: bench/reload.sh [-n REPS] [N]   (default N 1000)
+# With -c the reload is asked by ucarpctl reload instead (ours only,
+# scenario reload_ctl_N), which returns once the reload is applied.
+#
+# usage: bench/reload.sh [-c] [-n REPS] [N]   (default N 1000)
 . "$(dirname "$0")/lib.sh"
 
 reps=5
+byctl=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	-n) reps=$2; shift 2 ;;
+	-c) byctl=1; shift ;;
 	-h|--help) sed -n '2,/^\. /p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
 	*) break ;;
 	esac
@@ -38,7 +47,13 @@ n=${1:-1000}
 bench_require
 command -v perl >/dev/null || die "no perl (apt-get install perl)"
 impls=$(echo "${BENCH_IMPLS:-ours kav2 kav3}" | sed 's/ucarp//')
+[ $byctl -eq 1 ] && impls=ours
 k=$(links_for "$n")
+: "${UCARPCTL:=$(dirname "$OURS")/../ctl/ucarpctl}"
+[ $byctl -eq 0 ] || [ -x "$UCARPCTL" ] || die "no ucarpctl at $UCARPCTL (build first, or set UCARPCTL)"
+# The loop's turns need perf and its syscall tracepoints.
+turns=0
+perf list syscalls:sys_enter_epoll_wait 2>/dev/null | grep -q sys_enter_epoll_wait && turns=1
 
 # conf IMPL CHANGED: A's file; with CHANGED 1 the first router differs.
 conf() {
@@ -66,6 +81,9 @@ conf() {
 	esac
 }
 
+# past T: the clock is past T (s); adverts_from CAP T MIN: MIN adverts since T.
+past() { awk -v t="$1" -v n="$(now_s)" 'BEGIN { exit !(n > t) }'; }
+adverts_from() { [ "$(pcap window "$1" "$2" 9e9 | awk '{ print $1 }')" -ge "$3" ]; }
 line_after() { tail -n +"$(( $2 + 1 ))" "$1" | grep -qE -- "$3"; }
 # The arrival stamp (s) of the first line after line MARK matching RE.
 stamp_after() { tail -n +"$(( $2 + 1 ))" "$1" | grep -m1 -E -- "$3" | awk '{ print $1 }'; }
@@ -73,7 +91,8 @@ stamp_after() { tail -n +"$(( $2 + 1 ))" "$1" | grep -m1 -E -- "$3" | awk '{ pri
 one() {	# IMPL REP
 	local impl=$1 rep=$2 log=$TMP/$1.log fifo=$TMP/$1.fifo conf=$TMP/$1.conf
 	local cap=$TMP/reload.pcap pid spid cpid mre done_re start_re mark t_sig t_done t_start
-	local hi hr lo lr nr base sc=reload_$n
+	local hi hr lo lr nr base sc=reload_$n ppid=""
+	[ $byctl -eq 1 ] && sc=reload_ctl_$n
 	skip_given_up "$sc" "$impl" "$n" "$rep" && return
 	net_pair "$k" s
 	rm -f "$fifo" "$cap" "$TMP/k.pid" "$TMP/k.vrrp.pid"
@@ -85,6 +104,7 @@ one() {	# IMPL REP
 		"$OURS" -t -c "$conf" > /dev/null || die "our configuration is refused"
 		BG_OUT=$fifo bg ${TAG}a "$OURS" -c "$conf"
 		start_re='SIGHUP: reloading'
+		[ $byctl -eq 1 ] && start_re='ucarpctl \(uid [0-9]+\): reloading'
 		done_re='last reload (applied|of .* refused)'
 	else
 		BG_OUT=$fifo bg ${TAG}a "$KEEPALIVED" "${KEEPALIVED_FLAGS[@]}" -f "$conf" -p "$TMP/k.pid" -r "$TMP/k.vrrp.pid"
@@ -104,11 +124,21 @@ one() {	# IMPL REP
 	fi
 	# Two full rounds of adverts before the reload.
 	t_start=$(now_s)
-	wait_for 20 test "$(pcap window "$cap" "$t_start" 9e9 | awk '{ print $1 }')" -ge $((3 * n))
+	wait_for 20 adverts_from "$cap" "$t_start" $((3 * n))
 	conf "$impl" 1 > "$conf"
 	mark=$(wc -l < "$log")
+	if [ "$impl" = ours ] && [ $turns -eq 1 ]; then
+		rm -f "$TMP/turns.data"
+		ppid=$(python3 "$BENCH_DIR/turns.py" start "$pid" "$TMP/turns.data")
+		PIDS+=("$ppid")
+	fi
 	t_sig=$(now_s)
-	kill -HUP "$pid"
+	if [ $byctl -eq 1 ]; then
+		"$UCARPCTL" -s "$TMP/a.sock" reload > "$TMP/ctl.out" 2>&1 &
+		PIDS+=("$!")
+	else
+		kill -HUP "$pid"
+	fi
 	if ! wait_for 60 line_after "$log" "$mark" "$done_re"; then
 		note "$impl rep $rep: no reload verdict within 60 s"
 		result "$sc" "$impl" failed "$rep" 1
@@ -116,8 +146,14 @@ one() {	# IMPL REP
 		return
 	fi
 	t_done=$(stamp_after "$log" "$mark" "$done_re")
+	if [ -n "$ppid" ]; then
+		wait_for 5 past "$(awk -v t="$t_done" 'BEGIN { printf "%.6f", t + 1 }')"
+		kill -INT "$ppid" 2>/dev/null
+		wait_for 30 gone "$ppid"
+		result "$sc" "$impl" turn_ms "$rep" "$(python3 "$BENCH_DIR/turns.py" longest "$TMP/turns.data")"
+	fi
 	# Three more seconds of adverts, then stop.
-	wait_for 20 test "$(pcap window "$cap" "$(awk -v t="$t_sig" 'BEGIN { printf "%.6f", t + 3 }')" 9e9 | awk '{ print $1 }')" -ge 1
+	wait_for 20 adverts_from "$cap" "$(awk -v t="$t_sig" 'BEGIN { printf "%.6f", t + 3 }')" 1
 	cap_stop "$cpid"
 	read -r hi hr lo lr nr <<< "$(pcap gapwin "$cap" "$(awk -v t="$t_sig" 'BEGIN { printf "%.6f", t - 2 }')" \
 	    "$(awk -v t="$t_sig" 'BEGIN { printf "%.6f", t + 3 }')" 10/1)"
