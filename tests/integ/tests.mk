@@ -53,6 +53,7 @@ INTEG_TESTS = \
 	tests/integ/530-kill-restart.sh \
 	tests/integ/540-secrets.sh \
 	tests/integ/610-ctl-status.sh \
+	tests/integ/615-ctl-reload-burst.sh \
 	tests/integ/620-ctl-hostile.sh \
 	tests/integ/630-ctl-monitor.sh \
 	tests/integ/640-maintenance.sh \
