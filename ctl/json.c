@@ -37,25 +37,35 @@ utf8_len(const unsigned char *s)
 	return n;
 }
 
+/* Whether byte c goes out as it is (a UTF-8 sequence is checked apart). */
+static bool
+json_plain(unsigned char c)
+{
+	return c >= 0x20 && c != 0x7f && c != '"' && c != '\\';
+}
+
 static void
 json_quoted(const char *str)
 {
-	const unsigned char	*s = (const unsigned char *)str;
+	const unsigned char	*s = (const unsigned char *)str, *run;
 	size_t			 n;
 
 	putchar('"');
 	while (*s != '\0') {
-		if (*s == '"' || *s == '\\') {
-			printf("\\%c", *s++);
-		} else if (*s < 0x20 || *s == 0x7f) {
-			printf("\\u%04x", *s++);
-		} else if ((n = utf8_len(s)) == 0) {
+		/* A run of bytes as they are, in one write (10 MB of status). */
+		for (run = s; json_plain(*s) && (n = utf8_len(s)) != 0; s += n)
+			;
+		if (s > run)
+			fwrite(run, 1, (size_t)(s - run), stdout);
+		if (*s == '\0')
+			break;
+		if (*s == '"' || *s == '\\')
+			printf("\\%c", *s);
+		else if (*s < 0x20 || *s == 0x7f)
+			printf("\\u%04x", *s);
+		else
 			fputs("\\ufffd", stdout);
-			s++;
-		} else {
-			fwrite(s, 1, n, stdout);
-			s += n;
-		}
+		s++;
 	}
 	putchar('"');
 }
