@@ -54,7 +54,7 @@
 #define CTL_STALL_SEC	5		/* a client that reads nothing */
 #define CTL_BATCH	16		/* requests per read callback */
 #define CTL_CHUNK	64		/* status replies per turn, at most */
-#define CTL_CHUNK_US	250		/* and no longer than this */
+#define CTL_CHUNK_US	100		/* and no longer than this */
 #define CTL_CONN_MAX	1024
 #define CTL_LOG_PERIOD	1000000		/* bad clients: a line a second */
 
@@ -348,7 +348,7 @@ conn_more(struct ctl_conn *c)
 
 	list = registry_list(&n);
 	while (c->streaming && STAILQ_EMPTY(&c->outq) && sent < CTL_CHUNK &&
-	    (sent % 8 != 0 || clock_mono_us() - t0 < CTL_CHUNK_US)) {
+	    clock_mono_us() - t0 < CTL_CHUNK_US) {
 		if (c->st_next >= n) {
 			c->streaming = false;
 			event_add(c->rev, NULL);
