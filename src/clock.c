@@ -27,15 +27,15 @@ clock_wall_us(void)
 }
 
 /*
- * 64 random bits; counters and IP ids, as ucarp's arc4random().  Drawn
- * from a pool refilled 512 bytes at a time: every state machine event
- * takes one, and one getrandom() each was a system call per advert
- * received and three per advert sent.
+ * 64 random bits for the state machine's counters, as ucarp's
+ * arc4random().  Drawn from a pool refilled 4 KiB at a time: every state
+ * machine event takes one (two per advert sent), and one getrandom() each
+ * was a system call per advert received and three per advert sent.
  */
 uint64_t
 clock_random64(void)
 {
-	static uint64_t	pool[64];
+	static uint64_t	pool[512];
 	static size_t	left;
 	ssize_t		n;
 
@@ -48,4 +48,21 @@ clock_random64(void)
 		left = sizeof(pool) / sizeof(pool[0]);
 	}
 	return pool[--left];
+}
+
+/*
+ * An IPv4 header's id: it only has to vary, so a xorshift generator
+ * seeded once from getrandom() is enough.
+ */
+uint16_t
+clock_ip_id(void)
+{
+	static uint64_t	x;
+
+	while (x == 0)
+		x = clock_random64();
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	return (uint16_t)(x >> 32);
 }
