@@ -3,9 +3,12 @@
  * and the dispatch of its adverts to them by vhid.
  *
  * Capture is in immediate mode (ucarp 1.5.2's buffered capture delivered
- * adverts up to a second late), incoming direction only (our own adverts
- * never come back), filtered in the kernel to IPv4 and IPv6 protocol 112
- * (carp_pkt_parse() tells the families apart).  Link state comes from
+ * adverts up to a second late), incoming direction only, filtered in the
+ * kernel to IPv4 and IPv6 protocol 112 (carp_pkt_parse() tells the
+ * families apart).  Frames are sent through the capture's own socket, so
+ * that they never come back to it.  Adverts due together are queued and
+ * sent with one sendmmsg(2) per interface (iface_queue, iface_flush);
+ * other frames go out at once (iface_send).  Link state comes from
  * nl.c, so nothing polls and nothing sleeps; an interface that disappears
  * is closed and reopened when an interface of that name comes back.  Its
  * multicast memberships (mcast.c) are held exactly while the capture is
@@ -22,6 +25,7 @@
 #include <sys/socket.h>
 
 #include <netinet/in.h>
+#include <netpacket/packet.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -58,6 +62,9 @@
 #define IFACE_BUFSIZE		(128 * 1024)
 #define IFACE_BATCH		256	/* frames per wake-up, then yield */
 #define IFACE_FILTER		"ip proto 112 or ip6 proto 112"
+#define IFACE_TXQ		256	/* frames per sendmmsg */
+#define IFACE_TX_FRAME		128	/* adverts, GARPs, NAs: at most 90 */
+#define IFACE_TX_SNDBUF		(1024 * 1024)	/* a batch waiting for drivers */
 #define IFACE_WARN_PERIOD_US	1000000
 
 struct iface_slot {
@@ -85,8 +92,21 @@ struct iface {
 	struct log_rate	 rate[CARP_VERDICT_MAX];
 };
 
+/* A frame queued by iface_queue() until iface_flush(). */
+struct iface_tx {
+	uint8_t			 frame[IFACE_TX_FRAME];
+	size_t			 len;
+	struct sockaddr_ll	 sll;
+	int			 fd;		/* its interface's capture */
+	iface_fail_cb		 fail;
+	void			*arg;
+	unsigned		 tag;
+};
+
 static TAILQ_HEAD(, iface) ifaces = TAILQ_HEAD_INITIALIZER(ifaces);
 static struct event_base	*iface_base;
+static struct iface_tx		*iface_txq;
+static size_t			 iface_ntx;
 
 static void	iface_read_cb(int, short, void *);
 static void	iface_set_running(struct iface *, bool);
@@ -126,7 +146,7 @@ iface_open_pcap(struct iface *ifp, bool revive)
 	char			 errbuf[PCAP_ERRBUF_SIZE];
 	struct bpf_program	 prog;
 	pcap_t			*p;
-	int			 fd, rc;
+	int			 fd, rc, sz;
 
 	errbuf[0] = '\0';
 	if ((p = pcap_create(ifp->name, errbuf)) == NULL) {
@@ -184,6 +204,10 @@ iface_open_pcap(struct iface *ifp, bool revive)
 	}
 	/* Scripts must not inherit the capture. */
 	fcntl(fd, F_SETFD, FD_CLOEXEC);
+	/* It sends the batches of adverts too (iface_flush). */
+	sz = IFACE_TX_SNDBUF;
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &sz, sizeof(sz)) == -1)
+		(void)setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
 	ifp->pcap = p;
 	ifp->ev = event_new(iface_base, fd, EV_READ | EV_PERSIST,
 	    iface_read_cb, ifp);
@@ -419,6 +443,84 @@ iface_send(struct iface *ifp, const uint8_t *frame, size_t len)
 		return -1;
 	}
 	return 0;
+}
+
+void
+iface_queue(struct iface *ifp, const uint8_t *frame, size_t len,
+    iface_fail_cb fail, void *arg, unsigned tag)
+{
+	struct iface_tx	*t;
+
+	if (len > IFACE_TX_FRAME || len < CARP_ETH_LEN || ifp->pcap == NULL) {
+		if (iface_send(ifp, frame, len) == -1)
+			fail(arg, tag, errno);
+		return;
+	}
+	if (iface_txq == NULL)
+		iface_txq = xcalloc(IFACE_TXQ, sizeof(*iface_txq));
+	if (iface_ntx == IFACE_TXQ)
+		iface_flush();
+	t = &iface_txq[iface_ntx++];
+	memcpy(t->frame, frame, len);
+	t->len = len;
+	memset(&t->sll, 0, sizeof(t->sll));
+	t->sll.sll_family = AF_PACKET;
+	t->sll.sll_ifindex = (int)ifp->ifindex;
+	memcpy(&t->sll.sll_protocol, frame + 12, 2);	/* the EtherType */
+	t->fd = pcap_get_selectable_fd(ifp->pcap);
+	t->fail = fail;
+	t->arg = arg;
+	t->tag = tag;
+}
+
+/* Send the frames of one capture socket, in the order they were queued. */
+static void
+iface_flush_fd(int fd, size_t from, size_t n)
+{
+	struct mmsghdr	 v[IFACE_TXQ];
+	struct iovec	 iov[IFACE_TXQ];
+	struct iface_tx	*t, *of[IFACE_TXQ];
+	size_t		 i, m = 0;
+	int		 k;
+
+	for (i = from; i < n; i++) {
+		t = &iface_txq[i];
+		if (t->fd != fd)
+			continue;
+		t->fd = -1;	/* done */
+		of[m] = t;
+		iov[m].iov_base = t->frame;
+		iov[m].iov_len = t->len;
+		memset(&v[m], 0, sizeof(v[m]));
+		v[m].msg_hdr.msg_iov = &iov[m];
+		v[m].msg_hdr.msg_iovlen = 1;
+		v[m].msg_hdr.msg_name = &t->sll;
+		v[m].msg_hdr.msg_namelen = sizeof(t->sll);
+		m++;
+	}
+	/* sendmmsg stops at a frame that fails: it fails alone. */
+	for (i = 0; i < m; ) {
+		k = sendmmsg(fd, v + i, (unsigned)(m - i), 0);
+		if (k > 0) {
+			i += (size_t)k;
+			continue;
+		}
+		if (k == -1 && errno == EINTR)
+			continue;
+		of[i]->fail(of[i]->arg, of[i]->tag, k == -1 ? errno : EIO);
+		i++;
+	}
+}
+
+void
+iface_flush(void)
+{
+	size_t	i, n = iface_ntx;
+
+	iface_ntx = 0;
+	for (i = 0; i < n; i++)
+		if (iface_txq[i].fd != -1)
+			iface_flush_fd(iface_txq[i].fd, i, n);
 }
 
 const uint8_t *
@@ -662,6 +764,8 @@ void
 iface_shutdown(void)
 {
 	nl_shutdown();
+	free(iface_txq);
+	iface_txq = NULL;
 }
 
 char *

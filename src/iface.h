@@ -60,6 +60,19 @@ bool		 iface_forwarding6(const struct iface *);
 /* Send a whole Ethernet frame; 0 on success, -1 (errno set) on failure. */
 int		 iface_send(struct iface *, const uint8_t *frame, size_t len);
 
+/* Called for a queued frame that could not be sent, with its tag. */
+typedef void	(*iface_fail_cb)(void *arg, unsigned tag, int err);
+
+/*
+ * Queue a whole Ethernet frame (copied) until iface_flush(), which sends
+ * every frame queued, on all interfaces, with one sendmmsg(2); fail is
+ * called for each one that could not be sent.  The caller flushes before
+ * it returns to the event loop.
+ */
+void		 iface_queue(struct iface *, const uint8_t *frame, size_t len,
+		    iface_fail_cb fail, void *arg, unsigned tag);
+void		 iface_flush(void);
+
 const uint8_t	*iface_mac(const struct iface *);
 bool		 iface_running(const struct iface *);
 
