@@ -2,8 +2,10 @@
  * instance.c: one CARP instance's life cycle and the driver of its state
  * machine: feeds it events (timer, link, signals), carries out the
  * actions it returns (transitions, adverts, GARPs, scripts, notices) and
- * arms its one timer.  Receiving is in instance_rx.c, scripts in
- * instance_script.c, reload in instance_reload.c (see instance_priv.h).
+ * puts its next wake-up in the timer all instances share (a heap; adverts
+ * due in the same millisecond are sent together).  Receiving is in
+ * instance_rx.c, scripts in instance_script.c, reload in
+ * instance_reload.c (see instance_priv.h).
  */
 #include "config.h"
 
@@ -41,12 +43,35 @@ static struct log_rate		 instance_send_rate;
 static EVP_MD_CTX		*instance_hmac_work;
 static struct carp_hmac_outer	*instance_hmac_outer;
 static size_t			 instance_count;
+static const char		 instance_advert_fail[] = "write() has failed: "
+				    "could not send an advert";
+
+/*
+ * Every instance's next wake-up, in one heap under one libevent timer
+ * (instance_tick), armed for its earliest entry (tick_at, 0: not armed).
+ * While the tick runs the instances due (in_tick), their adverts are
+ * queued, sent together at its end, and their results fed back then to
+ * the instances on the txq list.
+ */
+static struct dheap		 instance_heap;
+static struct event		*instance_tick;
+static int64_t			 instance_tick_at;
+static int64_t			 instance_tick_now;
+static bool			 instance_in_tick;
+static bool			 instance_defer;	/* queue adverts */
+static struct instance		*instance_txq;
+
+static void	instance_timer_cb(int, short, void *);
+static void	instance_event_at(struct instance *, enum carp_event_type, int);
 
 void
 instance_init(struct event_base *base, bool legacy)
 {
 	instance_base = base;
 	instance_legacy = legacy;
+	instance_tick = evtimer_new(base, instance_timer_cb, NULL);
+	if (instance_tick == NULL)
+		fatalx("cannot create the instances' timer");
 }
 
 struct event_base *
@@ -55,29 +80,131 @@ instance_event_base(void)
 	return instance_base;
 }
 
-/* Arm the one timer at the machine's earliest deadline. */
+/*
+ * When to wake the machine: at its earliest deadline, but an advert's
+ * rounded up to the next millisecond, so that the instances due within
+ * the same millisecond share one wake-up and one sendmmsg (an advert is
+ * at most 1 ms late).  A master-down deadline is kept exact: a takeover
+ * is never late.
+ */
+static int64_t
+instance_wake_at(const struct carp_fsm *fsm)
+{
+	int64_t	d = carp_fsm_next_deadline(fsm), r;
+
+	if (d == 0 || d != fsm->ad_at)
+		return d;
+	r = (d + 999) / 1000 * 1000;
+	return fsm->md_at != 0 && fsm->md_at < r ? fsm->md_at : r;
+}
+
+/* Arm the libevent timer for the heap's earliest entry, if it moved. */
+static void
+instance_tick_sync(void)
+{
+	struct timeval	tv;
+	int64_t		at, now;
+
+	if (dheap_top(&instance_heap, &at) == NULL) {
+		if (instance_tick_at != 0)
+			evtimer_del(instance_tick);
+		instance_tick_at = 0;
+		return;
+	}
+	if (at == instance_tick_at)
+		return;
+	instance_tick_at = at;
+	now = clock_mono_us();
+	at = at > now ? at - now : 0;
+	tv.tv_sec = (time_t)(at / 1000000);
+	tv.tv_usec = (suseconds_t)(at % 1000000);
+	evtimer_add(instance_tick, &tv);
+}
+
+/* Take the instance off the timer. */
+static void
+instance_disarm(struct instance *inst)
+{
+	dheap_del(&instance_heap, &inst->tnode);
+	if (!instance_in_tick)
+		instance_tick_sync();
+}
+
+/* Put the machine's next wake-up in the heap. */
 void
 instance_arm(struct instance *inst)
 {
-	struct timeval	tv;
-	int64_t		d, now;
+	struct dheap	*h = &instance_heap;
+	int64_t		 at;
 
-	d = carp_fsm_next_deadline(&inst->fsm);
-	if (d == 0) {
-		evtimer_del(inst->timer);
+	if ((at = instance_wake_at(&inst->fsm)) == 0) {
+		instance_disarm(inst);
 		return;
 	}
-	now = clock_mono_us();
-	d = d > now ? d - now : 0;
-	tv.tv_sec = (time_t)(d / 1000000);
-	tv.tv_usec = (suseconds_t)(d % 1000000);
-	evtimer_add(inst->timer, &tv);
+	/* Due again within this tick: the next one, as libevent would. */
+	if (instance_in_tick && at <= instance_tick_now)
+		at = instance_tick_now + 1;
+	if (!dheap_queued(&inst->tnode) && h->n == h->cap) {
+		h->cap = h->cap > 0 ? h->cap * 2 : 64;
+		h->v = xreallocarray(h->v, h->cap, sizeof(*h->v));
+	}
+	inst->tnode.arg = inst;
+	dheap_set(h, &inst->tnode, at);
+	if (!instance_in_tick)
+		instance_tick_sync();
 }
 
+/*
+ * The adverts queued in this tick went out (or failed, instance_tx_fail):
+ * count them and feed their results back in order, then re-arm.
+ */
 static void
-instance_timer_cb(int fd UNUSED, short what UNUSED, void *arg)
+instance_tx_done(struct instance *inst)
 {
-	instance_event(arg, CARP_EV_TIMER);
+	unsigned	i, n = inst->txq_n, fail = inst->txq_fail;
+
+	inst->txq_n = 0;
+	inst->txq_fail = 0;
+	for (i = 0; i < n; i++) {
+		if (fail & (1u << i))
+			inst->send_errors++;
+		else
+			inst->sent++;
+	}
+	for (i = 0; i < n && inst->txq_depth < INSTANCE_FEEDBACK_MAX; i++)
+		instance_event_at(inst, fail & (1u << i) ? CARP_EV_SEND_FAIL :
+		    CARP_EV_SEND_OK, inst->txq_depth + 1);
+	instance_arm(inst);
+}
+
+/*
+ * Run every machine whose wake-up has come, then send their adverts with
+ * one sendmmsg and hand each machine its results.
+ */
+static void
+instance_timer_cb(int fd UNUSED, short what UNUSED, void *arg UNUSED)
+{
+	struct dheap_node	*node;
+	struct instance		*inst;
+	int64_t			 at;
+
+	instance_tick_at = 0;
+	instance_tick_now = clock_mono_us();
+	instance_in_tick = instance_defer = true;
+	while ((node = dheap_top(&instance_heap, &at)) != NULL &&
+	    at <= instance_tick_now) {
+		dheap_del(&instance_heap, node);
+		instance_event(node->arg, CARP_EV_TIMER);
+	}
+	instance_defer = false;
+	iface_flush();
+	while ((inst = instance_txq) != NULL) {
+		instance_txq = inst->txq_next;
+		inst->txq_next = NULL;
+		instance_tx_done(inst);
+	}
+	instance_in_tick = false;
+	instance_tick_sync();
 }
 
 /* The rekey window closed: the old key is of no use any more. */
@@ -158,11 +285,51 @@ instance_send_failed(struct instance *inst, const char *what, const char *addr)
 	    inst->cfg->interface, more);
 }
 
-/* Send one frame; count it, or log what could not be sent. */
+static const char	instance_no_ll6[] = "no IPv6 link-local address to "
+			    "send the IPv6 advert from (or give an IPv6 srcip)";
+
+/*
+ * A queued advert frame failed: tag is the advert's index in the tick
+ * times two, plus one for the IPv6 one.
+ */
+static void
+instance_tx_fail(void *arg, unsigned tag, int err UNUSED)
+{
+	struct instance	*inst = arg;
+
+	inst->txq_fail |= 1u << (tag / 2);
+	instance_send_failed(inst, tag % 2 ? instance_no_ll6 :
+	    instance_advert_fail, NULL);
+}
+
+static const char	instance_garp_fail4[] = "could not send a gratuitous ARP";
+static const char	instance_garp_fail6[] = "could not send a neighbour "
+			    "advertisement";
+
+/* A queued GARP or NA failed: tag is the index of its address. */
+static void
+instance_garp_fail(void *arg, unsigned tag, int err UNUSED)
+{
+	struct instance			*inst = arg;
+	const struct cfg_instance	*cv = inst->cfg;
+
+	instance_send_failed(inst, cv->addrs[tag].family == CARP_AF_INET6 ?
+	    instance_garp_fail6 : instance_garp_fail4, cv->addr_strs[tag]);
+}
+
+/*
+ * Send one frame, or queue it with fail and tag if fail is set (a frame
+ * of a tick: iface_flush() sends it, in order); log what could not be
+ * sent.  Returns -1 if it failed (not known yet if queued).
+ */
 static int
 instance_send_frame(struct instance *inst, const uint8_t *buf, size_t len,
-    const char *what, const char *addr)
+    const char *what, const char *addr, iface_fail_cb fail, int tag)
 {
+	if (len != 0 && fail != NULL) {
+		iface_queue(inst->ifp, buf, len, fail, inst, (unsigned)tag);
+		return 0;
+	}
 	if (len == 0 || iface_send(inst->ifp, buf, len) == -1) {
 		instance_send_failed(inst, what, addr);
 		return -1;
@@ -178,7 +345,7 @@ instance_send_frame(struct instance *inst, const uint8_t *buf, size_t len,
  */
 static int
 instance_send_family(struct instance *inst, const uint8_t *buf, size_t len,
-    uint8_t family, const char *what)
+    uint8_t family, const char *what, int tag)
 {
 	const struct cfg_instance	*cv = inst->cfg;
 	struct carp_addr		 src;
@@ -187,12 +354,13 @@ instance_send_family(struct instance *inst, const uint8_t *buf, size_t len,
 	int				 rc = 0, err = 0;
 
 	if (cv->peer.n == 0 || cv->unicast_also_multicast)
-		rc = instance_send_frame(inst, buf, len, what, NULL);
+		rc = instance_send_frame(inst, buf, len, what, NULL,
+		    tag >= 0 ? instance_tx_fail : NULL, tag);
 	if (cv->peer.n == 0)
 		return rc;
 	if (len == 0)		/* no source: say so once */
 		return cv->unicast_also_multicast ? rc :
-		    instance_send_frame(inst, buf, 0, what, NULL);
+		    instance_send_frame(inst, buf, 0, what, NULL, NULL, 0);
 	memset(&src, 0, sizeof(src));
 	src.family = family;
 	iplen = family == CARP_AF_INET ? CARP_IP_LEN : CARP_IP6_LEN;
@@ -212,15 +380,16 @@ instance_send_family(struct instance *inst, const uint8_t *buf, size_t len,
 /*
  * Send one advert per family the instance has addresses of: the BSD
  * backups keep one master-down timer per family.  Both carry the same
- * counter, as OpenBSD's.  Returns -1 if any of them failed.
+ * counter, as OpenBSD's.  Returns -1 if any of them failed.  With idx >= 0
+ * (the advert's index in a tick) the frames are queued and counted when
+ * they have gone out (instance_tx_done).
  */
 static int
-instance_send_advert(struct instance *inst, const struct carp_action *a)
+instance_send_advert(struct instance *inst, const struct carp_action *a,
+    int idx)
 {
 	const struct cfg_instance	*cv = inst->cfg;
 	const struct carp_auth		*auth = instance_tx_auth(inst);
-	static const char		 fail[] = "write() has failed: could "
-					    "not send an advert";
 	struct carp_tx			 tx;
 	uint8_t				 buf[CARP_FRAME6_LEN];
 	int				 rc = 0;
@@ -232,19 +401,21 @@ instance_send_advert(struct instance *inst, const struct carp_action *a)
 	tx.counter = a->counter;
 	tx.broadcast = cv->nomcast;
 	if (instance_has(cv, CARP_AF_INET)) {
-		tx.ip_id = (uint16_t)clock_random64();
+		tx.ip_id = clock_ip_id();
 		memcpy(tx.src_ip, instance_src4(cv), 4);
 		memcpy(tx.dst_ip, cv->mcast, 4);
 		rc |= instance_send_family(inst, buf, carp_pkt_build(buf,
-		    sizeof(buf), &tx, auth), CARP_AF_INET, fail);
+		    sizeof(buf), &tx, auth), CARP_AF_INET, instance_advert_fail,
+		    idx < 0 ? -1 : 2 * idx);
 	}
 	if (instance_has(cv, CARP_AF_INET6)) {
 		memcpy(tx.dst_ip6, carp_group6, 16);
 		rc |= instance_send_family(inst, buf, instance_src6(inst,
 		    tx.src_ip6) ? carp_pkt6_build(buf, sizeof(buf), &tx, auth) :
-		    0, CARP_AF_INET6, "no IPv6 link-local address to send the "
-		    "IPv6 advert from (or give an IPv6 srcip)");
+		    0, CARP_AF_INET6, instance_no_ll6, idx < 0 ? -1 : 2 * idx + 1);
 	}
+	if (idx >= 0)
+		return rc;
 	if (rc != 0) {
 		inst->send_errors++;
 		return -1;
@@ -256,10 +427,11 @@ instance_send_advert(struct instance *inst, const struct carp_action *a)
 /*
  * At takeover: a gratuitous ARP for every IPv4 address and an unsolicited
  * neighbour advertisement for every IPv6 one, with the interface's real
- * MAC, as ucarp does for IPv4.
+ * MAC, as ucarp does for IPv4.  In a tick they are queued (queue), behind
+ * the advert before them.
  */
 static void
-instance_send_garp(struct instance *inst)
+instance_send_garp(struct instance *inst, bool queue)
 {
 	const struct cfg_instance	*cv = inst->cfg;
 	uint8_t				 buf[CARP_NA_LEN], src6[16];
@@ -279,9 +451,9 @@ instance_send_garp(struct instance *inst)
 		else
 			len = carp_garp_build(buf, sizeof(buf),
 			    iface_mac(inst->ifp), cv->addrs[i].a);
-		instance_send_frame(inst, buf, len, v6 ? "could not send a "
-		    "neighbour advertisement" : "could not send a gratuitous "
-		    "ARP", cv->addr_strs[i]);
+		instance_send_frame(inst, buf, len, v6 ? instance_garp_fail6 :
+		    instance_garp_fail4, cv->addr_strs[i], queue ?
+		    instance_garp_fail : NULL, (int)i);
 	}
 }
 
@@ -377,6 +549,27 @@ instance_event(struct instance *inst, enum carp_event_type type)
 	instance_event_at(inst, type, 0);
 }
 
+/*
+ * The adverts of a tick are queued: their results go back in once they
+ * have been sent (instance_tx_done), the known failures with them.
+ */
+static void
+instance_tx_later(struct instance *inst, const int *sent, int nsent,
+    int depth)
+{
+	int	i;
+
+	for (i = 0; i < nsent; i++)
+		if (sent[i] != 0)
+			inst->txq_fail |= 1u << i;
+	inst->txq_n = (unsigned)nsent;
+	inst->txq_depth = depth;
+	inst->txq_next = instance_txq;
+	instance_txq = inst;
+	if (depth == 0)
+		instance_arm(inst);
+}
+
 /* Carry out the machine's actions in order; send results go back in. */
 void
 instance_exec(struct instance *inst, const struct carp_actions *acts, int depth)
@@ -384,6 +577,7 @@ instance_exec(struct instance *inst, const struct carp_actions *acts, int depth)
 	const struct carp_action *a;
 	size_t			 i;
 	int			 sent[CARP_ACTIONS_MAX] = { 0 }, nsent = 0;
+	bool			 defer = instance_defer && inst->txq_n == 0;
 
 	for (i = 0; i < acts->n; i++) {
 		a = &acts->a[i];
@@ -394,10 +588,12 @@ instance_exec(struct instance *inst, const struct carp_actions *acts, int depth)
 			instance_addrs_transition(inst, a);
 			break;
 		case CARP_ACT_SEND_ADVERT:
-			sent[nsent++] = instance_send_advert(inst, a);
+			sent[nsent] = instance_send_advert(inst, a,
+			    defer ? nsent : -1);
+			nsent++;
 			break;
 		case CARP_ACT_SEND_GARP:
-			instance_send_garp(inst);
+			instance_send_garp(inst, defer);
 			break;
 		case CARP_ACT_SCRIPT_UP:
 		case CARP_ACT_SCRIPT_DOWN:
@@ -411,6 +607,10 @@ instance_exec(struct instance *inst, const struct carp_actions *acts, int depth)
 			    (int)a->type);
 			break;
 		}
+	}
+	if (defer && nsent > 0) {
+		instance_tx_later(inst, sent, nsent, depth);
+		return;
 	}
 	/* Each advert's result, in order, as SEND_OK or SEND_FAIL. */
 	for (i = 0; i < (size_t)nsent && depth < INSTANCE_FEEDBACK_MAX; i++)
@@ -516,7 +716,6 @@ instance_new(struct cfg_instance *cv)
 		iface_join6(inst->ifp);
 	instance_params(cv, &p);
 	carp_fsm_init(&inst->fsm, &p);
-	inst->timer = evtimer_new(instance_base, instance_timer_cb, inst);
 	inst->uc = ucast_new(cv->interface);
 	ucast_set_peers(inst->uc, &cv->peer);
 	inst->sq = script_q_new(inst->prefix);
@@ -537,8 +736,7 @@ instance_free(struct instance *inst)
 {
 	if (inst == NULL)
 		return;
-	if (inst->timer != NULL)
-		event_free(inst->timer);
+	instance_disarm(inst);
 	instance_addrs_free(inst);
 	iface_detach(inst->ifp, inst->cfg->vhid);
 	if (!inst->cfg->nomcast)
@@ -578,7 +776,7 @@ void
 instance_garp(struct instance *inst)
 {
 	if (inst->fsm.state == CARP_MASTER)
-		instance_send_garp(inst);
+		instance_send_garp(inst, false);
 }
 
 void
@@ -592,7 +790,7 @@ instance_shutdown(struct instance *inst)
 		 * instance stops cold: no more adverts, packets or link events
 		 * while the daemon waits for scripts already started.
 		 */
-		evtimer_del(inst->timer);
+		instance_disarm(inst);
 		iface_detach(inst->ifp, inst->cfg->vhid);
 		return;
 	}

@@ -28,6 +28,7 @@
 #include "carp_rekey.h"
 #include "carp_replay.h"
 #include "cfg.h"
+#include "dheap.h"
 #include "health.h"
 #include "log.h"
 #include "script.h"
@@ -92,7 +93,11 @@ struct instance {
 						   at the first advert checked */
 	struct iface		*ifp;
 	struct ucast		*uc;		/* unicast peers, sockets */
-	struct event		*timer;
+	struct dheap_node	 tnode;		/* in the instances' timer */
+	struct instance		*txq_next;	/* adverts sent in a tick */
+	unsigned		 txq_n;		/* their number */
+	uint32_t		 txq_fail;	/* bit i: advert i failed */
+	int			 txq_depth;	/* of the event that sent them */
 	struct script_q		*sq;
 	struct instance_script_rec	 queued;	/* the last script queued */
 	char			*prefix;	/* "eth0 vhid 42 (web): " */
