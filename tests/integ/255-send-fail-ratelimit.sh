@@ -17,19 +17,7 @@ multi_init
 mnet_make 1 1
 
 N=8
-{
-	echo 'defaults = { pass = "fail"; advbase = 0; ignoreifstate = true; };'
-	echo 'instances = ('
-	for ((v = 1; v <= N; v++)); do
-		mconf_inst "f$v" eth0 "$(haddr 1 1)" "$v" "198.18.100.$v" advskew=$((9 + v))
-		[ $v = $N ] || echo ','
-	done
-	echo
-	echo ');'
-} > "$TMPD/h1.conf"
-
-mstart 1 "$TMPD/h1.conf" $N
-wait_until 10 mall_state 1 MASTER $N || test_fail "the $N instances did not become MASTER: $(mstates 1 | tr '\n' ' ')"
+mstart_failing $N f
 
 # ---- 1. eth0 goes away: sends fail ----------------------------------------------------
 SEND_FAIL='could not send'
@@ -68,10 +56,5 @@ mcheck_running 1
 mnet_port 1 1
 wait_until 5 mport_up 1 1 || test_fail "the new eth0 has no carrier"
 mwait_log 1 'eth0: interface is back, capture reopened' 10
-for ((v = 1; v <= N; v++)); do
-	mwait_counter 1 f$v sent 5 15
-done
-mwait_log 1 'f1\): .*promoted' 10
-wait_until 5 mall_state 1 MASTER $N || test_fail "the instances are not all MASTER after eth0 came back: $(mstates 1 | tr '\n' ' ')"
-mcheck_running 1
+msends_again $N f "eth0 came back"
 test_pass

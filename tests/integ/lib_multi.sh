@@ -244,6 +244,39 @@ mflush_vips() {
 
 # ---- configuration and scripts ----------------------------------------------------
 
+# mstart_failing N PREFIX: host 1 alone (mnet_make 1 1) runs N instances
+# PREFIX1..PREFIXN on eth0, advbase 0 (advskew 10..), ignoreifstate =
+# true, for tests of failing sends; returns once all are MASTER.
+mstart_failing() {
+	local n=$1 pre=$2 v
+	{
+		echo "defaults = { pass = \"$pre\"; advbase = 0; ignoreifstate = true; };"
+		echo 'instances = ('
+		for ((v = 1; v <= n; v++)); do
+			mconf_inst "$pre$v" eth0 "$(haddr 1 1)" "$v" "198.18.100.$v" advskew=$((9 + v))
+			[ $v = "$n" ] || echo ','
+		done
+		echo
+		echo ');'
+	} > "$TMPD/h1.conf"
+	mstart 1 "$TMPD/h1.conf" "$n"
+	wait_until 10 mall_state 1 MASTER "$n" ||
+	    test_fail "the $n instances did not become MASTER: $(mstates 1 | tr '\n' ' ')"
+}
+
+# msends_again N PREFIX WHAT: the N instances of mstart_failing send again
+# (sent counters rise), are promoted back and are all MASTER after WHAT.
+msends_again() {
+	local n=$1 pre=$2 v
+	for ((v = 1; v <= n; v++)); do
+		mwait_counter 1 "$pre$v" sent 5 15
+	done
+	mwait_log 1 "$pre"'1\): .*promoted' 10
+	wait_until 5 mall_state 1 MASTER "$n" ||
+	    test_fail "the instances are not all MASTER after $3: $(mstates 1 | tr '\n' ' ')"
+	mcheck_running 1
+}
+
 # mconf_inst NAME IFACE SRCIP VHID ADDR [KEY=VALUE ...]: one instance block
 # (values given verbatim: quote strings yourself, e.g. upscript='"/x"').
 mconf_inst() {

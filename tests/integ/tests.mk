@@ -31,6 +31,7 @@ INTEG_TESTS = \
 	tests/integ/250-iface-gone.sh \
 	tests/integ/252-mcast-late-iface.sh \
 	tests/integ/255-send-fail-ratelimit.sh \
+	tests/integ/257-send-fail-link-down.sh \
 	tests/integ/260-pcap-per-iface.sh \
 	tests/integ/310-reload-identical.sh \
 	tests/integ/320-reload-changes.sh \
