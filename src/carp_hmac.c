@@ -4,25 +4,28 @@
  *
  * Pure core: libcrypto only, no I/O; the contexts are libcrypto's.
  *
- * HMAC (RFC 2104) is built here on libcrypto's EVP SHA-1 with both keyed
- * states precomputed, as OpenBSD's carp does.  Per advert, each state is
- * copied into a preallocated context and finished: measured with
- * callgrind (OpenSSL 3.0) that costs about 3,500 instructions per HMAC,
- * against 2,400 for the deprecated SHA1_* calls (whose states could be
- * copied by value), 3,900 for EVP_MD_CTX_copy, 4,100 for EVP_MAC (which
- * copies the same states, with more layers), 4,600 for copying the inner
- * state only and 5,750 for hashing the keyed blocks again each time.  The
- * difference is the copy: OpenSSL 3.0 frees the destination's state and
- * allocates a new one, and EVP_DigestInit_ex2 on a used context does the
- * same, so no EVP call starts a hash without an allocation.
+ * HMAC (RFC 2104) is built here on libcrypto's SHA1_* calls with both
+ * keyed states precomputed, as OpenBSD's carp does.  Per advert, each
+ * state is copied by value and finished: measured with callgrind (OpenSSL
+ * 3.0) that costs about 2,400 instructions per HMAC, against 3,500 for
+ * EVP's (whose copy frees the destination's state and allocates another),
+ * 4,100 for EVP_MAC and 5,750 for hashing the keyed blocks again each
+ * time.  The SHA1_* calls are deprecated since OpenSSL 3.0 but kept in
+ * 3.x; they are also what keeps the daemon small (issue 20): an EVP fetch
+ * starts the default provider, which makes 1.9 MB more of libcrypto
+ * resident (3.4 MB against 1.5 MB), and a state is a plain 96-byte
+ * struct, held in the auth instead of two allocations of 192 bytes.
  */
+/* The SHA1_* calls (see above), without their deprecation warnings. */
+#define OPENSSL_SUPPRESS_DEPRECATED
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
+#include <openssl/sha.h>
 
 #include "carp_hmac.h"
 
@@ -31,7 +34,7 @@
 
 /* H(K ^ opad) and the password it was keyed with, counted references. */
 struct carp_hmac_outer {
-	EVP_MD_CTX	*ctx;
+	SHA_CTX		 ctx;
 	unsigned	 refs;
 	uint8_t		 passlen;
 	uint8_t		 pass[CARP_PASS_MAX];
@@ -80,14 +83,14 @@ addr_hashed(const struct carp_addr *addrs, size_t i)
  * only for OpenBSD's HMAC_ORIG (ll).
  */
 static bool
-addrs_update(EVP_MD_CTX *ctx, const struct carp_addr *addrs, size_t n,
+addrs_update(SHA_CTX *ctx, const struct carp_addr *addrs, size_t n,
     bool ll)
 {
 	size_t	i;
 
 	for (i = 0; i < n; i++)
 		if ((ll || !carp_addr_is_ll6(&addrs[i])) &&
-		    addr_hashed(addrs, i) && !EVP_DigestUpdate(ctx,
+		    addr_hashed(addrs, i) && !SHA1_Update(ctx,
 		    addrs[i].a, carp_addr_len(&addrs[i])))
 			return false;
 	return true;
@@ -124,8 +127,7 @@ ll_differs(const struct carp_auth *auth)
 
 /* Start ctx with the key XORed into a block of pad bytes. */
 static bool
-keyed_block(EVP_MD_CTX *ctx, const EVP_MD *md, const struct carp_auth *auth,
-    uint8_t padbyte)
+keyed_block(SHA_CTX *ctx, const struct carp_auth *auth, uint8_t padbyte)
 {
 	uint8_t	pad[SHA1_BLOCK];
 	size_t	i;
@@ -134,8 +136,7 @@ keyed_block(EVP_MD_CTX *ctx, const EVP_MD *md, const struct carp_auth *auth,
 	memset(pad, padbyte, sizeof(pad));
 	for (i = 0; i < auth->passlen; i++)
 		pad[i] ^= auth->pass[i];
-	ok = EVP_DigestInit_ex2(ctx, md, NULL) &&
-	    EVP_DigestUpdate(ctx, pad, sizeof(pad));
+	ok = SHA1_Init(ctx) && SHA1_Update(ctx, pad, sizeof(pad));
 	OPENSSL_cleanse(pad, sizeof(pad));
 	return ok;
 }
@@ -145,8 +146,7 @@ keyed_block(EVP_MD_CTX *ctx, const EVP_MD *md, const struct carp_auth *auth,
  * addresses), up to the counter; with the link-local ones if ll.
  */
 static bool
-inner_build(EVP_MD_CTX *ctx, const EVP_MD *md, const struct carp_auth *auth,
-    bool ll)
+inner_build(SHA_CTX *ctx, const struct carp_auth *auth, bool ll)
 {
 	static const uint8_t	head[2] = { 2, 1 };	/* version, type */
 	struct carp_addr	set[CARP_ADDRS_MAX + 1];
@@ -157,11 +157,11 @@ inner_build(EVP_MD_CTX *ctx, const EVP_MD *md, const struct carp_auth *auth,
 		set[n++] = auth->ll6;
 		addrs_sort(set, n);
 	}
-	return keyed_block(ctx, md, auth, 0x36) &&
-	    EVP_DigestUpdate(ctx, head, sizeof(head)) &&
+	return keyed_block(ctx, auth, 0x36) &&
+	    SHA1_Update(ctx, head, sizeof(head)) &&
 	    (!auth->has_lladdr ||
-	    EVP_DigestUpdate(ctx, auth->lladdr, sizeof(auth->lladdr))) &&
-	    EVP_DigestUpdate(ctx, &auth->vhid, 1) &&
+	    SHA1_Update(ctx, auth->lladdr, sizeof(auth->lladdr))) &&
+	    SHA1_Update(ctx, &auth->vhid, 1) &&
 	    addrs_update(ctx, set, n, ll);
 }
 
@@ -170,13 +170,12 @@ carp_hmac_outer_put(struct carp_hmac_outer *o)
 {
 	if (o == NULL || --o->refs > 0)
 		return;
-	EVP_MD_CTX_free(o->ctx);
 	OPENSSL_clear_free(o, sizeof(*o));
 }
 
 /* A new outer state for auth's password, one reference; NULL on failure. */
 static struct carp_hmac_outer *
-outer_new(const struct carp_auth *auth, const EVP_MD *md)
+outer_new(const struct carp_auth *auth)
 {
 	struct carp_hmac_outer	*o;
 
@@ -185,8 +184,7 @@ outer_new(const struct carp_auth *auth, const EVP_MD *md)
 	o->refs = 1;
 	o->passlen = auth->passlen;
 	memcpy(o->pass, auth->pass, auth->passlen);
-	if ((o->ctx = EVP_MD_CTX_new()) == NULL ||
-	    !keyed_block(o->ctx, md, auth, 0x5c)) {
+	if (!keyed_block(&o->ctx, auth, 0x5c)) {
 		carp_hmac_outer_put(o);
 		return NULL;
 	}
@@ -196,48 +194,30 @@ outer_new(const struct carp_auth *auth, const EVP_MD *md)
 /*
  * The keyed states: the inner ones up to the counter, H(K ^ opad ...) up
  * to the inner digest.  The key is at most 19 bytes, so it is used as is,
- * zero-padded to the block.  The algorithm is fetched once here; the
- * contexts keep their reference.
+ * zero-padded to the block.
  */
 static bool
 hmac_prepare(struct carp_auth *auth)
 {
-	EVP_MD	*md;
-	bool	 ll = ll_differs(auth), ok;
-
 	if (auth->passlen > CARP_PASS_MAX || auth->naddrs > CARP_ADDRS_MAX)
 		return false;
-	auth->inner = EVP_MD_CTX_new();
-	auth->inner_ll = ll ? EVP_MD_CTX_new() : NULL;
-	if (auth->work == NULL)		/* kept if shared */
-		auth->work = EVP_MD_CTX_new();
-	if ((md = EVP_MD_fetch(NULL, "SHA1", NULL)) == NULL)
+	if (!inner_build(&auth->inner, auth, false))
 		return false;
-	auth->outer = outer_new(auth, md);
-	ok = auth->inner != NULL && auth->outer != NULL &&
-	    auth->work != NULL && inner_build(auth->inner, md, auth, false) &&
-	    (!ll || (auth->inner_ll != NULL &&
-	    inner_build(auth->inner_ll, md, auth, true))) &&
-	    EVP_MD_get_size(md) == SHA1_LEN;
-	EVP_MD_free(md);
-	return ok;
+	if (ll_differs(auth) && ((auth->inner_ll =
+	    OPENSSL_malloc(sizeof(*auth->inner_ll))) == NULL ||
+	    !inner_build(auth->inner_ll, auth, true)))
+		return false;
+	return (auth->outer = outer_new(auth)) != NULL;
 }
 
-/*
- * Free the contexts (libcrypto wipes their states); a shared work
- * context is kept, it is not ours.
- */
+/* Wipe the states and free what is ours of them. */
 static void
 contexts_free(struct carp_auth *auth)
 {
-	EVP_MD_CTX_free(auth->inner);
-	EVP_MD_CTX_free(auth->inner_ll);
+	OPENSSL_clear_free(auth->inner_ll, sizeof(*auth->inner_ll));
 	carp_hmac_outer_put(auth->outer);
-	if (!auth->work_shared) {
-		EVP_MD_CTX_free(auth->work);
-		auth->work = NULL;
-	}
-	auth->inner = auth->inner_ll = NULL;
+	OPENSSL_cleanse(&auth->inner, sizeof(auth->inner));
+	auth->inner_ll = NULL;
 	auth->outer = NULL;
 	auth->ready = false;
 }
@@ -354,18 +334,6 @@ carp_auth_set_lladdr(struct carp_auth *auth, const uint8_t lladdr[6])
 	hmac_rebuild(auth);
 }
 
-EVP_MD_CTX *
-carp_hmac_work_new(void)
-{
-	return EVP_MD_CTX_new();
-}
-
-void
-carp_hmac_work_free(EVP_MD_CTX *work)
-{
-	EVP_MD_CTX_free(work);
-}
-
 struct carp_hmac_outer *
 carp_auth_outer_get(const struct carp_auth *auth)
 {
@@ -387,18 +355,6 @@ carp_auth_share_outer(struct carp_auth *auth, struct carp_hmac_outer *o)
 	carp_hmac_outer_put(auth->outer);
 	auth->outer = o;
 	return true;
-}
-
-/* Use the caller's work context from now on; ours is freed. */
-void
-carp_auth_share_work(struct carp_auth *auth, EVP_MD_CTX *work)
-{
-	if (work == NULL || work == auth->work)
-		return;
-	if (!auth->work_shared)
-		EVP_MD_CTX_free(auth->work);
-	auth->work = work;
-	auth->work_shared = true;
 }
 
 /* Free the contexts, the addresses and the key. */
@@ -423,12 +379,15 @@ carp_auth_move(struct carp_auth *dst, struct carp_auth *src)
 
 /* Finish a copy of state with len bytes of data into out. */
 static bool
-hmac_finish(const struct carp_auth *auth, const EVP_MD_CTX *state,
-    const uint8_t *data, size_t len, uint8_t out[SHA1_LEN])
+hmac_finish(const SHA_CTX *state, const uint8_t *data, size_t len,
+    uint8_t out[SHA1_LEN])
 {
-	return EVP_MD_CTX_copy_ex(auth->work, state) &&
-	    EVP_DigestUpdate(auth->work, data, len) &&
-	    EVP_DigestFinal_ex(auth->work, out, NULL);
+	SHA_CTX	ctx = *state;
+	bool	ok;
+
+	ok = SHA1_Update(&ctx, data, len) && SHA1_Final(out, &ctx);
+	OPENSSL_cleanse(&ctx, sizeof(ctx));
+	return ok;
 }
 
 /*
@@ -436,7 +395,7 @@ hmac_finish(const struct carp_auth *auth, const EVP_MD_CTX *state,
  * false if libcrypto fails.
  */
 static bool
-hmac_calc(const struct carp_auth *auth, const EVP_MD_CTX *state,
+hmac_calc(const struct carp_auth *auth, const SHA_CTX *state,
     uint64_t counter, uint8_t out[CARP_HMAC_LEN])
 {
 	uint8_t		 ctr[8], inner[SHA1_LEN];
@@ -448,8 +407,8 @@ hmac_calc(const struct carp_auth *auth, const EVP_MD_CTX *state,
 		return false;
 	for (shift = 56; shift >= 0; shift -= 8)
 		ctr[len++] = (uint8_t)(counter >> shift);
-	ok = hmac_finish(auth, state, ctr, sizeof(ctr), inner) &&
-	    hmac_finish(auth, auth->outer->ctx, inner, sizeof(inner), out);
+	ok = hmac_finish(state, ctr, sizeof(ctr), inner) &&
+	    hmac_finish(&auth->outer->ctx, inner, sizeof(inner), out);
 	OPENSSL_cleanse(inner, sizeof(inner));
 	return ok;
 }
@@ -460,7 +419,7 @@ carp_hmac_compute(const struct carp_auth *auth, uint64_t counter,
     uint8_t out[CARP_HMAC_LEN])
 {
 	/* No one to tell; an all-zero HMAC will not verify anywhere. */
-	if (!hmac_calc(auth, auth->inner, counter, out))
+	if (!hmac_calc(auth, &auth->inner, counter, out))
 		memset(out, 0, CARP_HMAC_LEN);
 }
 
@@ -472,7 +431,7 @@ carp_hmac_verify(const struct carp_auth *auth, uint64_t counter,
 	uint8_t	want[CARP_HMAC_LEN];
 	bool	ok;
 
-	if (!hmac_calc(auth, auth->inner, counter, want))
+	if (!hmac_calc(auth, &auth->inner, counter, want))
 		return false;
 	/* Constant time, so a forger learns nothing from how long we took. */
 	ok = CRYPTO_memcmp(want, mac, CARP_HMAC_LEN) == 0;

@@ -32,7 +32,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <openssl/types.h>
+#include <openssl/sha.h>
 
 #include "carp_addr.h"
 
@@ -63,24 +63,21 @@ struct carp_auth {
 	 * fed everything but the counter (inner: without link-local
 	 * addresses; inner_ll: with them, NULL when that is the same
 	 * message), the outer one keyed.  An advert then costs two SHA-1
-	 * blocks, each started by a copy of a state into work.  Owned: see
-	 * carp_auth_free; work only unless shared (carp_auth_share_work),
-	 * outer counted (carp_auth_share_outer).
+	 * blocks, each started by a copy of a state.  Owned: see
+	 * carp_auth_free; outer counted (carp_auth_share_outer).
 	 */
-	EVP_MD_CTX	*inner;
-	EVP_MD_CTX	*inner_ll;
+	SHA_CTX		 inner;
+	SHA_CTX		*inner_ll;
 	struct carp_hmac_outer *outer;
-	EVP_MD_CTX	*work;
-	bool		 work_shared;
 	bool		 ready;
 };
 
 /*
  * Fill *auth, which must not hold contexts (fresh, or freed); sorts the
  * addresses.  Returns false (and leaves *auth empty) if passlen >
- * CARP_PASS_MAX or naddrs is 0 or > CARP_ADDRS_MAX.  If libcrypto fails,
- * it returns true with an auth that verifies nothing.  Pair every call
- * with carp_auth_free.
+ * CARP_PASS_MAX or naddrs is 0 or > CARP_ADDRS_MAX.  Out of memory, it
+ * returns true with an auth that verifies nothing.  Pair every call with
+ * carp_auth_free.
  */
 bool	carp_auth_init(struct carp_auth *auth, const uint8_t *pass,
 	    size_t passlen, uint8_t vhid, const struct carp_addr *addrs,
@@ -102,18 +99,6 @@ bool	carp_auth_set_ll6(struct carp_auth *auth, const struct carp_addr *ll6);
  * hashed (OpenBSD hashes only another one).
  */
 void	carp_auth_set_lladdr(struct carp_auth *auth, const uint8_t lladdr[6]);
-
-/*
- * The work context holds nothing between two HMACs, so one can serve
- * every auth of a single-threaded process instead of one each (200
- * bytes per auth, 2 MB at 10,000 instances).  carp_hmac_work_new makes
- * one (NULL if libcrypto fails); carp_auth_share_work makes auth use it
- * instead of its own (which it frees; NULL: no change).  The caller
- * frees it with carp_hmac_work_free after every auth sharing it.
- */
-EVP_MD_CTX *carp_hmac_work_new(void);
-void	carp_hmac_work_free(EVP_MD_CTX *work);
-void	carp_auth_share_work(struct carp_auth *auth, EVP_MD_CTX *work);
 
 /*
  * The outer state depends on the password only, so keys of one password

@@ -35,12 +35,10 @@ static bool			 instance_legacy;
  */
 static struct log_rate		 instance_send_rate;
 /*
- * One HMAC work context for every key (carp_auth_share_work), and the
- * outer state of the last password keyed, for the next keys of that
- * password (carp_auth_share_outer: most have the defaults' one): made
- * with the first instance, freed with the last.
+ * The HMAC outer state of the last password keyed, for the next keys of
+ * that password (carp_auth_share_outer: most have the defaults' one):
+ * made with the first instance, freed with the last.
  */
-static EVP_MD_CTX		*instance_hmac_work;
 static struct carp_hmac_outer	*instance_hmac_outer;
 static size_t			 instance_count;
 static const char		 instance_advert_fail[] = "write() has failed: "
@@ -218,16 +216,13 @@ instance_rekey_close(struct instance *inst, int64_t now)
 	}
 }
 
-/* The key of cv, finished in the daemon's one work context. */
+/* The key of cv, with the outer state of the last key of its password. */
 bool
 instance_auth_init(struct carp_auth *auth, const struct cfg_instance *cv)
 {
 	if (!carp_auth_init(auth, cv->pass, cv->passlen, cv->vhid, cv->addrs,
 	    cv->naddrs))
 		return false;
-	if (instance_hmac_work == NULL)
-		instance_hmac_work = carp_hmac_work_new();
-	carp_auth_share_work(auth, instance_hmac_work);
 	if (!carp_auth_share_outer(auth, instance_hmac_outer)) {
 		carp_hmac_outer_put(instance_hmac_outer);
 		instance_hmac_outer = carp_auth_outer_get(auth);
@@ -241,8 +236,6 @@ instance_count_down(void)
 {
 	if (--instance_count > 0)
 		return;
-	carp_hmac_work_free(instance_hmac_work);
-	instance_hmac_work = NULL;
 	carp_hmac_outer_put(instance_hmac_outer);
 	instance_hmac_outer = NULL;
 }
