@@ -711,8 +711,6 @@ instance_new(struct cfg_instance *cv)
 	carp_fsm_init(&inst->fsm, &p);
 	inst->uc = ucast_new(cv->interface);
 	ucast_set_peers(inst->uc, &cv->peer);
-	inst->sq = script_q_new(inst->prefix);
-	script_q_on_exit(inst->sq, instance_ctl_script_cb, inst);
 	inst->since_us = (int64_t)clock_wall_us();
 	instance_addrs_new(inst);
 	return inst;

@@ -98,7 +98,7 @@ struct instance {
 	unsigned		 txq_n;		/* their number */
 	uint32_t		 txq_fail;	/* bit i: advert i failed */
 	int			 txq_depth;	/* of the event that sent them */
-	struct script_q		*sq;
+	struct script_q		*sq;		/* at the first script */
 	struct instance_script_rec	 queued;	/* the last script queued */
 	char			*prefix;	/* "eth0 vhid 42 (web): " */
 	enum carp_state		 last_from;	/* of the last transition */
@@ -116,6 +116,7 @@ struct instance {
 	size_t			 hidx;		/* in the health model */
 	struct health_level	 hl;		/* as last pushed */
 	bool			 maint;		/* maintenance mode */
+	enum script_kind	 sq_last;	/* recorded while sq is NULL */
 	time_t			 maint_since;
 	struct instance_addrs	 am;
 };

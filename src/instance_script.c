@@ -76,6 +76,31 @@ instance_script_record(struct instance *inst, char *const *addrs, size_t naddrs,
 }
 
 /*
+ * The queue is made at the first script there is to queue: 10,000
+ * instances without scripts held 1.4 MB of queues and labels.  Until
+ * then a transition is recorded here as an idle queue records it (runq.c):
+ * a push sets the last kind, an undo turns an up into a down, and nothing
+ * waits to be rebuilt.  True if that was all there was to do.
+ */
+static bool
+instance_script_lazy(struct instance *inst, const char *path,
+    enum script_kind kind, enum instance_script_how how)
+{
+	if (inst->sq != NULL)
+		return false;
+	if (path != NULL) {
+		inst->sq = script_q_new(inst->prefix, inst->sq_last);
+		script_q_on_exit(inst->sq, instance_ctl_script_cb, inst);
+		return false;
+	}
+	if (how == INSTANCE_SCRIPT_PUSH)
+		inst->sq_last = kind;
+	else if (how == INSTANCE_SCRIPT_UNDO && inst->sq_last == SCRIPT_UP)
+		inst->sq_last = SCRIPT_DOWN;
+	return true;
+}
+
+/*
  * Hand a script to the queue with ucarp's argv and our environment: path,
  * xparam and name from cv, the addresses from addrs (the first one is the
  * second argument, as in ucarp).
@@ -91,6 +116,8 @@ instance_script_queue(struct instance *inst, const struct cfg_instance *cv,
 	int		 k = 0;
 
 	path = kind == SCRIPT_UP ? cv->upscript : cv->downscript;
+	if (instance_script_lazy(inst, path, kind, how))
+		goto record;
 	argv[0] = (char *)(path != NULL ? path : "");
 	argv[1] = cv->interface;
 	argv[2] = addrs[0];
@@ -127,6 +154,7 @@ instance_script_queue(struct instance *inst, const struct cfg_instance *cv,
 	free(as);
 	free(as4);
 	free(as6);
+record:
 	/* An undo is never replaced: the record stays the last push's. */
 	if (how != INSTANCE_SCRIPT_UNDO)
 		instance_script_record(inst, addrs, naddrs, kind, state, prev,

@@ -324,12 +324,13 @@ script_set_limits(unsigned njobs, unsigned tmo_ms)
 }
 
 struct script_q *
-script_q_new(const char *label)
+script_q_new(const char *label, enum script_kind last)
 {
 	struct script_q	*q;
 
 	q = xcalloc(1, sizeof(*q));
 	runq_init(&q->rq, &pool);
+	q->rq.last = last;
 	q->label = xstrdup(label);
 	return q;
 }
@@ -337,6 +338,8 @@ script_q_new(const char *label)
 void
 script_q_set_label(struct script_q *q, const char *label)
 {
+	if (q == NULL)
+		return;
 	free(q->label);
 	q->label = xstrdup(label);
 }
@@ -394,7 +397,7 @@ script_q_push_undo(struct script_q *q, const char *path, char *const argv[],
 enum script_kind
 script_q_waiting(const struct script_q *q)
 {
-	return runq_waiting(&q->rq);
+	return q != NULL ? runq_waiting(&q->rq) : SCRIPT_NONE;
 }
 
 void
@@ -412,6 +415,10 @@ script_q_repoint(struct script_q *q, const char *path, char *const argv[],
 void
 script_q_stats(const struct script_q *q, struct script_stats *st)
 {
+	if (q == NULL) {
+		*st = (struct script_stats){ 0, 0, 0 };
+		return;
+	}
 	st->run = q->run;
 	st->failed = q->failed;
 	st->queued = (q->rq.pending != NULL) + (q->rq.undo != NULL);

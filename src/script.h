@@ -28,8 +28,13 @@ void		 script_init(struct event_base *, unsigned jobs,
 void		 script_set_limits(unsigned jobs, unsigned timeout_ms);
 void		 script_shutdown(void);
 
-/* A queue; label prefixes its log lines ("eth0 vhid 42: "). */
-struct script_q	*script_q_new(const char *label);
+/*
+ * A queue; label prefixes its log lines ("eth0 vhid 42: ").  last: the
+ * kind of the last transition recorded before the queue was made
+ * (SCRIPT_NONE: none), for an owner that makes it at its first script.
+ * A NULL queue (not made yet) has no stats, nothing waiting and no label.
+ */
+struct script_q	*script_q_new(const char *label, enum script_kind last);
 void		 script_q_set_label(struct script_q *, const char *label);
 /* Free the queue now; a running script goes on and is still reaped. */
 void		 script_q_free(struct script_q *);
