@@ -11,6 +11,7 @@
  */
 #include "config.h"
 
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -215,6 +216,13 @@ main(int argc, char **argv)
 	/* Our stale addresses go before the first election. */
 	instance_addrs_startup();
 	registry_foreach(start_cb, NULL);
+	/*
+	 * Loading the file needed more memory at once than the instances
+	 * keep (the parsed tree, each instance's configuration twice): give
+	 * the free pages it left inside the heap back (1.7 MB of RSS at
+	 * 10,000 instances).
+	 */
+	malloc_trim(0);
 	daemon_ready();
 	notify_status(NULL);
 
