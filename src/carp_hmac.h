@@ -48,28 +48,30 @@ struct carp_auth {
 	uint8_t		passlen;
 	uint8_t		vhid;
 	uint8_t		naddrs;
+	bool		has_lladdr;	/* lladdr is custom: hashed then */
+	bool		ready;
 	/*
 	 * Sorted (carp_addr_cmp), link-local scope zeroed, repeats kept;
-	 * naddrs of them in libcrypto's memory, as the contexts (most
-	 * vhids have one address, not CARP_ADDRS_MAX).
+	 * naddrs of them in libcrypto's memory (most vhids have one
+	 * address, not CARP_ADDRS_MAX).
 	 */
 	struct carp_addr *addrs;
-	struct carp_addr ll6;		/* OpenBSD's carpN link-local, or
-					   family 0: none (see above) */
-	uint8_t		lladdr[6];	/* carpN's MAC, the virtual one ... */
-	bool		has_lladdr;	/* ... unless custom: hashed then */
 	/*
 	 * The HMAC's SHA-1 states, precomputed: the inner ones keyed and
 	 * fed everything but the counter (inner: without link-local
 	 * addresses; inner_ll: with them, NULL when that is the same
 	 * message), the outer one keyed.  An advert then costs two SHA-1
 	 * blocks, each started by a copy of a state.  Owned: see
-	 * carp_auth_free; outer counted (carp_auth_share_outer).
+	 * carp_auth_free; outer counted (carp_auth_share_outer).  The
+	 * fields are in the order that leaves no padding (10,000 keys).
 	 */
-	SHA_CTX		 inner;
 	SHA_CTX		*inner_ll;
 	struct carp_hmac_outer *outer;
-	bool		 ready;
+	struct carp_addr ll6;		/* OpenBSD's carpN link-local, or
+					   family 0: none (see above) */
+	uint8_t		lladdr[6];	/* carpN's MAC, the virtual one
+					   unless custom */
+	SHA_CTX		 inner;
 };
 
 /*
