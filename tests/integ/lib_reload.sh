@@ -153,8 +153,11 @@ rl_conf() {
 		echo 'defaults = {'
 		echo '	pass = "reload";'
 		echo '	preempt = true;'
-		echo "	upscript = \"$TMPD/h$h.up\";"
-		echo "	downscript = \"$TMPD/h$h.down\";"
+		# RL_NOSCRIPTS: no scripts but the instances' own (RL_KEYS).
+		if [ -z "${RL_NOSCRIPTS:-}" ]; then
+			echo "	upscript = \"$TMPD/h$h.up\";"
+			echo "	downscript = \"$TMPD/h$h.down\";"
+		fi
 		echo '};'
 		echo 'instances = ('
 		for v in $(rl_vhids "$h"); do
@@ -218,8 +221,9 @@ rl_scripts_settled() {
 }
 
 rl_split() {
-	rl_states_ok $A '^[an]' && rl_states_ok $B '^b' &&
-	    rl_scripts_settled $A && rl_scripts_settled $B &&
+	rl_states_ok $A '^[an]' && rl_states_ok $B '^b' || return 1
+	[ -z "${RL_NOSCRIPTS:-}" ] || return 0	# no scripts, no addresses
+	rl_scripts_settled $A && rl_scripts_settled $B &&
 	    [ "$(mvips $A | wc -l)" -eq "$(mstate_count $A MASTER)" ] &&
 	    [ "$(mvips $B | wc -l)" -eq "$(mstate_count $B MASTER)" ]
 }

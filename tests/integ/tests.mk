@@ -42,6 +42,7 @@ INTEG_TESTS = \
 	tests/integ/357-reload-password-twice.sh \
 	tests/integ/360-reload-addr.sh \
 	tests/integ/362-reload-addr-add.sh \
+	tests/integ/367-reload-script-added.sh \
 	tests/integ/365-reload-twice.sh \
 	tests/integ/370-reload-takeover.sh \
 	tests/integ/380-reload-pcap.sh \
