@@ -2,39 +2,31 @@
  * carp_hmac.c: the CARP HMAC-SHA1 over the BSD kernels' message layout
  * (ucarp 1.5.2's, for one IPv4 address).
  *
- * Pure core: libcrypto only, no I/O; the contexts are libcrypto's.
+ * Pure core: no I/O; memory, wiping and the constant-time compare are
+ * libcrypto's.
  *
- * HMAC (RFC 2104) is built here on libcrypto's SHA1_* calls with both
+ * HMAC (RFC 2104) is built here on our SHA-1 (carp_sha1.c) with both
  * keyed states precomputed, as OpenBSD's carp does.  Per advert, each
- * state is copied by value and finished: measured with callgrind (OpenSSL
- * 3.0) that costs about 2,400 instructions per HMAC, against 3,500 for
- * EVP's (whose copy frees the destination's state and allocates another),
- * 4,100 for EVP_MAC and 5,750 for hashing the keyed blocks again each
- * time.  The SHA1_* calls are deprecated since OpenSSL 3.0 but kept in
- * 3.x; they are also what keeps the daemon small (issue 20): an EVP fetch
- * starts the default provider, which makes 1.9 MB more of libcrypto
- * resident (3.4 MB against 1.5 MB), and a state is a plain 96-byte
- * struct, held in the auth instead of two allocations of 192 bytes.
+ * state is copied by value and finished.  Not libcrypto's SHA-1: through
+ * EVP each state is a context on the heap (two allocations of 192 bytes)
+ * whose copy frees and allocates again (3,500 instructions per HMAC),
+ * and the first EVP fetch starts the default provider, which makes 1.9 MB
+ * more of libcrypto resident (issue 20); the SHA1_* calls that copy by
+ * value are deprecated since OpenSSL 3.0.
  */
-/* The SHA1_* calls (see above), without their deprecation warnings. */
-#define OPENSSL_SUPPRESS_DEPRECATED
-
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
-#include <openssl/sha.h>
 
 #include "carp_hmac.h"
-
-#define SHA1_BLOCK	64
-#define SHA1_LEN	20
+#include "carp_sha1.h"
 
 /* H(K ^ opad) and the password it was keyed with, counted references. */
 struct carp_hmac_outer {
-	SHA_CTX		 ctx;
+	struct carp_sha1 ctx;
 	unsigned	 refs;
 	uint8_t		 passlen;
 	uint8_t		 pass[CARP_PASS_MAX];
@@ -82,18 +74,17 @@ addr_hashed(const struct carp_addr *addrs, size_t i)
  * Feed the sorted set to ctx in the kernels' order; link-local addresses
  * only for OpenBSD's HMAC_ORIG (ll).
  */
-static bool
-addrs_update(SHA_CTX *ctx, const struct carp_addr *addrs, size_t n,
+static void
+addrs_update(struct carp_sha1 *ctx, const struct carp_addr *addrs, size_t n,
     bool ll)
 {
 	size_t	i;
 
 	for (i = 0; i < n; i++)
 		if ((ll || !carp_addr_is_ll6(&addrs[i])) &&
-		    addr_hashed(addrs, i) && !SHA1_Update(ctx,
-		    addrs[i].a, carp_addr_len(&addrs[i])))
-			return false;
-	return true;
+		    addr_hashed(addrs, i))
+			carp_sha1_update(ctx, addrs[i].a,
+			    carp_addr_len(&addrs[i]));
 }
 
 /*
@@ -126,27 +117,27 @@ ll_differs(const struct carp_auth *auth)
 }
 
 /* Start ctx with the key XORed into a block of pad bytes. */
-static bool
-keyed_block(SHA_CTX *ctx, const struct carp_auth *auth, uint8_t padbyte)
+static void
+keyed_block(struct carp_sha1 *ctx, const struct carp_auth *auth,
+    uint8_t padbyte)
 {
-	uint8_t	pad[SHA1_BLOCK];
+	uint8_t	pad[CARP_SHA1_BLOCK];
 	size_t	i;
-	bool	ok;
 
 	memset(pad, padbyte, sizeof(pad));
 	for (i = 0; i < auth->passlen; i++)
 		pad[i] ^= auth->pass[i];
-	ok = SHA1_Init(ctx) && SHA1_Update(ctx, pad, sizeof(pad));
+	carp_sha1_init(ctx);
+	carp_sha1_update(ctx, pad, sizeof(pad));
 	OPENSSL_cleanse(pad, sizeof(pad));
-	return ok;
 }
 
 /*
  * An inner state: H(K ^ ipad | version | type | [lladdr] | vhid |
  * addresses), up to the counter; with the link-local ones if ll.
  */
-static bool
-inner_build(SHA_CTX *ctx, const struct carp_auth *auth, bool ll)
+static void
+inner_build(struct carp_sha1 *ctx, const struct carp_auth *auth, bool ll)
 {
 	static const uint8_t	head[2] = { 2, 1 };	/* version, type */
 	struct carp_addr	set[CARP_ADDRS_MAX + 1];
@@ -157,12 +148,12 @@ inner_build(SHA_CTX *ctx, const struct carp_auth *auth, bool ll)
 		set[n++] = auth->ll6;
 		addrs_sort(set, n);
 	}
-	return keyed_block(ctx, auth, 0x36) &&
-	    SHA1_Update(ctx, head, sizeof(head)) &&
-	    (!auth->has_lladdr ||
-	    SHA1_Update(ctx, auth->lladdr, sizeof(auth->lladdr))) &&
-	    SHA1_Update(ctx, &auth->vhid, 1) &&
-	    addrs_update(ctx, set, n, ll);
+	keyed_block(ctx, auth, 0x36);
+	carp_sha1_update(ctx, head, sizeof(head));
+	if (auth->has_lladdr)
+		carp_sha1_update(ctx, auth->lladdr, sizeof(auth->lladdr));
+	carp_sha1_update(ctx, &auth->vhid, 1);
+	addrs_update(ctx, set, n, ll);
 }
 
 void
@@ -184,10 +175,7 @@ outer_new(const struct carp_auth *auth)
 	o->refs = 1;
 	o->passlen = auth->passlen;
 	memcpy(o->pass, auth->pass, auth->passlen);
-	if (!keyed_block(&o->ctx, auth, 0x5c)) {
-		carp_hmac_outer_put(o);
-		return NULL;
-	}
+	keyed_block(&o->ctx, auth, 0x5c);
 	return o;
 }
 
@@ -201,12 +189,13 @@ hmac_prepare(struct carp_auth *auth)
 {
 	if (auth->passlen > CARP_PASS_MAX || auth->naddrs > CARP_ADDRS_MAX)
 		return false;
-	if (!inner_build(&auth->inner, auth, false))
-		return false;
-	if (ll_differs(auth) && ((auth->inner_ll =
-	    OPENSSL_malloc(sizeof(*auth->inner_ll))) == NULL ||
-	    !inner_build(auth->inner_ll, auth, true)))
-		return false;
+	inner_build(&auth->inner, auth, false);
+	if (ll_differs(auth)) {
+		if ((auth->inner_ll = OPENSSL_malloc(sizeof(*auth->inner_ll))) ==
+		    NULL)
+			return false;
+		inner_build(auth->inner_ll, auth, true);
+	}
 	return (auth->outer = outer_new(auth)) != NULL;
 }
 
@@ -378,39 +367,37 @@ carp_auth_move(struct carp_auth *dst, struct carp_auth *src)
 }
 
 /* Finish a copy of state with len bytes of data into out. */
-static bool
-hmac_finish(const SHA_CTX *state, const uint8_t *data, size_t len,
-    uint8_t out[SHA1_LEN])
+static void
+hmac_finish(const struct carp_sha1 *state, const uint8_t *data, size_t len,
+    uint8_t out[CARP_SHA1_LEN])
 {
-	SHA_CTX	ctx = *state;
-	bool	ok;
+	struct carp_sha1	ctx = *state;
 
-	ok = SHA1_Update(&ctx, data, len) && SHA1_Final(out, &ctx);
+	carp_sha1_update(&ctx, data, len);
+	carp_sha1_final(&ctx, out);
 	OPENSSL_cleanse(&ctx, sizeof(ctx));
-	return ok;
 }
 
 /*
  * HMAC-SHA1 of the message for counter from an inner state into out;
- * false if libcrypto fails.
+ * false if auth has no states (libcrypto had no memory for them).
  */
 static bool
-hmac_calc(const struct carp_auth *auth, const SHA_CTX *state,
+hmac_calc(const struct carp_auth *auth, const struct carp_sha1 *state,
     uint64_t counter, uint8_t out[CARP_HMAC_LEN])
 {
-	uint8_t		 ctr[8], inner[SHA1_LEN];
+	uint8_t		 ctr[8], inner[CARP_SHA1_LEN];
 	int		 shift;
 	size_t		 len = 0;
-	bool		 ok;
 
 	if (!auth->ready)
 		return false;
 	for (shift = 56; shift >= 0; shift -= 8)
 		ctr[len++] = (uint8_t)(counter >> shift);
-	ok = hmac_finish(state, ctr, sizeof(ctr), inner) &&
-	    hmac_finish(&auth->outer->ctx, inner, sizeof(inner), out);
+	hmac_finish(state, ctr, sizeof(ctr), inner);
+	hmac_finish(&auth->outer->ctx, inner, sizeof(inner), out);
 	OPENSSL_cleanse(inner, sizeof(inner));
-	return ok;
+	return true;
 }
 
 /* The HMAC to send with counter. */

@@ -1,5 +1,5 @@
 /*
- * carp_hmac.h: the CARP HMAC-SHA1 (pure core, libcrypto only).
+ * carp_hmac.h: the CARP HMAC-SHA1 (pure core: carp_sha1, libcrypto's memory).
  *
  * Message, as ucarp 1.5.2 and the BSD kernels hash it (carp-bsd-wire.md
  * section 2.2):
@@ -32,9 +32,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <openssl/sha.h>
-
 #include "carp_addr.h"
+#include "carp_sha1.h"
 
 #define CARP_HMAC_LEN	20
 #define CARP_PASS_MAX	19	/* bytes; ucarp's key is 20 bytes with the NUL */
@@ -65,13 +64,13 @@ struct carp_auth {
 	 * carp_auth_free; outer counted (carp_auth_share_outer).  The
 	 * fields are in the order that leaves no padding (10,000 keys).
 	 */
-	SHA_CTX		*inner_ll;
+	struct carp_sha1 *inner_ll;
 	struct carp_hmac_outer *outer;
 	struct carp_addr ll6;		/* OpenBSD's carpN link-local, or
 					   family 0: none (see above) */
 	uint8_t		lladdr[6];	/* carpN's MAC, the virtual one
 					   unless custom */
-	SHA_CTX		 inner;
+	struct carp_sha1 inner;
 };
 
 /*
