@@ -209,12 +209,21 @@ pkt_is_ip6(const uint8_t *frame, size_t len)
 enum carp_verdict
 carp_pkt_parse(const uint8_t *frame, size_t len, struct carp_advert *adv)
 {
+
+	return carp_pkt_parse_cap(frame, len, len, adv);
+}
+
+/* The same of a capture; IPv4's total length is never read. */
+enum carp_verdict
+carp_pkt_parse_cap(const uint8_t *frame, size_t len, size_t wirelen,
+    struct carp_advert *adv)
+{
 	const uint8_t	*ip;
 	size_t		 hlen;
 	uint16_t	 off;
 
 	if (pkt_is_ip6(frame, len))
-		return carp_pkt6_parse(frame, len, adv);
+		return carp_pkt6_parse_cap(frame, len, wirelen, adv);
 	/* The fixed-offset reads below stay inside these 70 bytes. */
 	if (!carp_eth_decode(frame, len, CARP_FRAME_LEN, adv))
 		return CARP_TOO_SHORT;

@@ -137,6 +137,16 @@ enum carp_verdict carp_pkt_parse(const uint8_t *frame, size_t len,
 		    struct carp_advert *adv);
 
 /*
+ * carp_pkt_parse() of a capture that kept the first len of the frame's
+ * wirelen bytes: nothing past len is read, and IPv6's payload length is
+ * checked against the frame as it was on the wire, so that the verdict
+ * does not depend on how much a capture keeps (at least the 110 bytes of
+ * Ethernet, IPv4 with options and CARP).
+ */
+enum carp_verdict carp_pkt_parse_cap(const uint8_t *frame, size_t len,
+		    size_t wirelen, struct carp_advert *adv);
+
+/*
  * Stage 3 of receive, after the caller matched vhid and group: IP header
  * checksum, CARP checksum, then HMAC (constant-time) against auth.  For
  * IPv6: the CARP checksum, over the 36 bytes only, then the HMAC.

@@ -74,6 +74,15 @@ carp_ip6_hdr(uint8_t *ip, uint16_t plen, uint8_t nxt, const uint8_t src[16],
 enum carp_verdict
 carp_pkt6_parse(const uint8_t *frame, size_t len, struct carp_advert *adv)
 {
+
+	return carp_pkt6_parse_cap(frame, len, len, adv);
+}
+
+/* The same; the payload length is checked against the wire's length. */
+enum carp_verdict
+carp_pkt6_parse_cap(const uint8_t *frame, size_t len, size_t wirelen,
+    struct carp_advert *adv)
+{
 	const uint8_t	*ip;
 	size_t		 plen;
 	bool		 ok;
@@ -103,7 +112,9 @@ carp_pkt6_parse(const uint8_t *frame, size_t len, struct carp_advert *adv)
 	 * A longer payload is accepted, as the BSDs do.
 	 */
 	plen = wire_get16(ip + IP6_PLEN);
-	if (plen < CARP_HDR_LEN || plen > len - CARP_ETH_LEN - CARP_IP6_LEN)
+	if (wirelen < len)
+		wirelen = len;
+	if (plen < CARP_HDR_LEN || plen > wirelen - CARP_ETH_LEN - CARP_IP6_LEN)
 		return CARP_BAD_PLEN;
 
 	return carp_hdr_parse(ip + CARP_IP6_LEN, adv, CARP_BAD_HLIM);

@@ -30,6 +30,10 @@ extern const uint8_t	carp_group6[16];
 enum carp_verdict carp_pkt6_parse(const uint8_t *frame, size_t len,
 		    struct carp_advert *adv);
 
+/* The same of a capture of len of the frame's wirelen bytes. */
+enum carp_verdict carp_pkt6_parse_cap(const uint8_t *frame, size_t len,
+		    size_t wirelen, struct carp_advert *adv);
+
 /*
  * Build the 90-byte advert from tx->src_ip6 to tx->dst_ip6 (to its RFC
  * 2464 MAC, or broadcast with tx->broadcast); source MAC, as for IPv4,

@@ -47,19 +47,27 @@
 #include "nl.h"
 #include "xmalloc.h"
 
-#define IFACE_SNAPLEN		256	/* Ethernet + IP with options + CARP */
 /*
- * The capture ring, mapped into our memory whole (so counted in RSS):
- * 128 KiB holds some 380 frames of IFACE_SNAPLEN with libpcap's headers
- * (about 336 bytes each), one and a half seconds of the adverts of the
- * most an interface can carry (255 vhids at advbase 1), or a burst of all
- * of them at once (masters started together stay in step) with room to
- * spare.  A ring drained at every wake-up needs no more; a flood beyond
- * what we can read is dropped by the kernel however large the ring.  At
- * 1 MiB, 40 interfaces took 41 MiB, most of a 10,000-vhid daemon's memory
- * (issue 20).
+ * The most of a frame the capture keeps: Ethernet, IPv4 with 40 bytes of
+ * options and CARP are 110 bytes (IPv6 without extension headers, the
+ * only kind taken, 90).  Only IPv6's payload length looks further, and it
+ * is checked against the frame's length on the wire (carp_pkt_parse_cap).
  */
-#define IFACE_BUFSIZE		(128 * 1024)
+#define IFACE_SNAPLEN		112
+/*
+ * The capture ring, mapped into our memory whole (so counted in RSS).
+ * libpcap (immediate mode: TPACKET_V2) gives each frame a slot of 80
+ * bytes of headers + IFACE_SNAPLEN, 16-aligned: 192 bytes, 21 in a 4 KiB
+ * page, and rounds the ring down to whole pages.  52 KiB are 13 pages,
+ * 273 slots: a burst of the adverts of every vhid an interface can carry
+ * (255: adverts leave in batches, so a backup receives them together),
+ * with room to spare.  Our own adverts, sent on this socket, are not
+ * looped back into it.  A ring drained at every wake-up needs no more; a
+ * flood beyond what we can read is dropped by the kernel however large
+ * the ring.  At 1 MiB, 40 interfaces took 41 MiB, most of a 10,000-vhid
+ * daemon's memory (issue 20); at 128 KiB and a snaplen of 256, 5 MiB.
+ */
+#define IFACE_BUFSIZE		(52 * 1024)
 #define IFACE_BATCH		256	/* frames per wake-up, then yield */
 #define IFACE_FILTER		"ip proto 112 or ip6 proto 112"
 #define IFACE_TXQ		256	/* frames per sendmmsg */
@@ -614,7 +622,7 @@ iface_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 	struct iface_slot	*s;
 	enum carp_verdict	 v;
 
-	v = carp_pkt_parse(bytes, h->caplen, &adv);
+	v = carp_pkt_parse_cap(bytes, h->caplen, h->len, &adv);
 	if (v != CARP_OK) {
 		iface_drop(ifp, v, &adv);
 		return;

@@ -383,6 +383,41 @@ test_mutations(void)
 	carp_auth_free(&auth);
 }
 
+/*
+ * A capture keeps the first IFACE_SNAPLEN (112) bytes of a frame: the
+ * payload length is checked against the frame on the wire, so a longer
+ * payload (accepted, as the BSDs do) stays accepted however little the
+ * capture keeps, and one past the wire's frame stays truncated.
+ */
+static void
+test_capture(void)
+{
+	struct carp_advert	 adv;
+	uint8_t			 f[FRAME_MAX];
+	size_t			 len;
+
+	check_what = "capture shorter than the frame";
+	memset(f, 0, sizeof(f));
+	len = unhex(v3_frame, f, sizeof(f));
+	CHECK(len == CARP_FRAME6_LEN);
+	f[CARP_ETH_LEN + 4] = 0;
+	f[CARP_ETH_LEN + 5] = 100;	/* payload 100: a frame of 154 */
+	CHECK(carp_pkt_parse(f, 154, &adv) == CARP_OK && adv.vhid == 42);
+	CHECK(carp_pkt_parse(f, 112, &adv) == CARP_BAD_PLEN);
+	CHECK(carp_pkt_parse_cap(f, 112, 154, &adv) == CARP_OK &&
+	    adv.ip6 && adv.vhid == 42);
+	CHECK(carp_pkt6_parse_cap(f, 112, 154, &adv) == CARP_OK);
+	CHECK(carp_pkt_parse_cap(f, 112, 153, &adv) == CARP_BAD_PLEN);
+	/* A wire length below the capture's is the capture's. */
+	CHECK(carp_pkt_parse_cap(f, 154, 0, &adv) == CARP_OK);
+	CHECK(carp_pkt_parse_cap(f, 112, 0, &adv) == CARP_BAD_PLEN);
+	/* Nothing else looks past the capture. */
+	f[CARP_ETH_LEN + 5] = 36;
+	CHECK(carp_pkt_parse_cap(f, CARP_FRAME6_LEN, 1500, &adv) == CARP_OK);
+	CHECK(carp_pkt_parse_cap(f, CARP_FRAME6_LEN - 1, 1500, &adv) ==
+	    CARP_TOO_SHORT);
+}
+
 /* The NA: pinned bytes, each field, the checksum by the naive sum. */
 static void
 test_na(void)
@@ -460,5 +495,6 @@ main(void)
 	test_build();
 	test_mutations();
 	test_na();
+	test_capture();
 	return check_done();
 }
