@@ -226,6 +226,9 @@ load_instance(struct cfg_ctx *ctx, const config_setting_t *group)
 		if (k->type == CFG_T_SECRET)
 			cfg_key_copy(cfg_key_find("passfile"), cv, src->v);
 	}
+	/* Copied: 10,000 instances read twice over would raise the peak. */
+	cfg_instance_free(in->v);
+	in->v = NULL;
 	cfg_add_instance(ctx->c, cv);
 }
 
