@@ -59,7 +59,8 @@ struct cfg_instance {
 	struct cfg_names groups;	/* fail over together (health) */
 	struct cfg_names track_check;	/* names in cfg.checks */
 	struct cfg_names track_interface; /* links that count like checks */
-	char		*file;		/* source of this block */
+	const char	*file;		/* source of this block: a literal or
+					   cfg_file_name()'s, never freed */
 	int		 line;
 };
 

@@ -570,7 +570,7 @@ cfg_cli_parse(int argc, char **argv, struct cfg **out)
 	o.c->legacy = true;
 	o.cv = cfg_instance_new();
 	cfg_add_instance(o.c, o.cv);
-	o.cv->file = xstrdup("command line");
+	o.cv->file = "command line";
 
 	if (!cli_scan(argc, argv, &o))
 		rc = CLI_USAGE_HINT;

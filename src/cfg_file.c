@@ -214,7 +214,7 @@ load_instance(struct cfg_ctx *ctx, const config_setting_t *group)
 	parse_block(ctx, group, false, in);
 
 	cv = cfg_instance_new();
-	cv->file = xstrdup(cfg_lc_file(&ctx->rd.lc, group));
+	cv->file = cfg_file_name(cfg_lc_file(&ctx->rd.lc, group));
 	cv->line = cfg_lc_line(group);
 	for (i = 0; i < cfg_nkeys; i++) {
 		k = &cfg_keys[i];

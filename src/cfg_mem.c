@@ -5,12 +5,55 @@
 #include "config.h"
 
 #include <arpa/inet.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cfg_keys.h"
 #include "cfg_mem.h"
 #include "xmalloc.h"
+
+/*
+ * The names of the files instances came from, each kept once: 10,000
+ * instances of one file held 10,000 copies of its path (issue 20).  They
+ * are never freed, so the instances, the running configuration and a
+ * reload's new one (built in the loader thread) share them with no count
+ * to keep between threads; the mutex guards the list, which grows only
+ * by the names of the files ever read (a load reads at most 256).
+ */
+static pthread_mutex_t	  names_mtx = PTHREAD_MUTEX_INITIALIZER;
+static char		**names;
+static size_t		  nnames, names_cap, names_last;
+
+const char *
+cfg_file_name(const char *name)
+{
+	const char	*r;
+	size_t		 i;
+
+	pthread_mutex_lock(&names_mtx);
+	/* Instances come in runs from one file: try the last one first. */
+	if (nnames > 0 && strcmp(names[names_last], name) == 0) {
+		r = names[names_last];
+		goto out;
+	}
+	for (i = 0; i < nnames; i++)
+		if (strcmp(names[i], name) == 0)
+			break;
+	if (i == nnames) {
+		if (nnames == names_cap) {
+			names_cap = names_cap == 0 ? 4 : 2 * names_cap;
+			names = xreallocarray(names, names_cap,
+			    sizeof(*names));
+		}
+		names[nnames++] = xstrdup(name);
+	}
+	names_last = i;
+	r = names[i];
+out:
+	pthread_mutex_unlock(&names_mtx);
+	return r;
+}
 
 /* Key k's default into obj (an instance or a cfg, by the key's scope). */
 static void
@@ -225,7 +268,6 @@ cfg_instance_free(struct cfg_instance *cv)
 	for (i = 0; i < cfg_nkeys; i++)
 		if (cfg_key_is_instance(&cfg_keys[i]))
 			key_free(&cfg_keys[i], cv);
-	free(cv->file);
 	free(cv);
 }
 

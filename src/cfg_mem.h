@@ -8,6 +8,8 @@ struct cfg_instance *cfg_instance_new(void);
 void		 cfg_instance_add_addr(struct cfg_instance *,
 		    const struct carp_addr *, const char *);
 void		 cfg_instance_free(struct cfg_instance *);
+/* The one copy of a file's name, kept for the process's life. */
+const char	*cfg_file_name(const char *name);
 struct cfg_key;
 /* Key k's value from src into dst (strings and lists copied). */
 void		 cfg_key_copy(const struct cfg_key *, struct cfg_instance *dst,
