@@ -205,15 +205,23 @@ instance_timer_cb(int fd UNUSED, short what UNUSED, void *arg UNUSED)
 	instance_tick_sync();
 }
 
+/* The key before a reload's, kept while the rekey window was open. */
+static void
+instance_auth_old_free(struct instance *inst)
+{
+	if (inst->auth_old == NULL)
+		return;
+	carp_auth_free(inst->auth_old);
+	free(inst->auth_old);
+	inst->auth_old = NULL;
+}
+
 /* The rekey window closed: the old key is of no use any more. */
 void
 instance_rekey_close(struct instance *inst, int64_t now)
 {
-	if (carp_rekey_close(&inst->rekey, now) && inst->auth_old != NULL) {
-		carp_auth_free(inst->auth_old);
-		free(inst->auth_old);
-		inst->auth_old = NULL;
-	}
+	if (carp_rekey_close(&inst->rekey, now))
+		instance_auth_old_free(inst);
 }
 
 /* The key of cv, with the outer state of the last key of its password. */
@@ -740,9 +748,7 @@ instance_free(struct instance *inst)
 	instance_script_rec_clear(&inst->queued);
 	free(inst->prefix);
 	carp_auth_free(&inst->auth);
-	if (inst->auth_old != NULL)
-		carp_auth_free(inst->auth_old);
-	free(inst->auth_old);
+	instance_auth_old_free(inst);
 	instance_rx_free(inst);
 	cfg_instance_free(inst->cfg);
 	free(inst);

@@ -348,12 +348,6 @@ reload_cancel(void *arg)
 	rl_nwaiters = k;
 }
 
-bool
-reload_busy(void)
-{
-	return reload_job_busy();
-}
-
 void
 reload_drain(void)
 {

@@ -68,7 +68,6 @@ void	reload_request(const char *path, const char *who, reload_done_fn fn,
 	    void *arg);
 /* Forget every fn(arg, ...) still to come (its client has gone). */
 void	reload_cancel(void *arg);
-bool	reload_busy(void);
 /*
  * Finish every reload asked for, now, on the loop: a signal after SIGHUP
  * sees its effect, as it did when reloads blocked the loop.
