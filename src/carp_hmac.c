@@ -7,7 +7,7 @@
  *
  * HMAC (RFC 2104) is built here on our SHA-1 (carp_sha1.c) with both
  * keyed states precomputed, as OpenBSD's carp does.  Per advert, each
- * state is copied by value and finished.  Not libcrypto's SHA-1: through
+ * state is finished on a copy of its last block (carp_sha1_final_copy).  Not libcrypto's SHA-1: through
  * EVP each state is a context on the heap (two allocations of 192 bytes)
  * whose copy frees and allocates again (3,500 instructions per HMAC),
  * and the first EVP fetch starts the default provider, which makes 1.9 MB
@@ -366,18 +366,6 @@ carp_auth_move(struct carp_auth *dst, struct carp_auth *src)
 	OPENSSL_cleanse(src, sizeof(*src));
 }
 
-/* Finish a copy of state with len bytes of data into out. */
-static void
-hmac_finish(const struct carp_sha1 *state, const uint8_t *data, size_t len,
-    uint8_t out[CARP_SHA1_LEN])
-{
-	struct carp_sha1	ctx = *state;
-
-	carp_sha1_update(&ctx, data, len);
-	carp_sha1_final(&ctx, out);
-	OPENSSL_cleanse(&ctx, sizeof(ctx));
-}
-
 /*
  * HMAC-SHA1 of the message for counter from an inner state into out;
  * false if auth has no states (libcrypto had no memory for them).
@@ -387,15 +375,14 @@ hmac_calc(const struct carp_auth *auth, const struct carp_sha1 *state,
     uint64_t counter, uint8_t out[CARP_HMAC_LEN])
 {
 	uint8_t		 ctr[8], inner[CARP_SHA1_LEN];
-	int		 shift;
-	size_t		 len = 0;
+	int		 i;
 
 	if (!auth->ready)
 		return false;
-	for (shift = 56; shift >= 0; shift -= 8)
-		ctr[len++] = (uint8_t)(counter >> shift);
-	hmac_finish(state, ctr, sizeof(ctr), inner);
-	hmac_finish(&auth->outer->ctx, inner, sizeof(inner), out);
+	for (i = 0; i < 8; i++)
+		ctr[i] = (uint8_t)(counter >> (56 - 8 * i));
+	carp_sha1_final_copy(state, ctr, sizeof(ctr), inner);
+	carp_sha1_final_copy(&auth->outer->ctx, inner, sizeof(inner), out);
 	OPENSSL_cleanse(inner, sizeof(inner));
 	return true;
 }

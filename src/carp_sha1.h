@@ -27,5 +27,11 @@ void	carp_sha1_init(struct carp_sha1 *);
 void	carp_sha1_update(struct carp_sha1 *, const void *data, size_t len);
 /* Finish and write the digest; the state is spent (init it again). */
 void	carp_sha1_final(struct carp_sha1 *, uint8_t out[CARP_SHA1_LEN]);
+/*
+ * The digest of what s has hashed followed by len bytes of data; s is
+ * left as it was (an HMAC's precomputed keyed state finished per advert).
+ */
+void	carp_sha1_final_copy(const struct carp_sha1 *s, const void *data,
+	    size_t len, uint8_t out[CARP_SHA1_LEN]);
 
 #endif /* CARP_SHA1_H */

@@ -2,7 +2,9 @@
  * test_sha1.c: our SHA-1 against FIPS 180's and RFC 3174's vectors, and
  * against libcrypto's on random messages of every length from 0 to 300
  * bytes, fed in random pieces (so every way a block boundary can fall
- * between two updates is met).
+ * between two updates is met); carp_sha1_final_copy at every split of
+ * such messages (both of its ways: the rest fitting the last block or
+ * not), and the state it was given left as it was.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -88,10 +90,51 @@ test_random(void)
 	EVP_MD_CTX_free(ctx);
 }
 
+static void
+libcrypto_sha1(const uint8_t *msg, size_t len, uint8_t out[CARP_SHA1_LEN])
+{
+	unsigned	wl;
+
+	CHECK(EVP_Digest(msg, len, out, &wl, EVP_sha1(), NULL) &&
+	    wl == CARP_SHA1_LEN);
+}
+
+static void
+test_final_copy(void)
+{
+	uint8_t		 msg[200], want[CARP_SHA1_LEN], head[CARP_SHA1_LEN];
+	uint8_t		 got[CARP_SHA1_LEN];
+	struct carp_sha1 s, before;
+	size_t		 len, k, off;
+
+	check_what = "carp_sha1_final_copy at every split";
+	for (len = 0; len <= sizeof(msg); len++) {
+		for (off = 0; off < len; off++)
+			msg[off] = (uint8_t)rand();
+		libcrypto_sha1(msg, len, want);
+		for (k = 0; k <= len; k++) {
+			carp_sha1_init(&s);
+			carp_sha1_update(&s, msg, k);
+			before = s;
+			carp_sha1_final_copy(&s, msg + k, len - k, got);
+			CHECKF(memcmp(got, want, sizeof(got)) == 0,
+			    "length %zu split at %zu", len, k);
+			CHECKF(memcmp(&s, &before, sizeof(s)) == 0,
+			    "length %zu split at %zu: state changed", len, k);
+			/* The state still finishes as the first k bytes'. */
+			libcrypto_sha1(msg, k, head);
+			carp_sha1_final(&s, got);
+			CHECKF(memcmp(got, head, sizeof(got)) == 0,
+			    "length %zu split at %zu: state spent", len, k);
+		}
+	}
+}
+
 int
 main(void)
 {
 	test_vectors();
 	test_random();
+	test_final_copy();
 	return check_done();
 }
