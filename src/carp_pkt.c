@@ -86,7 +86,9 @@ carp_verdict_name(enum carp_verdict v)
 
 /*
  * Internet checksum of len bytes, as a number to store big-endian.  Over
- * data that already holds a correct checksum the result is 0.
+ * data that already holds a correct checksum the result is 0.  Summed 32
+ * bits at a time (RFC 1071: the sum folds to the same 16 bits), half the
+ * steps of 16-bit words: every advert sent and received takes two.
  */
 uint16_t
 carp_cksum(const void *data, size_t len)
@@ -95,10 +97,14 @@ carp_cksum(const void *data, size_t len)
 	uint64_t	 sum = 0;
 	size_t		 i;
 
-	for (i = 0; i + 1 < len; i += 2)
+	for (i = 0; i + 4 <= len; i += 4)
+		sum += wire_get32(p + i);
+	if (i + 2 <= len) {
 		sum += wire_get16(p + i);
-	if (len & 1)
-		sum += (uint64_t)p[len - 1] << 8;	/* padded with a zero */
+		i += 2;
+	}
+	if (i < len)
+		sum += (uint64_t)p[i] << 8;	/* padded with a zero */
 	while (sum >> 16)
 		sum = (sum & 0xffff) + (sum >> 16);
 	return (uint16_t)~sum;
