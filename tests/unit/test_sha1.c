@@ -4,7 +4,9 @@
  * bytes, fed in random pieces (so every way a block boundary can fall
  * between two updates is met); carp_sha1_final_copy at every split of
  * such messages (both of its ways: the rest fitting the last block or
- * not), and the state it was given left as it was.
+ * not), and the state it was given left as it was.  Built twice: test_sha1
+ * on the core's carp_sha1.c (on x86-64 its SSE2 and asm path), and
+ * test_sha1_portable on it compiled with -DCARP_SHA1_PORTABLE.
  */
 #include <stdlib.h>
 #include <string.h>
