@@ -77,6 +77,9 @@ level_name(int prio)
  * not daemonized, to stdout or stderr.  errnum >= 0 appends
  * ": strerror(errnum)".  errno is left as it was.
  */
+static void	log_vput(int, int, const char *, va_list)
+		    __attribute__((format(printf, 3, 0)));
+
 static void
 log_vput(int prio, int errnum, const char *fmt, va_list ap)
 {
