@@ -1974,7 +1974,7 @@ test_bound(void)
 	struct carp_actions	acts;
 	struct carp_event	ev = { .type = CARP_EV_START, .now = T0 };
 	size_t			most = 0, n;
-	int			i, status;
+	int			i, status = 0;
 	pid_t			pid;
 
 	check_what = "worst case per step";
