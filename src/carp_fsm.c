@@ -615,6 +615,22 @@ on_shutdown(struct carp_fsm *fsm, const struct carp_event *ev,
 }
 
 /*
+ * A send that went out while not demoted (or in INIT): all it does is
+ * clear the run of failures, with no action.  False if demoted (the run
+ * of successes that undoes it), nothing changed.
+ */
+static bool
+send_ok_quiet(struct carp_fsm *fsm)
+{
+	if (fsm->state == CARP_INIT)
+		return true;
+	if (fsm->demoted)
+		return false;
+	fsm->send_fail = 0;
+	return true;
+}
+
+/*
  * Demotion (3.7): three consecutive failed sends make us advertise and
  * compare with advskew 240 so that a healthier peer wins; a demoted master
  * says so at once with an extra advert.  Three good sends undo it.
@@ -623,6 +639,8 @@ static void
 on_send_result(struct carp_fsm *fsm, const struct carp_event *ev,
     struct carp_actions *acts)
 {
+	if (ev->type == CARP_EV_SEND_OK && send_ok_quiet(fsm))
+		return;
 	if (fsm->state == CARP_INIT)
 		return;
 	if (ev->type == CARP_EV_SEND_FAIL) {
@@ -635,10 +653,6 @@ on_send_result(struct carp_fsm *fsm, const struct carp_event *ev,
 			if (fsm->state == CARP_MASTER)
 				send_own_advert(fsm, ev, acts);
 		}
-		return;
-	}
-	if (!fsm->demoted) {
-		fsm->send_fail = 0;
 		return;
 	}
 	if (++fsm->send_ok >= CARP_SEND_MIN_SUCCESS) {
@@ -719,6 +733,19 @@ on_unexpected(struct carp_fsm *fsm, enum carp_event_type type,
     struct carp_actions *acts)
 {
 	push(fsm, acts, CARP_ACT_NOTICE, CARP_CAUSE_UNEXPECTED)->event = type;
+}
+
+/*
+ * SEND_OK without an event, when it makes no action (carp_fsm.h): the
+ * usual result of every advert sent, so the shell need not run a step.
+ */
+bool
+carp_fsm_send_ok_quiet(struct carp_fsm *fsm)
+{
+	if ((unsigned)fsm->state >= CARP_STATE_MAX ||
+	    (carp_expected[fsm->state] & EV(SEND_OK)) == 0)
+		return false;
+	return send_ok_quiet(fsm);
 }
 
 /* Feed one event; actions are appended to acts. */

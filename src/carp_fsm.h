@@ -204,6 +204,14 @@ void		 carp_fsm_addrs_changed(struct carp_fsm *,
 void		 carp_fsm_step(struct carp_fsm *, const struct carp_event *,
 		    struct carp_actions *);
 
+/*
+ * The result of an advert that went out, applied as carp_fsm_step() with
+ * CARP_EV_SEND_OK would when that is sure to make no action (not demoted:
+ * it only clears the run of failures): true.  Otherwise false, the
+ * machine unchanged: feed the event with carp_fsm_step().
+ */
+bool		 carp_fsm_send_ok_quiet(struct carp_fsm *);
+
 /* Earliest pending deadline, or 0 if none. */
 int64_t		 carp_fsm_next_deadline(const struct carp_fsm *);
 

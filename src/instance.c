@@ -62,6 +62,7 @@ static struct instance		*instance_txq;
 
 static void	instance_timer_cb(int, short, void *);
 static void	instance_event_at(struct instance *, enum carp_event_type, int);
+static void	instance_send_result(struct instance *, bool, int);
 
 void
 instance_init(struct event_base *base, bool legacy)
@@ -171,8 +172,8 @@ instance_tx_done(struct instance *inst)
 			inst->sent++;
 	}
 	for (i = 0; i < n && inst->txq_depth < INSTANCE_FEEDBACK_MAX; i++)
-		instance_event_at(inst, fail & (1u << i) ? CARP_EV_SEND_FAIL :
-		    CARP_EV_SEND_OK, inst->txq_depth + 1);
+		instance_send_result(inst, (fail & (1u << i)) == 0,
+		    inst->txq_depth + 1);
 	instance_arm(inst);
 }
 
@@ -557,6 +558,19 @@ instance_event_at(struct instance *inst, enum carp_event_type type, int depth)
 	instance_step(inst, &ev, depth);
 }
 
+/*
+ * An advert's result, as SEND_OK or SEND_FAIL; a SEND_OK that makes no
+ * action (the machine says so) costs no step: one per advert sent.
+ */
+static void
+instance_send_result(struct instance *inst, bool ok, int depth)
+{
+	if (ok && carp_fsm_send_ok_quiet(&inst->fsm))
+		return;
+	instance_event_at(inst, ok ? CARP_EV_SEND_OK : CARP_EV_SEND_FAIL,
+	    depth);
+}
+
 void
 instance_event(struct instance *inst, enum carp_event_type type)
 {
@@ -628,8 +642,7 @@ instance_exec(struct instance *inst, const struct carp_actions *acts, int depth)
 	}
 	/* Each advert's result, in order, as SEND_OK or SEND_FAIL. */
 	for (i = 0; i < (size_t)nsent && depth < INSTANCE_FEEDBACK_MAX; i++)
-		instance_event_at(inst, sent[i] == 0 ? CARP_EV_SEND_OK :
-		    CARP_EV_SEND_FAIL, depth + 1);
+		instance_send_result(inst, sent[i] == 0, depth + 1);
 	if (depth == 0)
 		instance_arm(inst);
 }

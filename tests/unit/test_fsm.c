@@ -1106,6 +1106,11 @@ test_demotion(void)
 	ev_at(&r, CARP_EV_SEND_FAIL, t, 2);
 	check_none(&r.acts);
 	CHECK(!r.f.demoted && r.f.send_fail == 2);
+	{
+		struct carp_fsm	q = r.f;
+
+		CHECK(carp_fsm_send_ok_quiet(&q) && q.send_fail == 0);
+	}
 	ev_at(&r, CARP_EV_SEND_FAIL, t, 3);
 	{
 		const struct xact x[XMAX] = {
@@ -1140,6 +1145,14 @@ test_demotion(void)
 		CHECK(r2.f.state == BACKUP && r2.acts.n == 3);
 		CHECK(r2.acts.a[0].advskew == 240);
 		CHECK(r2.f.md_at == T1 + TAD + 10 + 3937500);
+	}
+
+	check_what = "a demoted machine's SEND_OK is not quiet";
+	{
+		struct carp_fsm	q = r.f;
+
+		CHECK(!carp_fsm_send_ok_quiet(&q));
+		CHECK(memcmp(&q, &r.f, sizeof(q)) == 0);
 	}
 
 	check_what = "a failure resets the success run";
@@ -2208,6 +2221,27 @@ walk_check(const struct carp_fsm *f, const struct carp_event *ev,
 	return bad;
 }
 
+/*
+ * carp_fsm_send_ok_quiet() on the machine before a SEND_OK step (old):
+ * when it says true, it did what the step did (stepped), which made no
+ * action; when false, it changed nothing (the step is left to do).
+ */
+static int
+walk_quiet(const struct carp_fsm *old, const struct carp_fsm *stepped,
+    const struct carp_actions *acts)
+{
+	struct carp_fsm	q = *old;
+
+	if (carp_fsm_send_ok_quiet(&q)) {
+		CHECK(acts->n == 0);
+		CHECK(memcmp(&q, stepped, sizeof(q)) == 0);
+		return acts->n != 0 || memcmp(&q, stepped, sizeof(q)) != 0;
+	}
+	CHECK(old->demoted);
+	CHECK(memcmp(&q, old, sizeof(q)) == 0);
+	return !old->demoted || memcmp(&q, old, sizeof(q)) != 0;
+}
+
 /* Thousands of random events with nondecreasing time; invariants hold. */
 static void
 test_random_walk(uint64_t seed)
@@ -2301,6 +2335,8 @@ test_random_walk(uint64_t seed)
 			acts.n = 0;
 			carp_fsm_step(&f, &ev, &acts);
 			bad += walk_check(&f, &ev, &old, &acts, &last_script);
+			if (ev.type == CARP_EV_SEND_OK)
+				bad += walk_quiet(&old, &f, &acts);
 			if (f.state == MASTER && old.state != MASTER)
 				takeovers++;
 			if (f.state == BACKUP && old.state == MASTER)
