@@ -84,30 +84,11 @@ carp_verdict_name(enum carp_verdict v)
 	return verdict_names[v];
 }
 
-/*
- * Internet checksum of len bytes, as a number to store big-endian.  Over
- * data that already holds a correct checksum the result is 0.  Summed 32
- * bits at a time (RFC 1071: the sum folds to the same 16 bits), half the
- * steps of 16-bit words: every advert sent and received takes two.
- */
+/* Internet checksum of len bytes (wire_cksum), for callers of any length. */
 uint16_t
 carp_cksum(const void *data, size_t len)
 {
-	const uint8_t	*p = data;
-	uint64_t	 sum = 0;
-	size_t		 i;
-
-	for (i = 0; i + 4 <= len; i += 4)
-		sum += wire_get32(p + i);
-	if (i + 2 <= len) {
-		sum += wire_get16(p + i);
-		i += 2;
-	}
-	if (i < len)
-		sum += (uint64_t)p[i] << 8;	/* padded with a zero */
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
+	return wire_cksum(data, len);
 }
 
 /*
@@ -154,7 +135,7 @@ enum carp_verdict
 carp_hdr_verify(const uint8_t *carp, const struct carp_advert *adv,
     const struct carp_auth *auth)
 {
-	if (carp_cksum(carp, CARP_HDR_LEN) != 0)
+	if (wire_cksum(carp, CARP_HDR_LEN) != 0)
 		return CARP_BAD_CARP_CKSUM;
 	if (!carp_hmac_verify(auth, adv->counter, adv->hmac))
 		return CARP_BAD_HMAC;
@@ -174,7 +155,7 @@ carp_hdr_encode(uint8_t *carp, const struct carp_tx *tx,
 	carp[CARP_OFF_BASE] = tx->advbase;
 	wire_put64(carp + CARP_OFF_COUNTER, tx->counter);
 	carp_hmac_compute(auth, tx->counter, carp + CARP_OFF_MAC);
-	wire_put16(carp + CARP_OFF_SUM, carp_cksum(carp, CARP_HDR_LEN));
+	wire_put16(carp + CARP_OFF_SUM, wire_cksum(carp, CARP_HDR_LEN));
 }
 
 /* ucarp's fixed fake source, 00:00:5e:00:00:<vhid>, on every node. */
@@ -288,7 +269,8 @@ carp_pkt_verify(const uint8_t *frame, size_t len,
 	 * any failure "Bad IP checksum"; two sums tell the causes apart, and
 	 * errors in the two headers can no longer cancel each other out.
 	 */
-	if (carp_cksum(ip, hlen) != 0)
+	if ((hlen == CARP_IP_LEN ? wire_cksum(ip, CARP_IP_LEN) :
+	    carp_cksum(ip, hlen)) != 0)
 		return CARP_BAD_IP_CKSUM;
 	return carp_hdr_verify(ip + hlen, adv, auth);
 }
@@ -334,7 +316,7 @@ carp_pkt_build(uint8_t *buf, size_t buflen, const struct carp_tx *tx,
 	 * ucarp sums the CARP header in too, which adds nothing once the
 	 * CARP checksum is in place: the plain header checksum is the same.
 	 */
-	wire_put16(ip + IP_SUM, carp_cksum(ip, CARP_IP_LEN));
+	wire_put16(ip + IP_SUM, wire_cksum(ip, CARP_IP_LEN));
 	return CARP_FRAME_LEN;
 }
 
