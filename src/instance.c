@@ -579,7 +579,8 @@ instance_event(struct instance *inst, enum carp_event_type type)
 
 /*
  * The adverts of a tick are queued: their results go back in once they
- * have been sent (instance_tx_done), the known failures with them.
+ * have been sent (instance_tx_done), the known failures with them, and
+ * the machine is armed then, once, after its results.
  */
 static void
 instance_tx_later(struct instance *inst, const int *sent, int nsent,
@@ -594,8 +595,6 @@ instance_tx_later(struct instance *inst, const int *sent, int nsent,
 	inst->txq_depth = depth;
 	inst->txq_next = instance_txq;
 	instance_txq = inst;
-	if (depth == 0)
-		instance_arm(inst);
 }
 
 /* Carry out the machine's actions in order; send results go back in. */
