@@ -57,6 +57,7 @@ static int64_t			 instance_tick_at;
 static int64_t			 instance_tick_now;
 static uint64_t			 instance_tick_wall;
 static bool			 instance_in_tick;
+static int64_t			 instance_ev_now;	/* 0: no event */
 static bool			 instance_defer;	/* queue adverts */
 static struct instance		*instance_txq;
 
@@ -98,6 +99,21 @@ instance_wake_at(const struct carp_fsm *fsm)
 	return fsm->md_at != 0 && fsm->md_at < r ? fsm->md_at : r;
 }
 
+/*
+ * The time of an event: the machines run in a tick all run at the tick's
+ * time, read once (the clocks were read seven times per advert, 7 % of
+ * its instructions); their schedules do not drift by the tick's length.
+ * Out of a tick, the time of the event being carried out (instance_step),
+ * for its feedback and its re-arm too.
+ */
+static int64_t
+instance_now(void)
+{
+	if (instance_in_tick)
+		return instance_tick_now;
+	return instance_ev_now != 0 ? instance_ev_now : clock_mono_us();
+}
+
 /* Arm the libevent timer for the heap's earliest entry, if it moved. */
 static void
 instance_tick_sync(void)
@@ -114,7 +130,12 @@ instance_tick_sync(void)
 	if (at == instance_tick_at)
 		return;
 	instance_tick_at = at;
-	now = clock_mono_us();
+	/*
+	 * From the time of the event that moved the deadline, not read
+	 * again: libevent adds the delay to its own time, read when the
+	 * callback began, before ours; the timer is never late.
+	 */
+	now = instance_now();
 	at = at > now ? at - now : 0;
 	tv.tv_sec = (time_t)(at / 1000000);
 	tv.tv_usec = (suseconds_t)(at % 1000000);
@@ -204,8 +225,8 @@ instance_timer_cb(int fd UNUSED, short what UNUSED, void *arg UNUSED)
 		inst->txq_next = NULL;
 		instance_tx_done(inst);
 	}
-	instance_in_tick = false;
 	instance_tick_sync();
+	instance_in_tick = false;
 }
 
 /* The key before a reload's, kept while the rekey window was open. */
@@ -249,17 +270,6 @@ instance_count_down(void)
 		return;
 	carp_hmac_outer_put(instance_hmac_outer);
 	instance_hmac_outer = NULL;
-}
-
-/*
- * The time of an event: the machines run in a tick all run at the tick's
- * time, read once (the clocks were read seven times per advert, 7 % of
- * its instructions); their schedules do not drift by the tick's length.
- */
-static int64_t
-instance_now(void)
-{
-	return instance_in_tick ? instance_tick_now : clock_mono_us();
 }
 
 /* The key adverts go out with now (carp_rekey.h). */
@@ -538,13 +548,19 @@ void
 instance_step(struct instance *inst, struct carp_event *ev, int depth)
 {
 	struct carp_actions	 acts;
+	bool			 outer = instance_ev_now == 0;
 
-	ev->now = instance_now();
+	if (ev->now == 0)
+		ev->now = instance_now();
 	ev->rand = clock_random64();
 	ev->wall = instance_in_tick ? instance_tick_wall : clock_wall_us();
+	if (outer)
+		instance_ev_now = ev->now;
 	acts.n = 0;
 	carp_fsm_step(&inst->fsm, ev, &acts);
 	instance_exec(inst, &acts, depth);
+	if (outer)
+		instance_ev_now = 0;
 }
 
 /* An event that carries nothing but its type, at a feedback depth. */

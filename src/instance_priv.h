@@ -128,6 +128,7 @@ bool	 instance_src6(struct instance *, uint8_t out[16]);
 bool	 instance_has(const struct cfg_instance *, uint8_t family);
 bool	 instance_joins6(const struct cfg_instance *);
 void	 instance_params(const struct cfg_instance *, struct carp_params *);
+/* ev->now 0: the event happens now; else the caller read the clock. */
 void	 instance_step(struct instance *, struct carp_event *, int depth);
 void	 instance_event(struct instance *, enum carp_event_type);
 void	 instance_exec(struct instance *, const struct carp_actions *, int depth);

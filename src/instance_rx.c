@@ -318,6 +318,7 @@ instance_rx_input(void *arg, const uint8_t *frame, size_t len,
 	    instance_rx_src(adv, ip), adv->advbase, adv->advskew);
 	memset(&ev, 0, sizeof(ev));
 	ev.type = CARP_EV_ADVERT;
+	ev.now = now;		/* the clock read once per advert */
 	ev.adv.advbase = adv->advbase;
 	ev.adv.advskew = adv->advskew;
 	memcpy(ev.adv.src, key, 4);
