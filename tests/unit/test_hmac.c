@@ -162,6 +162,13 @@ test_vectors(void)
 			snprintf(hex + 2 * j, 3, "%02x", mac[j]);
 		CHECKF(strcmp(hex, v->sent) == 0, "sent %s", hex);
 		CHECK(carp_hmac_verify(&auth, ctr, sent));
+		/* Any one bit of the MAC wrong, in any of its words: refused. */
+		for (j = 0; j < 8 * CARP_HMAC_LEN; j++) {
+			sent[j / 8] ^= (uint8_t)(1u << (j % 8));
+			CHECKF(!carp_hmac_verify(&auth, ctr, sent),
+			    "bit %zu flipped", j);
+			sent[j / 8] ^= (uint8_t)(1u << (j % 8));
+		}
 		CHECK(v->accepted == NULL || carp_hmac_verify(&auth, ctr, acc));
 		CHECK(v->mutate == M_COUNTER ||
 		    !carp_hmac_verify(&auth, ctr + 1, sent));
