@@ -7,12 +7,13 @@
  *
  * HMAC (RFC 2104) is built here on our SHA-1 (carp_sha1.c) with both
  * keyed states precomputed, as OpenBSD's carp does.  Per advert, each
- * state is finished on a copy of its last block (carp_sha1_final_copy).  Not libcrypto's SHA-1: through
- * EVP each state is a context on the heap (two allocations of 192 bytes)
- * whose copy frees and allocates again (3,500 instructions per HMAC),
- * and the first EVP fetch starts the default provider, which makes 1.9 MB
- * more of libcrypto resident (issue 20); the SHA1_* calls that copy by
- * value are deprecated since OpenSSL 3.0.
+ * state is finished on a copy of its last block (carp_sha1_final_copy).
+ * Not libcrypto's SHA-1: through EVP each state is a context on the heap
+ * (two allocations of 192 bytes) whose copy frees and allocates again
+ * (3,500 instructions per HMAC), and the first EVP fetch starts the
+ * default provider, which makes 1.9 MB more of libcrypto resident (issue
+ * 20); the SHA1_* calls that copy by value are deprecated since OpenSSL
+ * 3.0.
  */
 #include <stdbool.h>
 #include <stddef.h>
