@@ -6,15 +6,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <time.h>
 
 #include "log.h"
 
+#ifndef _PATH_LOG
+#define _PATH_LOG	"/dev/log"
+#endif
+
 static int	log_fac = LOG_DAEMON;
 bool		log_debug_on;	/* -D or debug = true */
 static bool	log_stdio = true;
 static bool	log_opened;
+static bool	log_sock_seen;		/* _PATH_LOG was a socket */
+static int64_t	log_sock_next;		/* next look for it, monotonic us */
 
 /*
  * Once, at start-up: where lines go.  stdout's buffering is main()'s
@@ -38,6 +45,8 @@ log_set(int facility, bool debug)
 		closelog();
 	log_opened = false;
 	log_fac = facility;
+	log_sock_seen = false;
+	log_sock_next = 0;
 	if (facility != LOG_FACILITY_NONE) {
 		openlog("ucarp", LOG_PID | LOG_NDELAY, facility);
 		log_opened = true;
@@ -50,6 +59,33 @@ log_close(void)
 	if (log_opened)
 		closelog();
 	log_opened = false;
+}
+
+/*
+ * While nothing listens on /dev/log (a container, a network namespace
+ * in a test), glibc's syslog() runs socket, connect and close for every
+ * line: 30,000 system calls when 10,000 instances take over at once,
+ * a third of the daemon's time then.  Look for the socket at most once
+ * a second while it is missing; lines meanwhile go to stdio only, as
+ * glibc would have dropped them.  Once seen, glibc keeps it connected
+ * and reconnects by itself.
+ */
+static bool
+log_sock_ready(void)
+{
+	struct timespec	ts;
+	struct stat	st;
+	int64_t		now;
+
+	if (log_sock_seen)
+		return true;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+	if (now < log_sock_next)
+		return false;
+	log_sock_next = now + 1000000;
+	log_sock_seen = stat(_PATH_LOG, &st) == 0 && S_ISSOCK(st.st_mode);
+	return log_sock_seen;
 }
 
 static const char *
@@ -95,7 +131,7 @@ log_vput(int prio, int errnum, const char *fmt, va_list ap)
 	if (errnum >= 0 && n >= 0 && (size_t)n < sizeof(buf))
 		snprintf(buf + n, sizeof(buf) - (size_t)n, ": %s",
 		    strerror(errnum));
-	if (log_opened)
+	if (log_opened && log_sock_ready())
 		syslog(prio, "[%s] %s", level_name(prio), buf);
 	if (log_stdio) {
 		gettimeofday(&tv, NULL);

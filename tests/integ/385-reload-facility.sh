@@ -14,42 +14,11 @@
 # arrived, every line sent before it has too.
 . "$(dirname "$0")/lib_multi.sh"
 multi_init
-command -v unshare >/dev/null 2>&1 || test_skip "no unshare(1)"
-command -v python3 >/dev/null 2>&1 || test_skip "no python3"
 mnet_make 1 1
 
-SOCK=$TMPD/log.sock
-SYSLOG=$TMPD/syslog.txt
+mdevlog_setup
+SYSLOG=$DEVLOG_FILE
 CONF=$TMPD/h1.conf
-: > "$SYSLOG"
-
-# The listener: one line per datagram received.
-python3 -c '
-import socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(sys.argv[1])
-with open(sys.argv[2], "a") as f:
-	while True:
-		f.write(s.recv(4096).decode(errors="replace").rstrip("\n") + "\n")
-		f.flush()
-' "$SOCK" "$SYSLOG" &
-BG_PIDS+=("$!")
-wait_until 5 test -S "$SOCK" || test_fail "the syslog listener did not bind $SOCK"
-
-# A /dev with what the daemon needs, and "log" pointing at our socket.
-NEWDEV=$TMPD/dev
-mkdir "$NEWDEV"
-cp -a /dev/null /dev/zero /dev/random /dev/urandom "$NEWDEV"/ ||
-    test_fail "cannot copy device nodes into $NEWDEV"
-ln -s "$SOCK" "$NEWDEV/log"
-# $UCARP in a private mount namespace with that /dev (exec all the way:
-# the pid mstart records is the daemon's).
-WRAP=$TMPD/ucarp-devlog
-cat > "$WRAP" <<EOF
-#!/bin/sh
-exec unshare -m --propagation private sh -c 'mount --bind "\$0" /dev && exec "\$@"' "$NEWDEV" "$UCARP" "\$@"
-EOF
-chmod 755 "$WRAP"
 
 conf() {
 	(umask 077
@@ -82,7 +51,7 @@ hup() {
 }
 
 conf none
-UCARP=$WRAP mstart 1 "$CONF" 1
+UCARP=$DEVLOG_WRAP mstart 1 "$CONF" 1
 mwait_log 1 'Switching to state: BACKUP' 10
 musr1 1 || test_fail "no answer to SIGUSR1"
 

@@ -23,13 +23,14 @@
 #			"eth0 vhid 42 (NAME): " identifies them)
 #   mchildren, mzombies	a process's children, its unreaped ones
 #   mcap_*		tcpdump on a bridge and advert-gap analysis
+#   mdevlog_*		a private /dev/log read by the test
 #
 # Every daemon is started with MTEST_TAG=$P in its environment, which its
 # scripts and their children inherit (ucarp strips only UCARP_*): the
 # clean-up kills exactly the processes carrying our tag, so a script left
 # hanging by a failed test (sleep 300) cannot outlive it, and nothing else
 # is ever touched.  Only 198.18.0.0/15, 224.0.0.18, 2001:db8::/32 and
-link-local IPv6 are used.
+# link-local IPv6 are used.
 #
 # Every end of a daemon is judged as in lib.sh (judge_end): mstop with
 # TERM, INT or QUIT and the clean-up (SIGTERM to the daemons still
@@ -594,3 +595,46 @@ mcap_gaps() {
 
 # Microseconds since the epoch (the clock of tcpdump's time stamps).
 now_us() { echo "${EPOCHREALTIME/[.,]/}"; }
+
+# ---- a private syslog --------------------------------------------------------
+
+# mdevlog_setup [nolink]: a syslog socket of ours and a daemon wrapper that
+# sees it.  DEVLOG_SOCK is a datagram socket whose datagrams a listener
+# appends, one per line, to DEVLOG_FILE; DEVLOG_DEV is a /dev with what the
+# daemon needs and "log", a symlink to DEVLOG_SOCK (not made with nolink:
+# make it later with mdevlog_link); DEVLOG_WRAP runs $UCARP in a mount
+# namespace of its own with that /dev (exec all the way: the pid mstart
+# records is the daemon's).  Use: UCARP=$DEVLOG_WRAP mstart ...
+mdevlog_setup() {
+	command -v unshare >/dev/null 2>&1 || test_skip "no unshare(1)"
+	command -v python3 >/dev/null 2>&1 || test_skip "no python3"
+	DEVLOG_SOCK=$TMPD/log.sock
+	DEVLOG_FILE=$TMPD/syslog.txt
+	DEVLOG_DEV=$TMPD/dev
+	DEVLOG_WRAP=$TMPD/ucarp-devlog
+	: > "$DEVLOG_FILE"
+	python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+with open(sys.argv[2], "a") as f:
+	while True:
+		f.write(s.recv(4096).decode(errors="replace").rstrip("\n") + "\n")
+		f.flush()
+' "$DEVLOG_SOCK" "$DEVLOG_FILE" &
+	BG_PIDS+=("$!")
+	wait_until 5 test -S "$DEVLOG_SOCK" ||
+	    test_fail "the syslog listener did not bind $DEVLOG_SOCK"
+	mkdir "$DEVLOG_DEV"
+	cp -a /dev/null /dev/zero /dev/random /dev/urandom "$DEVLOG_DEV"/ ||
+	    test_fail "cannot copy device nodes into $DEVLOG_DEV"
+	[ "${1:-}" = nolink ] || mdevlog_link
+	cat > "$DEVLOG_WRAP" <<WRAP
+#!/bin/sh
+exec unshare -m --propagation private sh -c 'mount --bind "\$0" /dev && exec "\$@"' "$DEVLOG_DEV" "$UCARP" "\$@"
+WRAP
+	chmod 755 "$DEVLOG_WRAP"
+}
+
+# mdevlog_link: /dev/log appears in the daemon's /dev.
+mdevlog_link() { ln -s "$DEVLOG_SOCK" "$DEVLOG_DEV/log"; }

@@ -47,6 +47,7 @@ INTEG_TESTS = \
 	tests/integ/370-reload-takeover.sh \
 	tests/integ/380-reload-pcap.sh \
 	tests/integ/385-reload-facility.sh \
+	tests/integ/387-syslog-missing.sh \
 	tests/integ/410-hostile-frames.sh \
 	tests/integ/420-hostile-replay.sh \
 	tests/integ/430-hostile-flood.sh \
