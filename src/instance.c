@@ -61,10 +61,17 @@ static int64_t			 instance_ev_now;	/* 0: no event */
 static bool			 instance_tick_used;	/* by a step */
 static bool			 instance_defer;	/* queue adverts */
 static struct instance		*instance_txq;
+/* In a tick, the actions left until its frames are sent (instance_act). */
+static struct instance_post {
+	struct instance		*inst;
+	struct carp_action	 a;
+}				*instance_posts;
+static size_t			 instance_nposts, instance_capposts;
 
 static void	instance_timer_cb(int, short, void *);
 static void	instance_event_at(struct instance *, enum carp_event_type, int);
 static void	instance_send_result(struct instance *, bool, int);
+static void	instance_posts_run(void);
 
 void
 instance_init(struct event_base *base, bool legacy)
@@ -74,6 +81,9 @@ instance_init(struct event_base *base, bool legacy)
 	instance_tick = evtimer_new(base, instance_timer_cb, NULL);
 	if (instance_tick == NULL)
 		fatalx("cannot create the instances' timer");
+	/* Made now, not at the first takeover (see iface_txbuf). */
+	instance_capposts = 64;
+	instance_posts = xcalloc(instance_capposts, sizeof(*instance_posts));
 }
 
 struct event_base *
@@ -239,6 +249,7 @@ instance_timer_cb(int fd UNUSED, short what UNUSED, void *arg UNUSED)
 	}
 	instance_defer = false;
 	iface_flush();
+	instance_posts_run();
 	while ((inst = instance_txq) != NULL) {
 		instance_txq = inst->txq_next;
 		inst->txq_next = NULL;
@@ -640,7 +651,81 @@ instance_tx_later(struct instance *inst, const int *sent, int nsent,
 	instance_txq = inst;
 }
 
-/* Carry out the machine's actions in order; send results go back in. */
+/* An action other than a send. */
+static void
+instance_act(struct instance *inst, const struct carp_action *a)
+{
+	switch (a->type) {
+	case CARP_ACT_TRANSITION:
+		instance_log_transition(inst, a);
+		/* Before the GARPs and scripts that follow. */
+		instance_addrs_transition(inst, a);
+		break;
+	case CARP_ACT_SCRIPT_UP:
+	case CARP_ACT_SCRIPT_DOWN:
+		instance_script_transition(inst, a);
+		break;
+	case CARP_ACT_NOTICE:
+		instance_notice(inst, a);
+		break;
+	default:
+		log_debug("%sunknown action %d ignored", inst->prefix,
+		    (int)a->type);
+		break;
+	}
+}
+
+/*
+ * Whether an action waits until the step's frames are on the wire.  Its
+ * log line, script queueing (an allocation) and monitor event took 150
+ * us ahead of a takeover's first advert, and in a tick every machine's
+ * sends waited for all of them.  A transition of managed addresses goes
+ * first still: the addresses must be in place before the GARPs.
+ */
+static bool
+instance_act_after_send(const struct instance *inst,
+    const struct carp_action *a)
+{
+	switch (a->type) {
+	case CARP_ACT_TRANSITION:
+		return !instance_addrs_managed(inst);
+	case CARP_ACT_SEND_ADVERT:
+	case CARP_ACT_SEND_GARP:
+		return false;
+	default:
+		return true;
+	}
+}
+
+static void
+instance_post(struct instance *inst, const struct carp_action *a)
+{
+	if (instance_nposts == instance_capposts) {
+		instance_capposts = instance_capposts > 0 ?
+		    instance_capposts * 2 : 64;
+		instance_posts = xreallocarray(instance_posts,
+		    instance_capposts, sizeof(*instance_posts));
+	}
+	instance_posts[instance_nposts].inst = inst;
+	instance_posts[instance_nposts].a = *a;
+	instance_nposts++;
+}
+
+static void
+instance_posts_run(void)
+{
+	size_t	i;
+
+	for (i = 0; i < instance_nposts; i++)
+		instance_act(instance_posts[i].inst, &instance_posts[i].a);
+	instance_nposts = 0;
+}
+
+/*
+ * Carry out the machine's actions: the sends first, in order, then the
+ * rest in order (in a tick, once the tick's frames are out); send
+ * results go back in last.
+ */
 void
 instance_exec(struct instance *inst, const struct carp_actions *acts, int depth)
 {
@@ -652,11 +737,6 @@ instance_exec(struct instance *inst, const struct carp_actions *acts, int depth)
 	for (i = 0; i < acts->n; i++) {
 		a = &acts->a[i];
 		switch (a->type) {
-		case CARP_ACT_TRANSITION:
-			instance_log_transition(inst, a);
-			/* Before the GARPs and scripts that follow. */
-			instance_addrs_transition(inst, a);
-			break;
 		case CARP_ACT_SEND_ADVERT:
 			sent[nsent] = instance_send_advert(inst, a,
 			    defer ? nsent : -1);
@@ -665,18 +745,21 @@ instance_exec(struct instance *inst, const struct carp_actions *acts, int depth)
 		case CARP_ACT_SEND_GARP:
 			instance_send_garp(inst, defer);
 			break;
-		case CARP_ACT_SCRIPT_UP:
-		case CARP_ACT_SCRIPT_DOWN:
-			instance_script_transition(inst, a);
-			break;
-		case CARP_ACT_NOTICE:
-			instance_notice(inst, a);
-			break;
 		default:
-			log_debug("%sunknown action %d ignored", inst->prefix,
-			    (int)a->type);
+			if (!instance_act_after_send(inst, a))
+				instance_act(inst, a);
 			break;
 		}
+	}
+	for (i = 0; i < acts->n; i++) {
+		a = &acts->a[i];
+		if (!instance_act_after_send(inst, a))
+			continue;
+		/* Queued even when this machine's sends were not. */
+		if (instance_defer)
+			instance_post(inst, a);
+		else
+			instance_act(inst, a);
 	}
 	if (defer && nsent > 0) {
 		instance_tx_later(inst, sent, nsent, depth);

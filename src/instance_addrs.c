@@ -71,6 +71,12 @@ ia_managed(const struct instance *inst)
 	return inst->am.slot != NULL;
 }
 
+bool
+instance_addrs_managed(const struct instance *inst)
+{
+	return ia_managed(inst);
+}
+
 /* The record's directory, if it is missing (/run/ucarp after a boot). */
 static FILE *
 ia_rec_open(const char *tmp)

@@ -167,6 +167,7 @@ void	 instance_addrs_new(struct instance *);
 void	 instance_addrs_free(struct instance *);
 void	 instance_addrs_transition(struct instance *,
 	    const struct carp_action *);
+bool	 instance_addrs_managed(const struct instance *);
 void	 instance_addrs_release(struct instance *);
 void	 instance_addrs_update(struct instance *,
 	    const struct cfg_instance *old);
