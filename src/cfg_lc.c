@@ -457,11 +457,19 @@ check_includes(struct cfg_lc *ctx, const char *file, int depth,
 		name = strndup(q, k);
 		if (name == NULL)
 			fatal("out of memory");
-		if (name[0] != '/' && ctx->dir != NULL)
+		/*
+		 * libconfig 1.5 opens the include directory joined with the
+		 * name, even an absolute one ("/x" is DIR//x); later
+		 * versions open an absolute name as it is.  Neither may be
+		 * a directory.
+		 */
+		if (ctx->dir != NULL)
 			xasprintf(&full, "%s/%s", ctx->dir, name);
 		else
 			full = xstrdup(name);
-		if (stat(full, &st) == 0 && !S_ISREG(st.st_mode)) {
+		if ((stat(full, &st) == 0 && !S_ISREG(st.st_mode)) ||
+		    (name[0] == '/' && stat(name, &st) == 0 &&
+		    !S_ISREG(st.st_mode))) {
 			cfg_errlist_add(ctx->errs, file, lineno, "@include "
 			    "\"%s\" is not a regular file; include a "
 			    "configuration file", name);
