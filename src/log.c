@@ -10,6 +10,7 @@
 #include <sys/time.h>
 #include <time.h>
 
+#include "clock.h"
 #include "log.h"
 
 #ifndef _PATH_LOG
@@ -73,14 +74,12 @@ log_close(void)
 static bool
 log_sock_ready(void)
 {
-	struct timespec	ts;
 	struct stat	st;
 	int64_t		now;
 
 	if (log_sock_seen)
 		return true;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	now = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+	now = clock_mono_us();
 	if (now < log_sock_next)
 		return false;
 	log_sock_next = now + 1000000;
