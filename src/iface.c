@@ -127,7 +127,6 @@ struct iface_txbuf {
 static TAILQ_HEAD(, iface) ifaces = TAILQ_HEAD_INITIALIZER(ifaces);
 static struct event_base	*iface_base;
 static struct iface_txbuf	*iface_tx;
-static struct iface_tx		*iface_txq;	/* iface_tx->q */
 static size_t			 iface_ntx;
 
 static void	iface_read_cb(int, short, void *);
@@ -480,7 +479,7 @@ iface_queue(struct iface *ifp, const uint8_t *frame, size_t len,
 	}
 	if (iface_ntx == IFACE_TXQ)
 		iface_flush();
-	t = &iface_txq[iface_ntx++];
+	t = &iface_tx->q[iface_ntx++];
 	memcpy(t->frame, frame, len);
 	t->len = len;
 	memset(&t->sll, 0, sizeof(t->sll));
@@ -504,7 +503,7 @@ iface_flush_fd(int fd, size_t from, size_t n)
 	int		  k;
 
 	for (i = from; i < n; i++) {
-		t = &iface_txq[i];
+		t = &iface_tx->q[i];
 		if (t->fd != fd)
 			continue;
 		t->fd = -1;	/* done */
@@ -539,8 +538,8 @@ iface_flush(void)
 
 	iface_ntx = 0;
 	for (i = 0; i < n; i++)
-		if (iface_txq[i].fd != -1)
-			iface_flush_fd(iface_txq[i].fd, i, n);
+		if (iface_tx->q[i].fd != -1)
+			iface_flush_fd(iface_tx->q[i].fd, i, n);
 }
 
 const uint8_t *
@@ -773,9 +772,9 @@ int
 iface_init(struct event_base *base)
 {
 	iface_base = base;
+	/* memset, not calloc: calloc leaves fresh pages untouched. */
 	iface_tx = xmalloc(sizeof(*iface_tx));
 	memset(iface_tx, 0, sizeof(*iface_tx));
-	iface_txq = iface_tx->q;
 	if (nl_init(base) == -1)
 		return -1;
 	/* Without it, a new link-local address is read at the next link up. */
@@ -789,7 +788,6 @@ iface_shutdown(void)
 	nl_shutdown();
 	free(iface_tx);
 	iface_tx = NULL;
-	iface_txq = NULL;
 }
 
 char *

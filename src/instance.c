@@ -81,9 +81,11 @@ instance_init(struct event_base *base, bool legacy)
 	instance_tick = evtimer_new(base, instance_timer_cb, NULL);
 	if (instance_tick == NULL)
 		fatalx("cannot create the instances' timer");
-	/* Made now, not at the first takeover (see iface_txbuf). */
+	/* Made and touched now, not at the first takeover (iface_init). */
 	instance_capposts = 64;
-	instance_posts = xcalloc(instance_capposts, sizeof(*instance_posts));
+	instance_posts = xreallocarray(NULL, instance_capposts,
+	    sizeof(*instance_posts));
+	memset(instance_posts, 0, instance_capposts * sizeof(*instance_posts));
 }
 
 struct event_base *
@@ -701,8 +703,7 @@ static void
 instance_post(struct instance *inst, const struct carp_action *a)
 {
 	if (instance_nposts == instance_capposts) {
-		instance_capposts = instance_capposts > 0 ?
-		    instance_capposts * 2 : 64;
+		instance_capposts *= 2;		/* 64 from instance_init */
 		instance_posts = xreallocarray(instance_posts,
 		    instance_capposts, sizeof(*instance_posts));
 	}
