@@ -55,6 +55,56 @@ msg_ifname(const struct cfg_problem *p, bool file)
 	return m;
 }
 
+/* The problems of the address list, in the file's or the options' words. */
+static char *
+msg_addr(const struct cfg_problem *p, bool file)
+{
+	const char	*a = p->code == CFG_P_ADDRS_MANY ? NULL :
+			    p->cv->addr_strs[p->n];
+	char		*m;
+
+	switch (p->code) {
+	case CFG_P_ADDRS_MANY:
+		if (file)
+			xasprintf(&m, "addr lists %zu addresses, at most %d "
+			    "fit in one vhid; split them over several "
+			    "instances", p->n, CARP_ADDRS_MAX);
+		else
+			xasprintf(&m, "Too many virtual addresses: %zu (at "
+			    "most %d per vhid)", p->n, CARP_ADDRS_MAX);
+		break;
+	case CFG_P_ADDR_PREFIX:
+		if (file)
+			xasprintf(&m, "addr %s: the prefix length is out of "
+			    "range for %s; give 0 to %u, or no /prefix", a,
+			    msg_family(p),
+			    carp_addr_prefix_max(&p->cv->addrs[p->n]));
+		else
+			xasprintf(&m, "Invalid prefix length: [%s] (%s takes "
+			    "0 to %u)", a, msg_family(p),
+			    carp_addr_prefix_max(&p->cv->addrs[p->n]));
+		break;
+	case CFG_P_ADDR_LL6:
+		if (file)
+			xasprintf(&m, "addr %s is an IPv6 link-local address "
+			    "(fe80::/10), which BSD peers would not hash "
+			    "alike; give a global or unique-local address", a);
+		else
+			xasprintf(&m, "Link-local address: [%s] (BSD peers "
+			    "would not hash it alike; give a global or "
+			    "unique-local address)", a);
+		break;
+	default:	/* CFG_P_ADDR_TWICE */
+		if (file)
+			xasprintf(&m, "addr %s is listed twice; list each "
+			    "address once", a);
+		else
+			xasprintf(&m, "Address given twice: [%s]", a);
+		break;
+	}
+	return m;
+}
+
 /* The unicast peer problems; how is "peer " or "--peer ". */
 static char *
 msg_peer(const struct cfg_problem *p, const char *how)
@@ -120,24 +170,10 @@ cfg_msg_file(const struct cfg_problem *p)
 		return xstrdup("instance has no addr; add addr = \"a.b.c.d\"; "
 		    "(the virtual address) here or in defaults");
 	case CFG_P_ADDRS_MANY:
-		xasprintf(&m, "addr lists %zu addresses, at most %d fit in one "
-		    "vhid; split them over several instances", p->n,
-		    CARP_ADDRS_MAX);
-		break;
 	case CFG_P_ADDR_PREFIX:
-		xasprintf(&m, "addr %s: the prefix length is out of range for "
-		    "%s; give 0 to %u, or no /prefix", p->cv->addr_strs[p->n],
-		    msg_family(p), carp_addr_prefix_max(&p->cv->addrs[p->n]));
-		break;
 	case CFG_P_ADDR_LL6:
-		xasprintf(&m, "addr %s is an IPv6 link-local address "
-		    "(fe80::/10), which BSD peers would not hash alike; give a "
-		    "global or unique-local address", p->cv->addr_strs[p->n]);
-		break;
 	case CFG_P_ADDR_TWICE:
-		xasprintf(&m, "addr %s is listed twice; list each address once",
-		    p->cv->addr_strs[p->n]);
-		break;
+		return msg_addr(p, true);
 	case CFG_P_DEADRATIO_ZERO:
 		return xstrdup("deadratio is 0; give a ratio from 1 to 255");
 	case CFG_P_MCAST_NOT_GROUP:
@@ -201,23 +237,10 @@ cfg_msg_cli(const struct cfg_problem *p)
 	case CFG_P_NO_ADDR:
 		return xstrdup("You must supply a virtual host address");
 	case CFG_P_ADDRS_MANY:
-		xasprintf(&m, "Too many virtual addresses: %zu (at most %d per "
-		    "vhid)", p->n, CARP_ADDRS_MAX);
-		break;
 	case CFG_P_ADDR_PREFIX:
-		xasprintf(&m, "Invalid prefix length: [%s] (%s takes 0 to %u)",
-		    p->cv->addr_strs[p->n], msg_family(p),
-		    carp_addr_prefix_max(&p->cv->addrs[p->n]));
-		break;
 	case CFG_P_ADDR_LL6:
-		xasprintf(&m, "Link-local address: [%s] (BSD peers would not "
-		    "hash it alike; give a global or unique-local address)",
-		    p->cv->addr_strs[p->n]);
-		break;
 	case CFG_P_ADDR_TWICE:
-		xasprintf(&m, "Address given twice: [%s]",
-		    p->cv->addr_strs[p->n]);
-		break;
+		return msg_addr(p, false);
 	case CFG_P_DEADRATIO_ZERO:
 		return xstrdup("Dead ratio can't be zero");
 	case CFG_P_MCAST_NOT_GROUP:

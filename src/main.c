@@ -164,14 +164,35 @@ start_cb(struct instance *inst, void *arg UNUSED)
 	instance_start(inst);
 }
 
+/* The signals the daemon handles, all through the loop. */
+static const int	 sigs[] = { SIGCHLD, SIGUSR1, SIGUSR2, SIGHUP, SIGTERM,
+			    SIGINT, SIGQUIT };
+static struct event	*sigev[sizeof(sigs) / sizeof(sigs[0])];
+
+static void
+signals_add(void)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		sigev[i] = evsignal_new(base, sigs[i], signal_cb, NULL);
+		evsignal_add(sigev[i], NULL);
+	}
+}
+
+static void
+signals_free(void)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		event_free(sigev[i]);
+}
+
 int
 main(int argc, char **argv)
 {
-	static const int	 sigs[] = { SIGCHLD, SIGUSR1, SIGUSR2, SIGHUP,
-				    SIGTERM, SIGINT, SIGQUIT };
-	struct event		*sigev[sizeof(sigs) / sizeof(sigs[0])];
-	size_t			 i;
-	int			 rc, status = 0;
+	int	rc, status = 0;
 
 	/* Once, before any output: ucarp's block buffering lost lines. */
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -208,10 +229,7 @@ main(int argc, char **argv)
 	}
 	/* Before the first step: a startup hold applies from the start. */
 	health_configure(cfg, true);
-	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
-		sigev[i] = evsignal_new(base, sigs[i], signal_cb, NULL);
-		evsignal_add(sigev[i], NULL);
-	}
+	signals_add();
 	maint_init(cfg);	/* before they start: held from the first */
 	/* Our stale addresses go before the first election. */
 	instance_addrs_startup();
@@ -228,8 +246,7 @@ main(int argc, char **argv)
 
 	event_base_dispatch(base);
 
-	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		event_free(sigev[i]);
+	signals_free();
 out:
 	reload_shutdown();
 	control_shutdown();

@@ -260,6 +260,37 @@ else
 	pass
 fi
 
+# The address problems in the options' words (the file's are in
+# bad-addr-set.err): the line ucarp logs names the address and the rule.
+# msg WORDS OPTION...: -t is refused and its error line contains WORDS.
+msg()
+{
+	want=$1
+	shift
+	if base -t "$@" >/dev/null 2>"$tmp/err"; then
+		fail "$*: accepted, expected: $want"
+	elif grep -qF -- "[ERROR] $want" "$tmp/err"; then
+		pass
+	else
+		fail "$*: refused without: $want"
+	fi
+}
+msg "Invalid prefix length: [198.18.0.101/33] (IPv4 takes 0 to 32)" \
+    -a 198.18.0.101/33
+msg "Invalid prefix length: [2001:db8::1/129] (IPv6 takes 0 to 128)" \
+    -a 2001:db8::1/129
+msg "Link-local address: [fe80::103] (BSD peers would not hash it alike; give a global or unique-local address)" \
+    -a fe80::103
+msg "Address given twice: [198.18.0.100/32]" -a 198.18.0.100/32
+many=
+i=1
+while [ $i -le 64 ]; do
+	many="$many -a 198.18.2.$i"
+	i=$((i + 1))
+done
+# shellcheck disable=SC2086 # many holds words without blanks
+msg "Too many virtual addresses: 65 (at most 64 per vhid)" $many
+
 # --version: one line, the version configure was given.
 if [ "$("$UCARP" --version)" = "ucarp $(sed -n 's/^AC_INIT(\[ucarp\], \[\([^]]*\)\].*/\1/p' \
     "$top_srcdir/configure.ac")" ]; then
