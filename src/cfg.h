@@ -1,6 +1,6 @@
 /*
- * cfg.h: the configuration as plain data, from the legacy command line or
- * (later) a configuration file.  Every instance remembers where it came
+ * cfg.h: the configuration as plain data, from the ucarp 1.5.2 command
+ * line or the configuration file.  Every instance remembers where it came
  * from (file:line, or "command line") for its error messages.
  */
 #ifndef CFG_H

@@ -1,18 +1,18 @@
 /*
- * instance_priv.h: struct instance and the functions the instance*.c files share;
- * for those files only (everyone else uses instance.h).
- *   instance.c         life cycle and the state machine's driver (step, exec,
- *                   the one timer, sends)
- *   instance_rx.c      receive policy: group, verify, rekey window, replay,
- *                   verdict counters and their logs
- *   instance_script.c  scripts' argv and environment, the record of the last
- *                   queued script, its rebuild on reload
+ * instance_priv.h: struct instance and the functions the instance*.c
+ * files share; for those files only (everyone else uses instance.h).
+ *   instance.c         life cycle and the state machine's driver (step,
+ *                      exec, the one timer, sends)
+ *   instance_rx.c      receive policy: group, verify, rekey window,
+ *                      replay, verdict counters and their logs
+ *   instance_script.c  scripts' argv and environment, the record of the
+ *                      last queued script, its rebuild on reload
  *   instance_reload.c  reload in place, address moves, removal
  *   instance_ctl.c     the instance for the control socket: status, events
  *   instance_health.c  the health model around the instances: levels and
- *                   holds pushed into the state machines
+ *                      holds pushed into the state machines
  *   instance_addrs.c   manage_addresses: addresses added and removed over
- *                   netlink, removals behind our back put right
+ *                      netlink, removals behind our back put right
  */
 #ifndef INSTANCE_PRIV_H
 #define INSTANCE_PRIV_H
