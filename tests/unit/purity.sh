@@ -2,7 +2,7 @@
 # The pure core must not do I/O, read clocks or use the shell's modules.
 # Fails on any forbidden include or call in a core source file.
 src=${top_srcdir:-.}/src
-core="carp_addr carp_fsm dheap carp_hmac carp_sha1 carp_na carp_pkt carp_pkt6 carp_wire carp_rekey carp_replay cfg_check cfg_diff cfg_keys ctl_msg ctl_proto health maint_fmt runq"
+core="carp_addr carp_fsm dheap carp_hmac carp_sha1 carp_na carp_pkt carp_pkt6 carp_wire carp_rekey carp_replay cfg_check cfg_diff cfg_keys ctl_msg ctl_proto health maint_fmt runq name_index addr_plan cfg"
 bad=0
 for m in $core; do
 	for f in "$src/$m.c" "$src/$m.h"; do
