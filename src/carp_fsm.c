@@ -472,7 +472,14 @@ on_advert(struct carp_fsm *fsm, const struct carp_event *ev,
 	remote = carp_interval_us(ev->adv.advbase, ev->adv.advskew);
 
 	if (fsm->state == CARP_MASTER) {
+		/*
+		 * On a tie ucarp peers yield by address, but a BSD master
+		 * always yields: yielding to one as well (with the advert
+		 * below, which makes it yield) would leave no master until a
+		 * down timer expired.  Stay; it steps down on our next advert.
+		 */
 		if (remote < local || (remote == local &&
+		    !ev->adv.yields_tie &&
 		    carp_tiebreak_remote_wins(ev->adv.src, fsm->p.srcip))) {
 			/*
 			 * One more advert first, so the new master hears

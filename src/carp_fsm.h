@@ -137,6 +137,9 @@ struct carp_event {
 		uint8_t		advskew;
 		uint8_t		src[4];
 		uint64_t	counter;
+		bool		yields_tie;	/* the sender yields to an
+						   equally frequent master:
+						   a BSD kernel's CARP */
 	} adv;
 	struct {
 		uint32_t	demote;	/* added to advskew (clamped) */

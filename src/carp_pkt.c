@@ -168,6 +168,15 @@ carp_src_mac(uint8_t mac[6], uint8_t vhid)
 	mac[5] = vhid;
 }
 
+/* OpenBSD's and FreeBSD's carpN MAC: carp-bsd-wire.md, "L2 source". */
+bool
+carp_mac_is_bsd(const uint8_t mac[6], uint8_t vhid)
+{
+	static const uint8_t	prefix[5] = { 0x00, 0x00, 0x5e, 0x00, 0x01 };
+
+	return memcmp(mac, prefix, sizeof(prefix)) == 0 && mac[5] == vhid;
+}
+
 /*
  * Zero *adv; if frame holds min bytes, copy its MACs and say true.  The
  * start of both families' parse.

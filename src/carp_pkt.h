@@ -128,6 +128,12 @@ bool		 carp_eth_decode(const uint8_t *frame, size_t len, size_t min,
 void		 carp_src_mac(uint8_t mac[6], uint8_t vhid);
 
 /*
+ * Whether mac is the virtual MAC 00:00:5e:00:01:<vhid>, the source of a
+ * BSD kernel's multicast adverts (never ucarp's, whose byte 4 is 0).
+ */
+bool		 carp_mac_is_bsd(const uint8_t mac[6], uint8_t vhid);
+
+/*
  * Stage 1 of receive: structure (length, IPv4, protocol 112, no fragment,
  * IHL sane), TTL, version, type.  Fills *adv on CARP_OK (and as far as it
  * got otherwise).  frame starts at the Ethernet header; an IPv6 one

@@ -323,5 +323,6 @@ instance_rx_input(void *arg, const uint8_t *frame, size_t len,
 	ev.adv.advskew = adv->advskew;
 	memcpy(ev.adv.src, key, 4);
 	ev.adv.counter = adv->counter;
+	ev.adv.yields_tie = carp_mac_is_bsd(adv->src_mac, adv->vhid);
 	instance_step(inst, &ev, 0);
 }

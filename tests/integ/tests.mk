@@ -66,6 +66,7 @@ INTEG_TESTS = \
 	tests/integ/720-bsd-interop.sh \
 	tests/integ/725-bsd-orig-context.sh \
 	tests/integ/730-ipv6-failover.sh \
+	tests/integ/740-bsd-tie.sh \
 	tests/integ/810-manage-addresses.sh \
 	tests/integ/820-manage-faults.sh \
 	tests/integ/830-manage-storm.sh \

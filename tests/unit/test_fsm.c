@@ -60,6 +60,7 @@ struct xact {
 struct rig {
 	struct carp_fsm		f;
 	struct carp_actions	acts;
+	bool			peer_bsd;	/* adverts from a BSD kernel */
 };
 
 static const uint8_t ip_1_2[4] = { 198, 18, 1, 2 };
@@ -116,6 +117,7 @@ adv_at(struct rig *r, int64_t now, uint8_t base, uint8_t skew,
 	ev.adv.advskew = skew;
 	memcpy(ev.adv.src, src, 4);
 	ev.adv.counter = counter;
+	ev.adv.yields_tie = r->peer_bsd;
 	r->acts.n = 0;
 	carp_fsm_step(&r->f, &ev, &r->acts);
 }
@@ -797,65 +799,86 @@ test_receive_rules(void)
 		uint8_t		 base, skew;
 		const uint8_t	*src;
 		enum outcome	 out;
+		bool		 bsd;	/* the peer is a BSD kernel */
 	} cases[] = {
 		{ "M: R<L by skew", SU_MASTER, false, 0, 3, ip_1_2,
-		  0, 200, ip_2_1, O_YIELD },
+		  0, 200, ip_2_1, O_YIELD, false },
 		{ "M: R<L own skew 10", SU_MASTER, false, 10, 3, ip_1_2,
-		  1, 0, ip_0_5, O_YIELD },
+		  1, 0, ip_0_5, O_YIELD, false },
 		{ "M: R<L with preempt", SU_MASTER, true, 10, 3, ip_1_2,
-		  1, 9, ip_0_5, O_YIELD },
+		  1, 9, ip_0_5, O_YIELD, false },
 		{ "M: tie, 2.1 vs own 1.2 (numerically higher)", SU_MASTER,
-		  false, 0, 3, ip_1_2, 1, 0, ip_2_1, O_YIELD },
+		  false, 0, 3, ip_1_2, 1, 0, ip_2_1, O_YIELD, false },
 		{ "M: tie, 1.2 vs own 2.1 (numerically lower)", SU_MASTER,
-		  false, 0, 3, ip_2_1, 1, 0, ip_1_2, O_REASSERT },
+		  false, 0, 3, ip_2_1, 1, 0, ip_1_2, O_REASSERT, false },
 		{ "M: tie, 0.5 vs own 1.2 (lab: reassert)", SU_MASTER,
-		  false, 0, 3, ip_1_2, 1, 0, ip_0_5, O_REASSERT },
+		  false, 0, 3, ip_1_2, 1, 0, ip_0_5, O_REASSERT, false },
 		{ "M: tie, 3.1 vs own 1.2 (lab: yield)", SU_MASTER,
-		  false, 0, 3, ip_1_2, 1, 0, ip_3_1, O_YIELD },
+		  false, 0, 3, ip_1_2, 1, 0, ip_3_1, O_YIELD, false },
 		{ "M: tie, 2.2 vs own 1.2 (same last octet)", SU_MASTER,
-		  false, 0, 3, ip_1_2, 1, 0, ip_2_2, O_REASSERT },
+		  false, 0, 3, ip_1_2, 1, 0, ip_2_2, O_REASSERT, false },
 		{ "M: tie, 0.2 vs own 1.2 (same last octet)", SU_MASTER,
-		  false, 0, 3, ip_1_2, 1, 0, ip_0_2, O_YIELD },
+		  false, 0, 3, ip_1_2, 1, 0, ip_0_2, O_YIELD, false },
 		{ "M: tie at skew 77", SU_MASTER, false, 77, 3, ip_1_2,
-		  1, 77, ip_3_1, O_YIELD },
+		  1, 77, ip_3_1, O_YIELD, false },
 		{ "M: R>L", SU_MASTER, false, 0, 3, ip_1_2,
-		  1, 1, ip_2_1, O_REASSERT },
+		  1, 1, ip_2_1, O_REASSERT, false },
 		{ "M: R>L with preempt", SU_MASTER, true, 0, 3, ip_1_2,
-		  1, 1, ip_2_1, O_REASSERT },
+		  1, 1, ip_2_1, O_REASSERT, false },
 		{ "M: bow-out advert", SU_MASTER, false, 0, 3, ip_1_2,
-		  255, 255, ip_2_1, O_REASSERT },
+		  255, 255, ip_2_1, O_REASSERT, false },
 		{ "B: preempt, R>L", SU_BACKUP, true, 0, 3, ip_1_2,
-		  1, 1, ip_2_1, O_PREEMPT },
+		  1, 1, ip_2_1, O_PREEMPT, false },
 		{ "B: preempt, R==L never preempts", SU_BACKUP, true, 0, 3,
-		  ip_1_2, 1, 0, ip_0_5, O_RESTART },
+		  ip_1_2, 1, 0, ip_0_5, O_RESTART, false },
 		{ "B: preempt, R<L", SU_BACKUP, true, 100, 3, ip_1_2,
-		  1, 0, ip_2_1, O_RESTART },
+		  1, 0, ip_2_1, O_RESTART, false },
 		{ "B: no preempt, R>L", SU_BACKUP, false, 0, 3, ip_1_2,
-		  1, 100, ip_2_1, O_RESTART },
+		  1, 100, ip_2_1, O_RESTART, false },
 		{ "B: no preempt, base 4 vs 1 (lab)", SU_BACKUP, false, 0, 3,
-		  ip_1_2, 4, 0, ip_2_1, O_SLOW },
+		  ip_1_2, 4, 0, ip_2_1, O_SLOW, false },
 		{ "B: preempt, base 4 vs 1: preemption first", SU_BACKUP,
-		  true, 0, 3, ip_1_2, 4, 0, ip_2_1, O_PREEMPT },
+		  true, 0, 3, ip_1_2, 4, 0, ip_2_1, O_PREEMPT, false },
 		{ "B: R == T_md is not slow", SU_BACKUP, false, 0, 3, ip_1_2,
-		  3, 0, ip_2_1, O_RESTART },
+		  3, 0, ip_2_1, O_RESTART, false },
 		{ "B: R just above T_md", SU_BACKUP, false, 0, 3, ip_1_2,
-		  3, 1, ip_2_1, O_SLOW },
+		  3, 1, ip_2_1, O_SLOW, false },
 		{ "B: own skew 100, R 3/0 below T_md", SU_BACKUP, false, 100,
-		  3, ip_1_2, 3, 0, ip_2_1, O_RESTART },
+		  3, ip_1_2, 3, 0, ip_2_1, O_RESTART, false },
 		{ "B: own skew 100, R 3/101 above T_md", SU_BACKUP, false, 100,
-		  3, ip_1_2, 3, 101, ip_2_1, O_SLOW },
+		  3, ip_1_2, 3, 101, ip_2_1, O_SLOW, false },
 		{ "B: deadratio 5, base 4", SU_BACKUP, false, 0, 5, ip_1_2,
-		  4, 0, ip_2_1, O_RESTART },
+		  4, 0, ip_2_1, O_RESTART, false },
 		{ "B: bow-out 255/255", SU_BACKUP, false, 0, 3, ip_1_2,
-		  255, 255, ip_2_1, O_SLOW },
+		  255, 255, ip_2_1, O_SLOW, false },
 		{ "B: bow-out 255/255 with preempt", SU_BACKUP, true, 0, 3,
-		  ip_1_2, 255, 255, ip_2_1, O_PREEMPT },
+		  ip_1_2, 255, 255, ip_2_1, O_PREEMPT, false },
 		{ "B: bow-out with preempt and advskew 50 is staggered",
-		  SU_BACKUP, true, 50, 3, ip_1_2, 255, 255, ip_2_1, O_SLOW },
+		  SU_BACKUP, true, 50, 3, ip_1_2, 255, 255, ip_2_1, O_SLOW, false },
 		{ "B: slow master with preempt and advskew 100 is staggered",
-		  SU_BACKUP, true, 100, 3, ip_1_2, 4, 0, ip_2_1, O_SLOW },
+		  SU_BACKUP, true, 100, 3, ip_1_2, 4, 0, ip_2_1, O_SLOW, false },
 		{ "B: preempt, slower but not slow, advskew 100", SU_BACKUP,
-		  true, 100, 3, ip_1_2, 2, 0, ip_2_1, O_PREEMPT },
+		  true, 100, 3, ip_1_2, 2, 0, ip_2_1, O_PREEMPT, false },
+		/*
+		 * A BSD master yields on a tie; yielding to it as well
+		 * would leave no master: ours stays, whatever the address.
+		 */
+		{ "M: tie with a BSD master, 2.1 vs own 1.2: stay", SU_MASTER,
+		  false, 0, 3, ip_1_2, 1, 0, ip_2_1, O_REASSERT, true },
+		{ "M: tie with a BSD master, 3.1 vs own 1.2: stay", SU_MASTER,
+		  true, 0, 3, ip_1_2, 1, 0, ip_3_1, O_REASSERT, true },
+		{ "M: tie with a BSD master, 0.5 vs own 1.2: stay", SU_MASTER,
+		  false, 0, 3, ip_1_2, 1, 0, ip_0_5, O_REASSERT, true },
+		{ "M: tie with a BSD master at skew 77: stay", SU_MASTER,
+		  false, 77, 3, ip_1_2, 1, 77, ip_3_1, O_REASSERT, true },
+		{ "M: faster BSD master: yield", SU_MASTER, false, 10, 3,
+		  ip_1_2, 1, 0, ip_2_1, O_YIELD, true },
+		{ "M: slower BSD master: stay", SU_MASTER, false, 0, 3,
+		  ip_1_2, 1, 1, ip_3_1, O_REASSERT, true },
+		{ "B: BSD master, tie, preempt: no preemption", SU_BACKUP,
+		  true, 0, 3, ip_1_2, 1, 0, ip_3_1, O_RESTART, true },
+		{ "B: slower BSD master, preempt", SU_BACKUP, true, 0, 3,
+		  ip_1_2, 1, 1, ip_2_1, O_PREEMPT, true },
 	};
 	struct carp_params	p;
 	struct rig		r;
@@ -872,6 +895,7 @@ test_receive_rules(void)
 		p.deadratio = cases[i].deadratio;
 		memcpy(p.srcip, cases[i].own, 4);
 		setup(&r, cases[i].su, &p);
+		r.peer_bsd = cases[i].bsd;
 		CHECK(r.f.state ==
 		    (cases[i].su == SU_MASTER ? MASTER : BACKUP));
 		tmd = carp_fsm_down_us(&r.f);

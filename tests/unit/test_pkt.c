@@ -655,9 +655,37 @@ test_advert(const struct capture *cap)
 	CHECK(adv.ip_id == 0xd033 && adv.cksum == 0xfcb7);
 	CHECK(memcmp(adv.dst_mac, "\x01\x00\x5e\x00\x00\x12", 6) == 0);
 	CHECK(memcmp(adv.src_mac, "\x00\x00\x5e\x00\x00\x2a", 6) == 0);
+	CHECK(!carp_mac_is_bsd(adv.src_mac, adv.vhid));	/* ucarp 1.5.2 */
 	CHECK(memcmp(adv.hmac, cap->frame[2] + 50, CARP_HMAC_LEN) == 0);
 	CHECK(adv.hmac[0] == 0x84 && adv.hmac[19] == 0x26);
 	carp_auth_free(&auth);
+}
+
+/*
+ * A BSD kernel's adverts come from the virtual MAC 00:00:5e:00:01:<vhid>
+ * (carp-bsd-wire.md, "L2 source"); ucarp's from 00:00:5e:00:00:<vhid>.
+ */
+static void
+test_bsd_mac(void)
+{
+	static const uint8_t	bsd42[6] = { 0x00, 0x00, 0x5e, 0x00, 0x01, 42 };
+	uint8_t			mac[6];
+	unsigned		vhid, i;
+
+	check_what = "BSD MAC";
+	CHECK(carp_mac_is_bsd(bsd42, 42));
+	CHECK(!carp_mac_is_bsd(bsd42, 41));	/* another vhid's */
+	for (vhid = 1; vhid <= 255; vhid++) {
+		carp_src_mac(mac, (uint8_t)vhid);	/* what we send */
+		CHECK(!carp_mac_is_bsd(mac, (uint8_t)vhid));
+		mac[4] = 0x01;
+		CHECK(carp_mac_is_bsd(mac, (uint8_t)vhid));
+	}
+	for (i = 0; i < 5; i++) {		/* each prefix byte counts */
+		memcpy(mac, bsd42, sizeof(mac));
+		mac[i] ^= 0x02;
+		CHECK(!carp_mac_is_bsd(mac, 42));
+	}
 }
 
 /* Builder details the captures cannot show: MAC mapping, limits, range. */
@@ -1390,6 +1418,7 @@ main(void)
 	test_hmac();
 	test_auth_lifetime();
 	test_build();
+	test_bsd_mac();
 	test_unicast_ttl();
 
 	/* Without the captures, report what ran; skip only if it passed. */
