@@ -24,6 +24,7 @@
 
 #include "carp_hmac.h"
 #include "carp_sha1.h"
+#include "carp_wire.h"
 
 /* H(K ^ opad) and the password it was keyed with, counted references. */
 struct carp_hmac_outer {
@@ -241,16 +242,6 @@ ll6_of_mac(const uint8_t mac[6], struct carp_addr *out)
 	memcpy(&out->a[13], &mac[3], 3);
 }
 
-/* The vhid's virtual MAC, 00:00:5e:00:01:VHID (RFC 5798's, CARP's too). */
-static void
-vmac_of(uint8_t vhid, uint8_t mac[6])
-{
-	static const uint8_t	prefix[5] = { 0x00, 0x00, 0x5e, 0x00, 0x01 };
-
-	memcpy(mac, prefix, sizeof(prefix));
-	mac[5] = vhid;
-}
-
 /* Copy the password and the addresses, sorted, into *auth. */
 bool
 carp_auth_init(struct carp_auth *auth, const uint8_t *pass, size_t passlen,
@@ -289,7 +280,7 @@ carp_auth_init(struct carp_auth *auth, const uint8_t *pass, size_t passlen,
 	/* The BSDs hash the addresses sorted; ucarp 1.5.2 has only one. */
 	addrs_sort(auth->addrs, naddrs);
 	/* OpenBSD's default carpN: the virtual MAC, not hashed. */
-	vmac_of(vhid, auth->lladdr);
+	wire_vmac(auth->lladdr, vhid);
 	ll6_of_mac(auth->lladdr, &auth->ll6);
 	auth->ready = hmac_prepare(auth);
 	return true;
@@ -315,7 +306,7 @@ carp_auth_set_lladdr(struct carp_auth *auth, const uint8_t lladdr[6])
 {
 	uint8_t	vmac[6];
 
-	vmac_of(auth->vhid, vmac);
+	wire_vmac(vmac, auth->vhid);
 	auth->has_lladdr = lladdr != NULL &&
 	    memcmp(lladdr, vmac, sizeof(vmac)) != 0;
 	memcpy(auth->lladdr, auth->has_lladdr ? lladdr : vmac,

@@ -158,23 +158,25 @@ carp_hdr_encode(uint8_t *carp, const struct carp_tx *tx,
 	wire_put16(carp + CARP_OFF_SUM, wire_cksum(carp, CARP_HDR_LEN));
 }
 
-/* ucarp's fixed fake source, 00:00:5e:00:00:<vhid>, on every node. */
+/*
+ * ucarp's fixed fake source, 00:00:5e:00:00:<vhid>, on every node: the
+ * virtual MAC with byte 4 zero.
+ */
 void
 carp_src_mac(uint8_t mac[6], uint8_t vhid)
 {
-	static const uint8_t	prefix[5] = { 0x00, 0x00, 0x5e, 0x00, 0x00 };
-
-	memcpy(mac, prefix, sizeof(prefix));
-	mac[5] = vhid;
+	wire_vmac(mac, vhid);
+	mac[4] = 0x00;
 }
 
 /* OpenBSD's and FreeBSD's carpN MAC: carp-bsd-wire.md, "L2 source". */
 bool
 carp_mac_is_bsd(const uint8_t mac[6], uint8_t vhid)
 {
-	static const uint8_t	prefix[5] = { 0x00, 0x00, 0x5e, 0x00, 0x01 };
+	uint8_t	vmac[6];
 
-	return memcmp(mac, prefix, sizeof(prefix)) == 0 && mac[5] == vhid;
+	wire_vmac(vmac, vhid);
+	return memcmp(mac, vmac, sizeof(vmac)) == 0;
 }
 
 /*

@@ -1,6 +1,7 @@
 /*
  * carp_wire.h: byte order and Ethernet layout shared by the pure codecs
- * (carp_pkt.c, carp_pkt6.c, carp_na.c).  Static inline, no state.
+ * (carp_pkt.c, carp_pkt6.c, carp_na.c) and the HMAC (carp_hmac.c, for
+ * the virtual MAC).  Static inline, no state.
  */
 #ifndef CARP_WIRE_H
 #define CARP_WIRE_H
@@ -24,6 +25,20 @@
 #define IP6_HLIM	7
 #define IP6_SRC		8
 #define IP6_DST		24
+
+/*
+ * The vhid's virtual MAC, 00:00:5e:00:01:<vhid>: CARP's and VRRP's, the
+ * source of a BSD kernel's adverts.  ucarp's own source is this with
+ * byte 4 zero (carp_src_mac).
+ */
+static inline void
+wire_vmac(uint8_t mac[6], uint8_t vhid)
+{
+	static const uint8_t	prefix[5] = { 0x00, 0x00, 0x5e, 0x00, 0x01 };
+
+	memcpy(mac, prefix, sizeof(prefix));
+	mac[5] = vhid;
+}
 
 /* Big-endian 16 bits at p. */
 static inline uint16_t
